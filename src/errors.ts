@@ -1,0 +1,142 @@
+/**
+ * Every error rxkafka raises is an `RxKafkaError`: it has a stable `name`, a `retriable` flag the
+ * sender uses to decide between retry and failure, and a message that tells the user what to do.
+ * Errors about records carry the records' coordinates so that a user can tell what was not delivered.
+ */
+export class RxKafkaError extends Error {
+  /** True when trying the same thing again later may succeed (the sender retries these). */
+  readonly retriable: boolean;
+
+  constructor(message: string, retriable = false, options?: { cause?: unknown }) {
+    super(message, options);
+    this.retriable = retriable;
+    this.name = new.target.name;
+  }
+}
+
+/** A Kafka error code returned by a broker (e.g. NOT_LEADER_OR_FOLLOWER, code 6). */
+export class KafkaProtocolError extends RxKafkaError {
+  /** Kafka's name for the code, e.g. `NOT_LEADER_OR_FOLLOWER`. */
+  readonly type: string;
+  /** Kafka's numeric error code. */
+  readonly code: number;
+
+  constructor(type: string, code: number, retriable: boolean, detail?: string) {
+    super(`${type} (Kafka error code ${code})${detail ? `: ${detail}` : ''}`, retriable);
+    this.type = type;
+    this.code = code;
+  }
+}
+
+/**
+ * A response (or frame) that does not decode: truncated, a length past the frame's end, a negative
+ * count. The connection that produced it is reset and the request retried; it is retriable.
+ */
+export class ProtocolDecodeError extends RxKafkaError {
+  constructor(message: string) {
+    super(`malformed data from broker: ${message}`, true);
+  }
+}
+
+/** A connection could not be made or was lost. Retriable: the sender reconnects with backoff. */
+export class ConnectionError extends RxKafkaError {
+  readonly broker: string;
+
+  constructor(broker: string, message: string, options?: { cause?: unknown }) {
+    super(`connection to ${broker}: ${message}`, true, options);
+    this.broker = broker;
+  }
+}
+
+/** A request got no response within `requestTimeoutMs`. Retriable (the connection is closed). */
+export class RequestTimeoutError extends RxKafkaError {
+  constructor(broker: string, apiName: string, timeoutMs: number) {
+    super(
+      `${apiName} request to ${broker} got no response within requestTimeoutMs=${timeoutMs}; ` +
+        'the connection was closed and the request will be retried',
+      true,
+    );
+  }
+}
+
+/** An option is unknown, has the wrong type, or conflicts with another. Thrown before connecting. */
+export class ConfigError extends RxKafkaError {
+  readonly option: string;
+
+  constructor(option: string, message: string) {
+    super(`invalid producer option '${option}': ${message}`, false);
+    this.option = option;
+  }
+}
+
+/** Where a record was going and what the user attached to it; carried by record-level errors. */
+export interface RecordRef<M = unknown> {
+  topic?: string;
+  partition?: number;
+  meta?: M;
+}
+
+/**
+ * A record could not be delivered. `cause` is the underlying error (a `KafkaProtocolError`, a
+ * `DeliveryTimeoutError`, a serializer's exception, …); `record` says which record it was.
+ */
+export class RecordError<M = unknown> extends RxKafkaError {
+  readonly record: RecordRef<M>;
+
+  constructor(message: string, record: RecordRef<M>, cause?: unknown, retriable = false) {
+    super(message, retriable, { cause });
+    this.record = record;
+  }
+}
+
+/** The record's batch was not acknowledged within `deliveryTimeoutMs` (retries included). */
+export class DeliveryTimeoutError extends RxKafkaError {
+  constructor(topic: string, partition: number, deliveryTimeoutMs: number, lastError?: unknown) {
+    super(
+      `records for ${topic}-${partition} were not acknowledged within deliveryTimeoutMs=${deliveryTimeoutMs}` +
+        (lastError instanceof Error ? ` (last error: ${lastError.message})` : '') +
+        '; check that the brokers are reachable and the partition has a leader',
+      false,
+      { cause: lastError },
+    );
+  }
+}
+
+/** A record is larger than `maxRequestSize` (or `bufferMemory`) and can never be sent. */
+export class RecordTooLargeError extends RxKafkaError {
+  constructor(sizeBytes: number, limitBytes: number, option: string) {
+    super(
+      `record of ${sizeBytes} bytes exceeds ${option}=${limitBytes}; ` +
+        `raise ${option} (and the broker's message.max.bytes) or send smaller records`,
+      false,
+    );
+  }
+}
+
+/** A pushed source outran the producer: `bufferMemory` stayed full for `maxBlockMs`. */
+export class BufferExhaustedError extends RxKafkaError {
+  constructor(bufferMemory: number, maxBlockMs: number) {
+    super(
+      `bufferMemory=${bufferMemory} bytes stayed full for maxBlockMs=${maxBlockMs}: the source pushes ` +
+        'faster than the brokers acknowledge. Use a pulled source (AsyncIterable), raise bufferMemory, ' +
+        "or choose bufferPolicy 'drop-newest' or 'buffer'",
+      false,
+    );
+  }
+}
+
+/** A key, value or header serializer threw, or produced something that is not a Buffer. */
+export class SerializationError extends RxKafkaError {
+  constructor(what: string, cause: unknown) {
+    super(`could not serialize the record's ${what}: ${cause instanceof Error ? cause.message : String(cause)}`, false, {
+      cause,
+    });
+  }
+}
+
+/** The producer was closed (or the stream unsubscribed) before the record was acknowledged. */
+export class ProducerClosedError extends RxKafkaError {
+  constructor(detail = 'the producer was closed before the record was acknowledged') {
+    super(detail, false);
+  }
+}
