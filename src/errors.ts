@@ -140,3 +140,26 @@ export class ProducerClosedError extends RxKafkaError {
     super(detail, false);
   }
 }
+
+/**
+ * bufferPolicy 'drop-newest' dropped this record because `bufferMemory` was full. Reported on the
+ * record's ack; it does not stop the stream (dropping is what the user asked for).
+ */
+export class RecordDroppedError extends RxKafkaError {
+  constructor(bufferMemory: number) {
+    super(`record dropped: bufferMemory=${bufferMemory} bytes was full and bufferPolicy is 'drop-newest'`, false);
+  }
+}
+
+/** A record's topic did not get metadata (partitions and leaders) within `maxBlockMs`. */
+export class MetadataTimeoutError extends RxKafkaError {
+  constructor(topic: string, maxBlockMs: number, cause?: unknown) {
+    super(
+      `no metadata for topic '${topic}' within maxBlockMs=${maxBlockMs}` +
+        (cause instanceof Error ? ` (${cause.message})` : '') +
+        ': check that the topic exists (or that auto-creation is on) and the brokers are reachable',
+      false,
+      { cause },
+    );
+  }
+}

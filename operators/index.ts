@@ -1,0 +1,20 @@
+/**
+ * rxkafka — a Kafka producer whose interface is RxJS.
+ *
+ * @example
+ * import { toKafka } from 'rxkafka';
+ * records$.pipe(toKafka({ brokers: 'localhost:9092', topic: 'events' })).subscribe((ack) => …);
+ */
+export { toKafka } from './toKafka';
+export { serialize, SerializeOptions } from './serialize';
+export { partition } from './partition';
+export { accumulate } from './accumulate';
+export { send, SendOptions } from './send';
+export { createProducer, Producer, RecordSource } from '../src/producer/Producer';
+export type { ProducerConfig } from '../src/producer/config';
+export type { ProducerBatch } from '../src/producer/ProducerBatch';
+export type { Ack, FailedAck, ProducerRecord, RecordMetadata, SerializedRecord } from '../src/types';
+export { serializers } from '../src/serde';
+export type { Serializer } from '../src/serde/Serializer';
+export type { Partitioner } from '../src/partitioners';
+export * from '../src/errors';

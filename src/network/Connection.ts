@@ -1,0 +1,525 @@
+import * as net from 'node:net';
+import { performance } from 'node:perf_hooks';
+import type { Logger } from 'pino';
+import { ConnectionError, ProtocolDecodeError, RequestTimeoutError, RxKafkaError } from '../errors';
+import type { Api } from '../protocol/api';
+import { encodeRequest } from '../protocol/frame';
+import { readResponseHeader } from '../protocol/headers';
+import { Reader } from '../protocol/Reader';
+import { Writer } from '../protocol/Writer';
+import { formatAddress } from './address';
+import { FrameDecoder } from './FrameDecoder';
+import { InFlightRequests, type InFlightRequest } from './InFlightRequests';
+import { negotiateApiVersions } from './negotiateApiVersions';
+
+/** Default `maxFrameBytes`: Java's default `socket.request.max.bytes` is 100 MiB too. */
+export const DEFAULT_MAX_FRAME_BYTES = 100 * 1024 * 1024;
+const INT32_MAX = 0x7fffffff;
+const INITIAL_WRITER_BYTES = 16 * 1024;
+
+export interface ConnectionOptions {
+  host: string;
+  port: number;
+  /** The broker's node id; negative for a bootstrap address (whose id is not known yet). */
+  nodeId: number;
+  clientId: string;
+  requestTimeoutMs: number;
+  /** Bounds TCP connect plus ApiVersions negotiation. */
+  connectionSetupTimeoutMs: number;
+  logger: Logger;
+  /** A response size prefix above this is a ProtocolDecodeError. Default 100 MiB. */
+  maxFrameBytes?: number;
+  /** Monotonic clock for request deadlines; tests may inject one. */
+  now?: () => number;
+}
+
+export interface SendOptions {
+  /** The version to use; default: the highest both sides support (`versionFor`). */
+  version?: number;
+  /**
+   * False for requests the broker does not answer (Produce with acks=0): the promise resolves
+   * with `undefined` once the frame was flushed to the socket.
+   */
+  expectResponse?: boolean;
+}
+
+/** A broker's supported version range for one API. */
+export interface VersionRange {
+  minVersion: number;
+  maxVersion: number;
+}
+
+type State = 'new' | 'connecting' | 'negotiating' | 'ready' | 'closed';
+
+/**
+ * One TCP connection to one broker (Java: a `KafkaChannel` with its slice of `NetworkClient`):
+ * framing, correlation ids, in-order response matching, request timeouts, write backpressure,
+ * and the ApiVersions negotiation that tells which versions of each API both sides speak.
+ *
+ * Failure model (as Java): anything that leaves the byte stream in doubt — a response that does
+ * not decode, a correlation id out of order, a request timeout, a socket error — closes the
+ * connection and rejects everything in flight; the caller reconnects (with backoff, via
+ * `ConnectionPool`) and retries. Nothing here throws out of a socket callback.
+ *
+ * @example
+ * const conn = new Connection({ host: 'localhost', port: 9092, nodeId: 1, clientId: 'app',
+ *   requestTimeoutMs: 30000, connectionSetupTimeoutMs: 10000, logger });
+ * await conn.connect();
+ * const metadata = await conn.send(Metadata, { topics: ['t'], allowAutoTopicCreation: false });
+ */
+export class Connection {
+  /** `host:port (nodeId n)`, for logs and errors. */
+  readonly broker: string;
+
+  /** Lifecycle: new → connecting → negotiating → ready → closed; closed is final (set once, in `shutdown`). */
+  private state: State = 'new';
+  /** Set by `connect()`; the same promise for every caller. */
+  private connecting: Promise<void> | null = null;
+  /** The socket; null before `connect()`. Never reused once closed. */
+  private socket: net.Socket | null = null;
+  /** Settles the wait for TCP 'connect'; non-null only in state 'connecting'. */
+  private tcpWaiter: { resolve: () => void; reject: (error: Error) => void } | null = null;
+  /** Bounds connect + negotiation; non-null only until `connect()` settles. */
+  private setupTimer: NodeJS.Timeout | null = null;
+  /** Fires no later than the earliest pending deadline; null when nothing is pending (or not armed yet). */
+  private timeoutTimer: NodeJS.Timeout | null = null;
+
+  /** Encodes requests. Owned by this connection unless the socket still holds a frame in its memory (then replaced). */
+  private writer = new Writer(INITIAL_WRITER_BYTES);
+  /** The next correlation id: 0..INT32_MAX, wrapping to 0 (negative ids are reserved by Kafka for SASL). */
+  private nextCorrelationId = 0;
+  /** Requests awaiting a response, in send order (= response order). */
+  private readonly inFlight = new InFlightRequests();
+  /** Requests without a response (acks=0) not yet flushed to the socket, in write order. */
+  private readonly unflushed = new InFlightRequests();
+  /**
+   * Frames waiting for 'drain' after `socket.write` returned false (own copies, never views of
+   * `writer`). Bounded: the sender above caps requests in flight per connection, and every frame
+   * here belongs to a request counted in `inFlight` or `unflushed`.
+   */
+  private unsent: Buffer[] = [];
+  /** For each `unsent` frame: whether it is an acks=0 frame (flush callback needed). Same length as `unsent`. */
+  private unsentNoResponse: boolean[] = [];
+  /** True from a `socket.write` returning false until 'drain'. */
+  private waitingForDrain = false;
+
+  private readonly decoder: FrameDecoder;
+  private readonly closeListeners = new Set<(cause: Error | undefined) => void>();
+  private readonly logger: Logger;
+  private readonly now: () => number;
+  /** The broker's version ranges by api key; filled once by negotiation, then read-only. */
+  private readonly versions = new Map<number, VersionRange>();
+
+  constructor(private readonly opts: ConnectionOptions) {
+    const address = formatAddress(opts.host, opts.port);
+    this.broker = opts.nodeId >= 0 ? `${address} (nodeId ${opts.nodeId})` : `${address} (bootstrap)`;
+    this.logger = opts.logger.child({ component: 'connection', broker: this.broker });
+    this.now = opts.now ?? (() => performance.now());
+    this.decoder = new FrameDecoder(opts.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES, this.onFrame);
+  }
+
+  /** The broker's supported versions per api key (empty before `connect()` resolves). */
+  get apiVersions(): ReadonlyMap<number, VersionRange> {
+    return this.versions;
+  }
+
+  get nodeId(): number {
+    return this.opts.nodeId;
+  }
+
+  get host(): string {
+    return this.opts.host;
+  }
+
+  get port(): number {
+    return this.opts.port;
+  }
+
+  /** Connected and negotiated: `send` will write. */
+  get isConnected(): boolean {
+    return this.state === 'ready';
+  }
+
+  get isClosed(): boolean {
+    return this.state === 'closed';
+  }
+
+  /**
+   * Requests sent and not completed: awaiting a response, or (acks=0) not yet flushed. Includes
+   * requests whose frame waits for 'drain'. The sender's least-loaded choice and in-flight bound use it.
+   */
+  get inFlightCount(): number {
+    return this.inFlight.size + this.unflushed.size;
+  }
+
+  /**
+   * Opens the TCP connection and negotiates API versions, within `connectionSetupTimeoutMs`.
+   * Rejects with a ConnectionError (retriable), or a non-retriable RxKafkaError when the broker
+   * cannot speak any ApiVersions version. Calling it again returns the same promise.
+   */
+  connect(): Promise<void> {
+    if (this.connecting === null) this.connecting = this.establish();
+    return this.connecting;
+  }
+
+  /**
+   * The highest version of `api` both rxkafka and the broker support.
+   * Throws a non-retriable RxKafkaError naming both ranges when there is none.
+   */
+  versionFor(api: Api<any, any>): number {
+    const range = this.versions.get(api.apiKey);
+    const ours = `v${api.minVersion}..v${api.maxVersion}`;
+    if (range === undefined) {
+      throw new RxKafkaError(
+        `broker ${this.broker} does not support ${api.name} (api key ${api.apiKey}) at all; ` +
+          `rxkafka needs ${ours}: upgrade the broker (Kafka 0.11 or newer)`,
+        false,
+      );
+    }
+    const max = Math.min(range.maxVersion, api.maxVersion);
+    const min = Math.max(range.minVersion, api.minVersion);
+    if (max < min) {
+      throw new RxKafkaError(
+        `no common version of ${api.name} (api key ${api.apiKey}): broker ${this.broker} supports ` +
+          `v${range.minVersion}..v${range.maxVersion}, rxkafka supports ${ours}; ` +
+          (range.maxVersion < api.minVersion ? 'upgrade the broker' : 'upgrade rxkafka'),
+        false,
+      );
+    }
+    return max;
+  }
+
+  /**
+   * Sends one request. Resolves with the decoded response; rejects with a ConnectionError,
+   * RequestTimeoutError or ProtocolDecodeError (all retriable: the connection is closed then),
+   * or with the encoder's error (the connection is unaffected).
+   */
+  send<Req, Res>(api: Api<Req, Res>, req: Req, opts?: SendOptions): Promise<Res> {
+    if (this.state !== 'ready') return Promise.reject(this.notReadyError());
+    let version: number;
+    try {
+      version = opts?.version ?? this.versionFor(api);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    return this.request(api, req, version, opts?.expectResponse ?? true, false);
+  }
+
+  /**
+   * Closes the connection: rejects every pending request with a ConnectionError (with `cause`
+   * attached), destroys the socket, clears timers. Idempotent.
+   */
+  close(cause?: Error): void {
+    if (this.state === 'closed') return;
+    const error =
+      cause instanceof ConnectionError && cause.broker === this.broker
+        ? cause
+        : new ConnectionError(this.broker, cause ? `closed: ${cause.message}` : 'closed by the client', { cause });
+    this.shutdown(cause, () => error);
+  }
+
+  /** Calls `listener` once when the connection closes (at once, asynchronously, if it already has). */
+  onClose(listener: (cause: Error | undefined) => void): () => void {
+    if (this.state === 'closed') {
+      queueMicrotask(() => listener(this.closeCause));
+      return noop;
+    }
+    this.closeListeners.add(listener);
+    return () => {
+      this.closeListeners.delete(listener);
+    };
+  }
+
+  /** Why the connection closed (undefined while open, or after a plain `close()`). */
+  private closeCause: Error | undefined = undefined;
+
+  private async establish(): Promise<void> {
+    if (this.state !== 'new') throw this.notReadyError();
+    this.state = 'connecting';
+    this.setupTimer = setTimeout(this.onSetupTimeout, this.opts.connectionSetupTimeoutMs);
+    try {
+      await this.openSocket();
+      this.state = 'negotiating';
+      const result = await negotiateApiVersions(this.broker, (api, req, version) =>
+        this.request(api, req, version, true, true),
+      );
+      if (this.state !== 'negotiating') throw this.notReadyError();
+      for (let i = 0; i < result.apiKeys.length; i++) {
+        const k = result.apiKeys[i];
+        this.versions.set(k.apiKey, { minVersion: k.minVersion, maxVersion: k.maxVersion });
+      }
+      this.state = 'ready';
+      this.logger.debug({ apiVersionsVersion: result.version, apiKeys: result.apiKeys.length }, 'connected');
+    } catch (err) {
+      const error = err instanceof RxKafkaError ? err : new ConnectionError(this.broker, String(err), { cause: err });
+      this.close(error);
+      throw error;
+    } finally {
+      if (this.setupTimer !== null) clearTimeout(this.setupTimer);
+      this.setupTimer = null;
+    }
+  }
+
+  private openSocket(): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      this.tcpWaiter = { resolve, reject };
+      const socket = net.connect({ host: this.opts.host, port: this.opts.port });
+      this.socket = socket;
+      // Requests are whole frames written at once: Nagle would only add latency.
+      socket.setNoDelay(true);
+      socket.setKeepAlive(true);
+      socket.on('connect', this.onConnect);
+      socket.on('data', this.onData);
+      socket.on('drain', this.onDrain);
+      socket.on('error', this.onSocketError);
+      socket.on('end', this.onEnd);
+      socket.on('close', this.onSocketClose);
+    });
+  }
+
+  /** Encodes and writes one request; the promise settles with its response (or failure). */
+  private request(api: Api<any, any>, req: unknown, version: number, expectResponse: boolean, negotiation: boolean): Promise<any> {
+    if (this.state !== 'ready' && this.state !== 'negotiating') return Promise.reject(this.notReadyError());
+    const correlationId = this.nextCorrelationId;
+    let frame: Buffer;
+    try {
+      frame = encodeRequest(this.writer, api, version, correlationId, this.opts.clientId, req);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    this.nextCorrelationId = correlationId === INT32_MAX ? 0 : correlationId + 1;
+    return new Promise((resolve, reject) => {
+      const entry: InFlightRequest = {
+        api,
+        version,
+        correlationId,
+        deadlineMs: this.now() + this.opts.requestTimeoutMs,
+        keepConnectionOnDecodeError: negotiation,
+        resolve,
+        reject,
+      };
+      if (expectResponse) this.inFlight.push(entry);
+      else this.unflushed.push(entry);
+      this.write(frame, !expectResponse);
+      this.armTimeout();
+    });
+  }
+
+  /** One socket.write per frame; queues behind a full socket buffer until 'drain'. */
+  private write(frame: Buffer, noResponse: boolean): void {
+    if (this.waitingForDrain) {
+      // `frame` views `writer`'s memory, which the next request overwrites: keep a copy.
+      this.unsent.push(Buffer.from(frame));
+      this.unsentNoResponse.push(noResponse);
+      return;
+    }
+    const socket = this.socket!;
+    const accepted = noResponse ? socket.write(frame, this.onNoResponseFlushed) : socket.write(frame);
+    // socket.write does not copy: a frame not handed to the kernel synchronously stays referenced
+    // by the socket. Then the Writer's memory is the socket's until flushed: take a new Writer.
+    if (socket.writableLength > 0) this.writer = new Writer(this.writer.buffer.length);
+    if (!accepted) this.waitingForDrain = true;
+  }
+
+  private readonly onDrain = (): void => {
+    this.waitingForDrain = false;
+    const socket = this.socket!;
+    let i = 0;
+    while (i < this.unsent.length) {
+      const frame = this.unsent[i];
+      const noResponse = this.unsentNoResponse[i];
+      i++;
+      const accepted = noResponse ? socket.write(frame, this.onNoResponseFlushed) : socket.write(frame);
+      if (!accepted) {
+        this.waitingForDrain = true;
+        break;
+      }
+    }
+    this.unsent.splice(0, i);
+    this.unsentNoResponse.splice(0, i);
+  };
+
+  /** Write callbacks arrive in write order, so the flushed acks=0 request is the oldest one. */
+  private readonly onNoResponseFlushed = (err?: Error | null): void => {
+    // On error the socket emits 'error'/'close' too, which rejects the request.
+    if (err || this.state === 'closed') return;
+    const entry = this.unflushed.shift();
+    entry?.resolve(undefined);
+  };
+
+  private readonly onConnect = (): void => {
+    const waiter = this.tcpWaiter;
+    this.tcpWaiter = null;
+    waiter?.resolve();
+  };
+
+  private readonly onData = (chunk: Buffer): void => {
+    try {
+      this.decoder.push(chunk);
+    } catch (err) {
+      const error = err instanceof ProtocolDecodeError ? err : new ProtocolDecodeError(`${this.broker}: ${describe(err)}`);
+      this.logger.warn({ err: error }, 'closing the connection: undecodable response');
+      this.shutdown(error, () => error);
+    }
+  };
+
+  /** One complete response frame: it belongs to the oldest request in flight. Throws to close. */
+  private readonly onFrame = (frame: Buffer): void => {
+    const request = this.inFlight.peek();
+    if (request === undefined) {
+      throw new ProtocolDecodeError(`${this.broker} sent a response (${frame.length} bytes) with no request in flight`);
+    }
+    const r = new Reader(frame);
+    const correlationId = readResponseHeader(r, request.api.responseHeaderVersion(request.version));
+    if (correlationId !== request.correlationId) {
+      throw new ProtocolDecodeError(
+        `${this.broker} answered correlation id ${correlationId} while the oldest request in flight is ` +
+          `${request.api.name} with correlation id ${request.correlationId}`,
+      );
+    }
+    this.inFlight.shift();
+    let response: unknown;
+    try {
+      response = request.api.decodeResponse(r, request.version);
+    } catch (err) {
+      const error = new ProtocolDecodeError(
+        `${request.api.name} v${request.version} response from ${this.broker}: ${describe(err)}`,
+      );
+      request.reject(error);
+      if (request.keepConnectionOnDecodeError) return;
+      throw error;
+    }
+    request.resolve(response);
+  };
+
+  private readonly onSocketError = (err: Error): void => {
+    this.close(new ConnectionError(this.broker, err.message, { cause: err }));
+  };
+
+  private readonly onEnd = (): void => {
+    this.close(new ConnectionError(this.broker, 'closed by the broker'));
+  };
+
+  private readonly onSocketClose = (): void => {
+    this.close(new ConnectionError(this.broker, 'closed by the broker'));
+  };
+
+  private readonly onSetupTimeout = (): void => {
+    this.setupTimer = null;
+    this.close(
+      new ConnectionError(
+        this.broker,
+        `not ready within connectionSetupTimeoutMs=${this.opts.connectionSetupTimeoutMs} ` +
+          '(TCP connect and ApiVersions); check the address and that the broker is up',
+      ),
+    );
+  };
+
+  /** Arms the timeout timer for the oldest pending request, unless already armed. */
+  private armTimeout(): void {
+    // An armed timer fires no later than needed: deadlines only grow, so a later request never
+    // needs an earlier check. Fired early, `onTimeoutCheck` re-arms for the actual oldest deadline.
+    if (this.timeoutTimer !== null || this.state === 'closed') return;
+    const oldest = this.oldestPending();
+    if (oldest === undefined) return;
+    const delayMs = Math.max(0, Math.ceil(oldest.deadlineMs - this.now()));
+    this.timeoutTimer = setTimeout(this.onTimeoutCheck, delayMs);
+  }
+
+  private readonly onTimeoutCheck = (): void => {
+    this.timeoutTimer = null;
+    const oldest = this.oldestPending();
+    if (oldest === undefined) return;
+    if (oldest.deadlineMs > this.now()) {
+      this.armTimeout();
+      return;
+    }
+    // As Java: an expired request closes its connection, since a response may still arrive later
+    // and the broker is probably in trouble; everything else in flight is retried elsewhere.
+    const timeout = new RequestTimeoutError(this.broker, oldest.api.name, this.opts.requestTimeoutMs);
+    const others = new ConnectionError(
+      this.broker,
+      `closed because a ${oldest.api.name} request got no response within requestTimeoutMs=${this.opts.requestTimeoutMs}`,
+      { cause: timeout },
+    );
+    this.logger.warn({ api: oldest.api.name, requestTimeoutMs: this.opts.requestTimeoutMs }, 'request timed out; closing');
+    this.shutdown(timeout, (entry) => (entry === oldest ? timeout : others));
+  };
+
+  private oldestPending(): InFlightRequest | undefined {
+    const a = this.inFlight.peek();
+    const b = this.unflushed.peek();
+    if (a === undefined) return b;
+    if (b === undefined) return a;
+    return a.deadlineMs <= b.deadlineMs ? a : b;
+  }
+
+  /**
+   * Final transition to 'closed': every pending request and the pending connect are rejected
+   * with `errorFor(entry)` (entry null for the connect), the socket is destroyed, timers and
+   * listeners removed, close listeners told.
+   */
+  private shutdown(cause: Error | undefined, errorFor: (entry: InFlightRequest | null) => Error): void {
+    if (this.state === 'closed') return;
+    const wasReady = this.state === 'ready';
+    this.state = 'closed';
+    this.closeCause = cause;
+    if (this.setupTimer !== null) clearTimeout(this.setupTimer);
+    if (this.timeoutTimer !== null) clearTimeout(this.timeoutTimer);
+    this.setupTimer = null;
+    this.timeoutTimer = null;
+    const socket = this.socket;
+    if (socket !== null) {
+      socket.off('connect', this.onConnect);
+      socket.off('data', this.onData);
+      socket.off('drain', this.onDrain);
+      socket.off('error', this.onSocketError);
+      socket.off('end', this.onEnd);
+      socket.off('close', this.onSocketClose);
+      // A write failing during destroy may still emit 'error': without a listener it would crash the process.
+      socket.on('error', noop);
+      socket.destroy();
+    }
+    this.decoder.reset();
+    this.unsent = [];
+    this.unsentNoResponse = [];
+    this.waitingForDrain = false;
+
+    const waiter = this.tcpWaiter;
+    this.tcpWaiter = null;
+    waiter?.reject(errorFor(null));
+    const inFlight = this.inFlight.clear();
+    const unflushed = this.unflushed.clear();
+    for (let i = 0; i < inFlight.length; i++) inFlight[i].reject(errorFor(inFlight[i]));
+    for (let i = 0; i < unflushed.length; i++) unflushed[i].reject(errorFor(unflushed[i]));
+    if (wasReady || cause !== undefined) {
+      this.logger.debug({ cause: cause?.message, rejected: inFlight.length + unflushed.length }, 'connection closed');
+    }
+
+    const listeners = [...this.closeListeners];
+    this.closeListeners.clear();
+    for (const listener of listeners) {
+      try {
+        listener(cause);
+      } catch (err) {
+        this.logger.error({ err }, 'a close listener threw');
+      }
+    }
+  }
+
+  private notReadyError(): ConnectionError {
+    if (this.state === 'closed') {
+      return new ConnectionError(this.broker, `is closed${this.closeCause ? ` (${this.closeCause.message})` : ''}`, {
+        cause: this.closeCause,
+      });
+    }
+    return new ConnectionError(this.broker, `is not ready (${this.state}); call connect() first`);
+  }
+}
+
+function noop(): void {}
+
+function describe(err: unknown): string {
+  if (err instanceof ProtocolDecodeError) return err.message.replace(/^malformed data from broker: /, '');
+  return err instanceof Error ? err.message : String(err);
+}

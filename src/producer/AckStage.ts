@@ -1,0 +1,138 @@
+import type { Subscriber } from 'rxjs';
+import { RecordDroppedError, RecordError } from '../errors';
+import type { Ack, FailedAck } from '../types';
+import type { BatchListener, ProducerBatch } from './ProducerBatch';
+
+/** What the ack stage needs from the producer. */
+export interface AckStageHost {
+  /** Hands a closed batch to the sender. */
+  enqueue(batch: ProducerBatch): void;
+  /** A batch handed over by `enqueue` is done: its memory goes back to the pool. */
+  release(batch: ProducerBatch): void;
+  /** A batch that was never handed over gives its memory back. */
+  discard(batch: ProducerBatch): void;
+}
+
+/**
+ * The `send` stage of one stream: hands each closed batch to the sender and, when a batch is done,
+ * emits one ack per record, in the batch's record order (so acks of one partition come in send
+ * order). The stage completes once its source completed and every batch it handed over is done.
+ *
+ * With `stopOnError`, only successful acks are emitted; the first failure ends the stream with a
+ * RecordError — after the batches already handed to the sender have settled, so that every
+ * delivered record still gets its ack. Without it, a failed record's ack carries `error`.
+ */
+export class AckStage<M> implements BatchListener {
+  /** Batches handed to the sender and not yet done. */
+  private outstanding = 0;
+  private sourceComplete = false;
+  /** The first failure when `stopOnError`; the stream errors with it once outstanding is 0. */
+  private failure: RecordError<M> | null = null;
+  /** Records that failed after the first, counted into the final error's message. */
+  private furtherFailures = 0;
+  /** The subscriber went away: batches still finishing only release their memory. */
+  private closed = false;
+  /** The source's error, rethrown once outstanding batches are done. */
+  private upstreamError: unknown = undefined;
+
+  constructor(
+    private readonly host: AckStageHost,
+    private readonly subscriber: Subscriber<Ack<M>>,
+    private readonly stopOnError: boolean,
+    /** Called once when the stage has failed and wants its source to stop. */
+    private readonly stopSource: () => void,
+  ) {}
+
+  /** A batch from the accumulate stage. */
+  next(batch: ProducerBatch): void {
+    if (this.failure !== null) {
+      // Stopping: nothing more is sent; these records are undelivered and named in the error.
+      this.furtherFailures += batch.recordCount;
+      this.host.discard(batch);
+      return;
+    }
+    this.outstanding++;
+    batch.listener = this;
+    if (batch.error !== null) this.onBatchDone(batch); // failed before it had memory
+    else this.host.enqueue(batch);
+  }
+
+  complete(): void {
+    this.sourceComplete = true;
+    this.maybeFinish();
+  }
+
+  /** The source failed: batches already sent still settle (and are acked), then the stream errors. */
+  sourceError(error: unknown): void {
+    this.upstreamError = error;
+    this.sourceComplete = true;
+    this.maybeFinish();
+  }
+
+  /** The subscriber unsubscribed: stop emitting. Outstanding batches still return their memory. */
+  close(): void {
+    this.closed = true;
+  }
+
+  onBatchDone(batch: ProducerBatch): void {
+    this.outstanding--;
+    if (batch.buffer !== null) this.host.release(batch);
+    if (this.closed) return;
+    const n = batch.recordCount;
+    const metas = batch.metas;
+    if (batch.error === null) {
+      const useLogAppendTime = batch.logAppendTimeMs >= 0;
+      const acksZero = batch.baseOffset < 0n;
+      for (let i = 0; i < n; i++) {
+        this.subscriber.next({
+          topic: batch.topic,
+          partition: batch.partition,
+          offset: acksZero ? -1n : batch.baseOffset + BigInt(i),
+          timestamp: useLogAppendTime ? batch.logAppendTimeMs : batch.timestamps[i],
+          meta: metas[i] as M,
+        });
+      }
+    } else if (!this.stopOnError || batch.error instanceof RecordDroppedError) {
+      // A drop is what 'drop-newest' asked for: reported on the ack, never a reason to stop.
+      const partition = batch.partition >= 0 ? batch.partition : undefined;
+      for (let i = 0; i < n; i++) {
+        const ack: FailedAck<M> = {
+          topic: batch.topic || undefined,
+          partition,
+          offset: undefined,
+          timestamp: batch.timestamps[i],
+          meta: metas[i] as M,
+          error: batch.error,
+        };
+        this.subscriber.next(ack);
+      }
+    } else if (this.failure === null) {
+      const where = batch.topic ? `${batch.topic}${batch.partition >= 0 ? `-${batch.partition}` : ''}` : 'an unknown topic';
+      this.failure = new RecordError<M>(
+        `record for ${where} was not delivered: ${batch.error.message}`,
+        { topic: batch.topic || undefined, partition: batch.partition >= 0 ? batch.partition : undefined, meta: metas[0] as M },
+        batch.error,
+      );
+      this.furtherFailures += n - 1;
+      this.stopSource();
+    } else {
+      this.furtherFailures += n;
+    }
+    this.maybeFinish();
+  }
+
+  private maybeFinish(): void {
+    if (this.closed || this.outstanding > 0) return;
+    if (this.failure !== null) {
+      this.closed = true;
+      if (this.furtherFailures > 0) {
+        this.failure.message += ` (${this.furtherFailures} further record(s) of this stream were not delivered either; every delivered record was acked)`;
+      }
+      this.subscriber.error(this.failure);
+    } else if (this.sourceComplete) {
+      this.closed = true;
+      if (this.upstreamError !== undefined) this.subscriber.error(this.upstreamError);
+      else this.subscriber.complete();
+    }
+  }
+}

@@ -1,0 +1,217 @@
+import type { Logger } from 'pino';
+import { asyncScheduler, isObservable, Observable, SchedulerLike, Subscription } from 'rxjs';
+import { Cluster } from '../cluster/Cluster';
+import { ConnectionPool } from '../network/ConnectionPool';
+import { ExponentialBackoff } from '../network/Backoff';
+import { BuiltInPartitioner } from '../partitioners/BuiltInPartitioner';
+import type { Ack, ProducerRecord } from '../types';
+import { AckStageHost } from './AckStage';
+import { BufferPool } from './BufferPool';
+import { ProducerConfig, ResolvedConfig, resolveConfig } from './config';
+import type { ProducerBatch } from './ProducerBatch';
+import type { RecordAccumulator } from './RecordAccumulator';
+import { pullSource, PullGate } from './pullSource';
+import { Sender } from './Sender';
+import { TransactionManager } from './TransactionManager';
+import { ProducerClosedError } from '../errors';
+import { buildPipeline } from './pipeline';
+
+/** Anything `produce()` accepts: a pushed Observable, or a pulled source read only while there is room. */
+export type RecordSource<R> = Observable<R> | AsyncIterable<R> | Iterable<R> | NodeJS.ReadableStream;
+
+/**
+ * One producer: a cluster view, a connection per broker, the shared `bufferMemory`, one Sender.
+ * Several streams may share it (`produce()` once per stream); each stream gets its own acks.
+ *
+ * @example
+ * const producer = createProducer({ brokers: 'localhost:9092', topic: 'events' });
+ * producer.produce(records$).subscribe((ack) => console.log(ack.partition, ack.offset));
+ * await producer.close();
+ */
+export class Producer implements AckStageHost, PullGate {
+  readonly config: ResolvedConfig;
+  /** @internal */ readonly logger: Logger;
+  /** @internal */ readonly scheduler: SchedulerLike;
+  /** @internal */ readonly cluster: Cluster;
+  /** @internal */ readonly pool: BufferPool;
+  /** @internal */ readonly sender: Sender;
+  private readonly connections: ConnectionPool;
+  /** Keyless partitioning state per topic (KIP-794). */
+  private readonly sticky = new Map<string, BuiltInPartitioner>();
+  /** Live accumulate stages, so that flush() reaches every open batch. */
+  private readonly accumulators = new Set<RecordAccumulator>();
+  /** Records held in stage queues (metadata or memory waits); pulled sources pause while > 0. */
+  private backlogCount = 0;
+  /** Batches handed to the sender and not yet done. */
+  private outstandingBatches = 0;
+  /** Resolvers waiting for room (pulled sources) and for idleness (flush). */
+  private roomWaiters: Array<() => void> = [];
+  private idleWaiters: Array<() => void> = [];
+  private closing: Promise<void> | null = null;
+  private readonly metadataSubscription: Subscription;
+
+  constructor(config: ProducerConfig, scheduler: SchedulerLike = asyncScheduler) {
+    this.config = resolveConfig(config);
+    const c = this.config;
+    this.scheduler = scheduler;
+    this.logger = c.logger.child({ component: 'producer', clientId: c.clientId });
+    this.connections = new ConnectionPool({
+      clientId: c.clientId,
+      requestTimeoutMs: c.requestTimeoutMs,
+      connectionSetupTimeoutMs: c.socketConnectionSetupTimeoutMs,
+      reconnectBackoffMs: c.reconnectBackoffMs,
+      reconnectBackoffMaxMs: c.reconnectBackoffMaxMs,
+      logger: c.logger,
+    });
+    this.cluster = new Cluster({
+      bootstrap: c.brokers,
+      pool: this.connections,
+      metadataMaxAgeMs: c.metadataMaxAgeMs,
+      retryBackoffMs: c.retryBackoffMs,
+      retryBackoffMaxMs: c.retryBackoffMaxMs,
+      allowAutoTopicCreation: c.allowAutoTopicCreation,
+      logger: c.logger,
+    });
+    this.pool = new BufferPool(c.bufferMemory, c.batchSize);
+    const txn = c.idempotence
+      ? new TransactionManager(
+          this.cluster,
+          new ExponentialBackoff(c.retryBackoffMs, c.retryBackoffMaxMs),
+          c.deliveryTimeoutMs,
+          c.logger.child({ component: 'idempotence' }),
+        )
+      : null;
+    this.sender = new Sender(
+      c,
+      this.cluster,
+      txn,
+      scheduler,
+      c.logger.child({ component: 'sender' }),
+      c.retryBackoffMs,
+      c.retryBackoffMaxMs,
+    );
+    // New leaders may make queued batches sendable.
+    this.metadataSubscription = this.cluster.updates$.subscribe(this.sender.wakeup);
+  }
+
+  /**
+   * Produces a stream of records and returns the stream of their acks, one per record.
+   * Observables are pushed sources (bounded by `bufferPolicy`); iterables, async iterables and Node
+   * readables are pulled only while the producer has room.
+   */
+  produce<K = unknown, V = unknown, M = unknown>(source: RecordSource<ProducerRecord<K, V, M>>): Observable<Ack<M>> {
+    const records$ = isObservable(source)
+      ? source
+      : pullSource(source as Iterable<ProducerRecord<K, V, M>> | AsyncIterable<ProducerRecord<K, V, M>>, this);
+    return buildPipeline<K, V, M>(records$, this);
+  }
+
+  /** Sends every open batch now and resolves when everything produced so far is acked or failed. */
+  flush(): Promise<void> {
+    for (const acc of this.accumulators) acc.flush();
+    if (this.isIdle()) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  /**
+   * Flushes, waiting at most `timeoutMs` (default `deliveryTimeoutMs`) for acks; then fails what is
+   * left with ProducerClosedError and closes every connection. Never hangs past the timeout.
+   */
+  close(timeoutMs: number = this.config.deliveryTimeoutMs): Promise<void> {
+    if (this.closing === null) {
+      this.closing = (async () => {
+        let timer: NodeJS.Timeout | undefined;
+        await Promise.race([
+          this.flush(),
+          new Promise<void>((resolve) => {
+            timer = setTimeout(resolve, timeoutMs);
+          }),
+        ]);
+        clearTimeout(timer);
+        this.sender.close(new ProducerClosedError(`the producer was closed before the record was acknowledged (close timeout ${timeoutMs} ms)`));
+        this.metadataSubscription.unsubscribe();
+        this.cluster.close();
+        this.connections.close();
+      })();
+    }
+    return this.closing;
+  }
+
+  // ---- internals used by the operators (src/producer/pipeline.ts, operators/) ----
+
+  /** @internal */
+  stickyPartitioner(topic: string): BuiltInPartitioner {
+    let p = this.sticky.get(topic);
+    if (p === undefined) {
+      p = new BuiltInPartitioner();
+      this.sticky.set(topic, p);
+    }
+    return p;
+  }
+
+  /** @internal */
+  registerAccumulator(acc: RecordAccumulator): () => void {
+    this.accumulators.add(acc);
+    return () => {
+      this.accumulators.delete(acc);
+      this.checkIdle();
+    };
+  }
+
+  /** @internal A stage holds `n` more (or, negative, fewer) records back. */
+  addBacklog(n: number): void {
+    this.backlogCount += n;
+    if (this.backlogCount === 0 && this.roomWaiters.length > 0) {
+      const waiters = this.roomWaiters;
+      this.roomWaiters = [];
+      for (let i = 0; i < waiters.length; i++) waiters[i]();
+    }
+  }
+
+  /** @internal */
+  hasRoom(): boolean {
+    return this.backlogCount === 0;
+  }
+
+  /** @internal */
+  whenRoom(): Promise<void> {
+    if (this.hasRoom()) return Promise.resolve();
+    return new Promise((resolve) => this.roomWaiters.push(resolve));
+  }
+
+  /** @internal */
+  enqueue(batch: ProducerBatch): void {
+    this.outstandingBatches++;
+    this.sender.enqueue(batch);
+  }
+
+  /** @internal A batch given to enqueue() is done (each comes back here exactly once). */
+  release(batch: ProducerBatch): void {
+    this.pool.deallocate(batch.buffer!);
+    this.outstandingBatches--;
+    this.checkIdle();
+  }
+
+  /** @internal A batch that was never enqueued (its stream stopped) gives its memory back. */
+  discard(batch: ProducerBatch): void {
+    if (batch.buffer !== null) this.pool.deallocate(batch.buffer);
+  }
+
+  private isIdle(): boolean {
+    if (this.outstandingBatches > 0) return false;
+    for (const acc of this.accumulators) if (!acc.isEmpty) return false;
+    return true;
+  }
+
+  private checkIdle(): void {
+    if (this.idleWaiters.length === 0 || !this.isIdle()) return;
+    const waiters = this.idleWaiters;
+    this.idleWaiters = [];
+    for (let i = 0; i < waiters.length; i++) waiters[i]();
+  }
+}
+
+/** Creates a producer; nothing connects until the first record needs metadata. Throws ConfigError on bad options. */
+export function createProducer(config: ProducerConfig, scheduler?: SchedulerLike): Producer {
+  return new Producer(config, scheduler);
+}

@@ -1,0 +1,144 @@
+import { RecordBatchBuilder, RecordHeader } from '../protocol/RecordBatch';
+
+/** Who is told when a batch is done: the `send` stage that owns the batch's records. */
+export interface BatchListener {
+  onBatchDone(batch: ProducerBatch): void;
+}
+
+/**
+ * The records of one stream for one topic-partition, encoded as one RecordBatch v2 (Java's
+ * ProducerBatch). Records are written into the batch buffer as they are appended: the bytes on the
+ * wire are produced once, and a retry resends the same bytes (with the same sequence numbers).
+ *
+ * Lifecycle: open (appending) → closed (queued in the sender) → in flight → done (acked or failed);
+ * a retriable failure sends it back to the sender's queue, keeping its sequence.
+ */
+export class ProducerBatch {
+  /** Per record, in append order: the user's correlation value, returned on the ack untouched. */
+  readonly metas: unknown[] = [];
+  /** Per record: its timestamp (CreateTime), returned on the ack. */
+  readonly timestamps: number[] = [];
+  /** Send attempts so far; 0 until the first drain. */
+  attempts = 0;
+  /**
+   * Position of the batch in its partition's send order, given at its first drain (-1 before).
+   * Retries go back in this order, so they keep per-partition order with or without idempotence.
+   */
+  drainOrder = -1;
+  /** First sequence number of the batch once the sender assigned one (idempotence), else -1. */
+  baseSequence = -1;
+  /** Producer id and epoch the sequence was assigned under. */
+  producerId = -1n;
+  producerEpoch = -1;
+  /** Not to be drained before this time (retry backoff). */
+  retryAfterMs = 0;
+  /** The last retriable error, reported if the batch finally expires. */
+  lastError: Error | undefined;
+  /** Outcome, set by complete()/fail(): the partition offset of the first record. */
+  baseOffset = -1n;
+  /** LogAppendTime when the topic uses it, else -1 (acks then carry the record's CreateTime). */
+  logAppendTimeMs = -1;
+  /** Set when the batch failed; every record of the batch fails with it. */
+  error: Error | null = null;
+  /** True once complete() or fail() ran: a batch finishes exactly once. */
+  done = false;
+  /** Who to tell when done; set by the send stage when it hands the batch to the sender. */
+  listener: BatchListener | null = null;
+  /** Closed: no more appends; the record-batch header is final. */
+  closed = false;
+
+  private constructor(
+    readonly topic: string,
+    readonly partition: number,
+    readonly createdMs: number,
+    /** The batch's memory from the BufferPool; null for a batch that failed before it had any. */
+    readonly buffer: Buffer | null,
+    private readonly builder: RecordBatchBuilder | null,
+  ) {}
+
+  /** An open batch writing into `buffer` (owned by the batch until it is released). */
+  static open(topic: string, partition: number, nowMs: number, buffer: Buffer): ProducerBatch {
+    return new ProducerBatch(topic, partition, nowMs, buffer, new RecordBatchBuilder(buffer, nowMs));
+  }
+
+  /**
+   * A batch of one record that failed before it could be appended (serializer threw, no partition,
+   * too large, buffer exhausted): it travels to the send stage like any other so that the failure
+   * is reported on that record's ack, in stream order.
+   */
+  static failed(topic: string, partition: number, nowMs: number, meta: unknown, timestamp: number, error: Error): ProducerBatch {
+    const batch = new ProducerBatch(topic, partition, nowMs, null, null);
+    batch.metas.push(meta);
+    batch.timestamps.push(timestamp);
+    batch.closed = true;
+    batch.error = error;
+    return batch;
+  }
+
+  get recordCount(): number {
+    return this.metas.length;
+  }
+
+  /** Encoded size so far (header included). */
+  get sizeInBytes(): number {
+    return this.builder === null ? 0 : this.builder.sizeInBytes;
+  }
+
+  /** Whether a record whose encoded size is at most `recordSizeUpperBound` still fits. */
+  hasRoomFor(recordSizeUpperBound: number): boolean {
+    return this.builder !== null && !this.closed && this.builder.hasRoomFor(recordSizeUpperBound);
+  }
+
+  /** Appends one record; the caller checked `hasRoomFor`. */
+  append(
+    timestamp: number,
+    key: Buffer | null,
+    value: Buffer | null,
+    headers: RecordHeader[] | null,
+    meta: unknown,
+  ): void {
+    this.builder!.append(timestamp, key, value, headers);
+    this.metas.push(meta);
+    this.timestamps.push(timestamp);
+  }
+
+  /** No more appends: the batch goes to the sender. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.builder!.close();
+  }
+
+  /**
+   * Stamps the producer id, epoch and base sequence (idempotence) and recomputes the CRC. Called
+   * at the first drain, and again if the epoch is bumped while the batch waits to be retried.
+   */
+  setProducerState(producerId: bigint, producerEpoch: number, baseSequence: number, transactional: boolean): void {
+    this.producerId = producerId;
+    this.producerEpoch = producerEpoch;
+    this.baseSequence = baseSequence;
+    this.builder!.setProducerState(producerId, producerEpoch, baseSequence, transactional);
+  }
+
+  /** The encoded RecordBatch, as sent in a Produce request. */
+  records(): Buffer {
+    return this.builder!.bytes();
+  }
+
+  /** The broker appended the batch at `baseOffset`. */
+  complete(baseOffset: bigint, logAppendTimeMs: number): void {
+    if (this.done) return;
+    this.done = true;
+    this.baseOffset = baseOffset;
+    this.logAppendTimeMs = logAppendTimeMs;
+    this.listener?.onBatchDone(this);
+  }
+
+  /** The batch will not be delivered: every record of it fails with `error`. */
+  fail(error: Error): void {
+    if (this.done) return;
+    this.done = true;
+    this.error = error;
+    this.listener?.onBatchDone(this);
+  }
+}

@@ -1,0 +1,252 @@
+import { SchedulerLike, Subscription } from 'rxjs';
+import { BufferExhaustedError, RecordDroppedError, RecordTooLargeError } from '../errors';
+import { RECORD_BATCH_OVERHEAD, recordSizeUpperBound } from '../protocol/RecordBatch';
+import type { SerializedRecord } from '../types';
+import type { BufferPool } from './BufferPool';
+import { ProducerBatch } from './ProducerBatch';
+
+/** What the accumulator needs from the producer's configuration. */
+export interface AccumulatorConfig {
+  batchSize: number;
+  lingerMs: number;
+  maxRequestSize: number;
+  bufferMemory: number;
+  maxBlockMs: number;
+  bufferPolicy: 'error' | 'drop-newest' | 'buffer';
+}
+
+/** Counts records held back in stage queues, so that pulled sources stop pulling meanwhile. */
+export interface Backlog {
+  add(n: number): void;
+}
+
+/**
+ * The `accumulate` stage of one stream (Java's RecordAccumulator, per subscription): `append` writes
+ * each record into its partition's open ProducerBatch; a batch is handed on (`emit`) when the next
+ * record does not fit, when it has lingered `lingerMs`, or on `flush`.
+ *
+ * Memory comes from the producer's shared BufferPool. When it is exhausted, records wait here in
+ * arrival order (backpressure point 1) until a completed batch returns memory; how long they may
+ * wait is the `bufferPolicy`: 'error' fails them after `maxBlockMs`, 'drop-newest' fails the new
+ * record at once, 'buffer' waits without limit.
+ */
+export class RecordAccumulator {
+  /** Open batch per "topic\0partition"; invariant: every batch here is open and non-empty. */
+  private readonly open = new Map<string, ProducerBatch>();
+  /** Records that found no memory, oldest first, with the time they started waiting. */
+  private readonly waiting: SerializedRecord[] = [];
+  private readonly waitingSinceMs: number[] = [];
+  /** Head index into `waiting` (a queue without shift() costs). */
+  private waitingHead = 0;
+  /** Pending linger / maxBlockMs timer, at most one. */
+  private timer: Subscription | null = null;
+  private timerDueMs = Infinity;
+  /** Cancels our registration with the pool while records wait for memory. */
+  private cancelMemoryWait: (() => void) | null = null;
+  private disposed = false;
+
+  constructor(
+    private readonly config: AccumulatorConfig,
+    private readonly pool: BufferPool,
+    private readonly scheduler: SchedulerLike,
+    private readonly backlog: Backlog,
+    private readonly emit: (batch: ProducerBatch) => void,
+    /** Called when the last waiting record found memory or failed (the stage may complete then). */
+    private readonly onWaitingDrained: () => void = () => {},
+  ) {}
+
+  /** Records waiting for memory. */
+  get waitingCount(): number {
+    return this.waiting.length - this.waitingHead;
+  }
+
+  /** Appends a serialized, partitioned record (or reports it failed, in order). */
+  append(record: SerializedRecord): void {
+    if (record.error !== null) {
+      this.emitFailed(record, record.error);
+      return;
+    }
+    if (this.waitingCount > 0) {
+      // Order: nothing overtakes a record that is waiting for memory.
+      this.enqueueWaiting(record);
+      return;
+    }
+    if (!this.tryAppend(record)) this.enqueueWaiting(record);
+  }
+
+  /** Closes and emits every open batch (end of stream, or the producer's flush()). */
+  flush(): void {
+    for (const batch of this.open.values()) this.closeAndEmit(batch);
+    this.open.clear();
+    this.reschedule();
+  }
+
+  /** True when records are still held here (open batches or waiting for memory). */
+  get isEmpty(): boolean {
+    return this.open.size === 0 && this.waitingCount === 0;
+  }
+
+  /**
+   * Teardown without completion (the stream was unsubscribed): stops timers and gives the memory
+   * of open batches back. Their records were never sent and never get an ack; the waiting records
+   * are dropped likewise. Whoever unsubscribed chose not to hear about them.
+   */
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.timer?.unsubscribe();
+    this.timer = null;
+    this.cancelMemoryWait?.();
+    this.cancelMemoryWait = null;
+    if (this.waitingCount > 0) this.backlog.add(-this.waitingCount);
+    this.waiting.length = 0;
+    this.waitingSinceMs.length = 0;
+    this.waitingHead = 0;
+    for (const batch of this.open.values()) this.pool.deallocate(batch.buffer!);
+    this.open.clear();
+  }
+
+  /** Appends into the open batch or a new one; false when no memory is available now. */
+  private tryAppend(record: SerializedRecord): boolean {
+    const keyBytes = record.key === null ? -1 : record.key.length;
+    const valueBytes = record.value === null ? -1 : record.value.length;
+    const sizeBound = recordSizeUpperBound(keyBytes, valueBytes, record.headers);
+    const tpKey = record.topic + '\0' + record.partition;
+    let batch = this.open.get(tpKey);
+    if (batch !== undefined) {
+      if (batch.hasRoomFor(sizeBound)) {
+        batch.append(record.timestamp, record.key, record.value, record.headers, record.meta);
+        return true;
+      }
+      // Full: hand it on; the record starts the next batch.
+      this.open.delete(tpKey);
+      this.closeAndEmit(batch);
+    }
+    const needed = RECORD_BATCH_OVERHEAD + sizeBound;
+    if (needed > this.config.maxRequestSize) {
+      this.emitFailed(record, new RecordTooLargeError(needed, this.config.maxRequestSize, 'maxRequestSize'));
+      return true;
+    }
+    if (needed > this.config.bufferMemory) {
+      this.emitFailed(record, new RecordTooLargeError(needed, this.config.bufferMemory, 'bufferMemory'));
+      return true;
+    }
+    const buffer = this.pool.allocate(Math.max(this.config.batchSize, needed));
+    if (buffer === null) return false;
+    const nowMs = this.scheduler.now();
+    batch = ProducerBatch.open(record.topic, record.partition, nowMs, buffer);
+    batch.append(record.timestamp, record.key, record.value, record.headers, record.meta);
+    this.open.set(tpKey, batch);
+    if (this.config.lingerMs <= 0) {
+      // No linger: the batch is sendable now; records appended in the same tick still join it
+      // because the sender drains asynchronously, so close on the next timer turn.
+      this.scheduleAt(nowMs);
+    } else if (this.timerDueMs > nowMs + this.config.lingerMs) {
+      this.scheduleAt(nowMs + this.config.lingerMs);
+    }
+    return true;
+  }
+
+  private enqueueWaiting(record: SerializedRecord): void {
+    if (this.config.bufferPolicy === 'drop-newest') {
+      this.emitFailed(record, new RecordDroppedError(this.config.bufferMemory));
+      return;
+    }
+    this.waiting.push(record);
+    this.waitingSinceMs.push(this.scheduler.now());
+    this.backlog.add(1);
+    if (this.cancelMemoryWait === null) {
+      this.cancelMemoryWait = this.pool.onAvailable(this.onMemoryAvailable);
+    }
+    if (this.config.bufferPolicy === 'error' && this.waitingCount === 1) {
+      const due = this.scheduler.now() + this.config.maxBlockMs;
+      if (due < this.timerDueMs) this.scheduleAt(due);
+    }
+  }
+
+  /** Drains waiting records into batches while memory lasts. Stored once: no closure per wait. */
+  private readonly onMemoryAvailable = (): void => {
+    this.cancelMemoryWait = null;
+    if (this.disposed) return;
+    while (this.waitingCount > 0) {
+      const record = this.waiting[this.waitingHead];
+      if (!this.tryAppend(record)) break;
+      this.shiftWaiting();
+    }
+    if (this.waitingCount > 0) this.cancelMemoryWait = this.pool.onAvailable(this.onMemoryAvailable);
+    this.reschedule();
+    if (this.waitingCount === 0) this.onWaitingDrained();
+  };
+
+  private shiftWaiting(): SerializedRecord {
+    const record = this.waiting[this.waitingHead];
+    this.waiting[this.waitingHead] = undefined as unknown as SerializedRecord;
+    this.waitingHead++;
+    if (this.waitingHead === this.waiting.length) {
+      this.waiting.length = 0;
+      this.waitingSinceMs.length = 0;
+      this.waitingHead = 0;
+    }
+    this.backlog.add(-1);
+    return record;
+  }
+
+  /** Timer: close lingered batches and fail records that waited longer than maxBlockMs. */
+  private readonly onTimer = (): void => {
+    this.timer = null;
+    this.timerDueMs = Infinity;
+    if (this.disposed) return;
+    const nowMs = this.scheduler.now();
+    for (const [tpKey, batch] of this.open) {
+      if (batch.createdMs + this.config.lingerMs <= nowMs) {
+        this.open.delete(tpKey);
+        this.closeAndEmit(batch);
+      }
+    }
+    if (this.config.bufferPolicy === 'error' && this.waitingCount > 0) {
+      while (this.waitingCount > 0 && this.waitingSinceMs[this.waitingHead] + this.config.maxBlockMs <= nowMs) {
+        this.emitFailed(this.shiftWaiting(), new BufferExhaustedError(this.config.bufferMemory, this.config.maxBlockMs));
+      }
+      if (this.waitingCount === 0) {
+        this.cancelMemoryWait?.();
+        this.cancelMemoryWait = null;
+        this.onWaitingDrained();
+      }
+    }
+    this.reschedule();
+  };
+
+  /** Arms the timer for the earliest linger deadline or maxBlockMs expiry still pending. */
+  private reschedule(): void {
+    let due = Infinity;
+    for (const batch of this.open.values()) {
+      const t = batch.createdMs + this.config.lingerMs;
+      if (t < due) due = t;
+    }
+    if (this.config.bufferPolicy === 'error' && this.waitingCount > 0) {
+      const t = this.waitingSinceMs[this.waitingHead] + this.config.maxBlockMs;
+      if (t < due) due = t;
+    }
+    if (due === this.timerDueMs) return;
+    this.timer?.unsubscribe();
+    this.timer = null;
+    this.timerDueMs = Infinity;
+    if (due !== Infinity) this.scheduleAt(due);
+  }
+
+  private scheduleAt(dueMs: number): void {
+    if (this.disposed) return;
+    this.timer?.unsubscribe();
+    this.timerDueMs = dueMs;
+    this.timer = this.scheduler.schedule(this.onTimer, Math.max(0, dueMs - this.scheduler.now()));
+  }
+
+  private closeAndEmit(batch: ProducerBatch): void {
+    batch.close();
+    this.emit(batch);
+  }
+
+  private emitFailed(record: SerializedRecord, error: Error): void {
+    this.emit(ProducerBatch.failed(record.topic, record.partition, this.scheduler.now(), record.meta, record.timestamp, error));
+  }
+}

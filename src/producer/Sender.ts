@@ -1,0 +1,433 @@
+import type { Logger } from 'pino';
+import type { SchedulerLike, Subscription } from 'rxjs';
+import type { Cluster } from '../cluster/Cluster';
+import { DeliveryTimeoutError, ProducerClosedError, RxKafkaError } from '../errors';
+import type { Connection } from '../network/Connection';
+import { ExponentialBackoff } from '../network/Backoff';
+import { ErrorCode, kafkaError } from '../protocol/errorCodes';
+import { Produce, ProduceRequest, ProduceResponse } from '../protocol/Produce';
+import type { ProducerBatch } from './ProducerBatch';
+import type { TransactionManager } from './TransactionManager';
+
+/** What the sender needs from the producer's configuration. */
+export interface SenderConfig {
+  acks: number;
+  maxInFlight: number;
+  maxRequestSize: number;
+  requestTimeoutMs: number;
+  deliveryTimeoutMs: number;
+  retries: number;
+}
+
+/** The closed batches of one partition waiting to be sent, and how many of its batches are in flight. */
+interface PartitionQueue {
+  readonly topic: string;
+  readonly partition: number;
+  readonly tpKey: string;
+  /** Unsent batches; invariant: in sequence order (a retried batch goes back before later ones). */
+  readonly batches: ProducerBatch[];
+  /** Batches of this partition written and awaiting a response. */
+  inFlight: number;
+  /** Next drainOrder to give a batch of this partition on its first drain. */
+  nextDrainOrder: number;
+}
+
+/** Produce requests outstanding to one broker (backpressure point 2). */
+interface NodeState {
+  /** Requests written and not answered; invariant: <= maxInFlight. */
+  inFlight: number;
+  /** A connect is under way (drain skips the node meanwhile). */
+  connecting: boolean;
+  /** Round-robin start among the node's partitions, so none starves under maxRequestSize. */
+  drainIndex: number;
+}
+
+/**
+ * The Sender (Java's Sender + the drain half of RecordAccumulator): closed batches are queued per
+ * partition; each drain pass finds the partitions whose head batch is sendable (leader known,
+ * not backing off), groups them by leader, and writes, per broker, Produce requests of at most one
+ * batch per partition and at most `maxRequestSize` bytes, while fewer than `maxInFlight` requests
+ * are outstanding to that broker. Responses complete the batches, or send them back to their
+ * queue for a retry with backoff, or fail them — all within `deliveryTimeoutMs`.
+ */
+export class Sender {
+  private readonly queues = new Map<string, PartitionQueue>();
+  private readonly nodes = new Map<number, NodeState>();
+  /** Batches written and not yet answered, for close() and epoch-bump bookkeeping. */
+  private inFlightBatches = 0;
+  /** A drain pass is scheduled (microtask): several enqueues in one tick share it. */
+  private drainScheduled = false;
+  /** Timer for the next retry backoff / expiry deadline; at most one. */
+  private timer: Subscription | null = null;
+  private timerDueMs = Infinity;
+  private closed = false;
+  private readonly retryBackoff: ExponentialBackoff;
+
+  constructor(
+    private readonly config: SenderConfig,
+    private readonly cluster: Cluster,
+    private readonly txn: TransactionManager | null,
+    private readonly scheduler: SchedulerLike,
+    private readonly logger: Logger,
+    retryBackoffMs: number,
+    retryBackoffMaxMs: number,
+  ) {
+    this.retryBackoff = new ExponentialBackoff(retryBackoffMs, retryBackoffMaxMs);
+  }
+
+  /** Batches queued or in flight. */
+  get pendingCount(): number {
+    let n = this.inFlightBatches;
+    for (const q of this.queues.values()) n += q.batches.length;
+    return n;
+  }
+
+  /** Takes a closed batch for sending. */
+  enqueue(batch: ProducerBatch): void {
+    if (this.closed) {
+      batch.fail(new ProducerClosedError());
+      return;
+    }
+    const tpKey = batch.topic + '\0' + batch.partition;
+    let queue = this.queues.get(tpKey);
+    if (queue === undefined) {
+      queue = { topic: batch.topic, partition: batch.partition, tpKey, batches: [], inFlight: 0, nextDrainOrder: 0 };
+      this.queues.set(tpKey, queue);
+    }
+    queue.batches.push(batch);
+    this.wakeup();
+  }
+
+  /** Fails every queued batch; in-flight ones finish or fail on their own. Stops timers. */
+  close(error: Error = new ProducerClosedError()): void {
+    this.closed = true;
+    this.timer?.unsubscribe();
+    this.timer = null;
+    for (const queue of this.queues.values()) {
+      const batches = queue.batches.splice(0);
+      for (let i = 0; i < batches.length; i++) batches[i].fail(error);
+    }
+  }
+
+  /** Schedules a drain pass (coalesced). Stored once: no closure per wakeup. */
+  wakeup = (): void => {
+    if (this.drainScheduled || this.closed) return;
+    this.drainScheduled = true;
+    queueMicrotask(this.runOnce);
+  };
+
+  private readonly runOnce = (): void => {
+    this.drainScheduled = false;
+    if (this.closed) return;
+    const nowMs = this.scheduler.now();
+    let nextWakeMs = this.expire(nowMs);
+
+    const txn = this.txn;
+    if (txn !== null && (!txn.hasProducerId || txn.epochBumpNeeded)) {
+      // Sequences need a producer id; after a lost sequenced batch, wait for in-flight requests
+      // to settle before bumping the epoch (their sequences belong to the old epoch).
+      if (txn.epochBumpNeeded && this.inFlightBatches > 0) return;
+      if (this.pendingCount > 0) this.initProducerId(txn);
+      return;
+    }
+
+    // ready(): sendable partitions grouped by leader.
+    const ready = new Map<number, PartitionQueue[]>();
+    let unknownLeader = false;
+    for (const queue of this.queues.values()) {
+      if (queue.batches.length === 0) continue;
+      const head = queue.batches[0];
+      if (head.retryAfterMs > nowMs) {
+        if (head.retryAfterMs < nextWakeMs) nextWakeMs = head.retryAfterMs;
+        continue;
+      }
+      // A retried batch goes alone: later batches of its partition wait until what is in flight
+      // has settled, so that the retry cannot land after them (order per partition).
+      if (head.attempts > 0 && queue.inFlight > 0) continue;
+      if (queue.inFlight >= this.config.maxInFlight) continue;
+      const leader = this.cluster.leaderFor(queue.topic, queue.partition);
+      if (leader === undefined) {
+        unknownLeader = true;
+        continue;
+      }
+      let list = ready.get(leader.nodeId);
+      if (list === undefined) ready.set(leader.nodeId, (list = []));
+      list.push(queue);
+    }
+    if (unknownLeader) this.cluster.requestUpdate();
+
+    // drain(): per node, requests while the in-flight bound allows.
+    for (const [nodeId, queues] of ready) {
+      const node = this.nodeState(nodeId);
+      if (node.connecting) continue;
+      const conn = this.cluster.connectedConnection(nodeId);
+      if (conn === undefined) {
+        this.connect(nodeId, node);
+        continue;
+      }
+      while (node.inFlight < this.config.maxInFlight) {
+        const batches = this.drainNode(node, queues, nowMs);
+        if (batches.length === 0) break;
+        this.sendProduce(conn, nodeId, node, batches);
+      }
+    }
+    if (nextWakeMs !== Infinity) this.scheduleWake(nextWakeMs);
+  };
+
+  /** Takes at most one batch per partition, up to maxRequestSize bytes (the first always fits). */
+  private drainNode(node: NodeState, queues: PartitionQueue[], nowMs: number): ProducerBatch[] {
+    const batches: ProducerBatch[] = [];
+    let sizeBytes = 0;
+    const n = queues.length;
+    const start = node.drainIndex % n;
+    for (let k = 0; k < n; k++) {
+      const queue = queues[(start + k) % n];
+      if (queue.batches.length === 0 || queue.inFlight >= this.config.maxInFlight) continue;
+      const batch = queue.batches[0];
+      if (batch.retryAfterMs > nowMs || (batch.attempts > 0 && queue.inFlight > 0)) continue;
+      if (batches.length > 0 && sizeBytes + batch.sizeInBytes > this.config.maxRequestSize) break;
+      queue.batches.shift();
+      queue.inFlight++;
+      if (batch.drainOrder < 0) batch.drainOrder = queue.nextDrainOrder++;
+      if (this.txn !== null && batch.baseSequence < 0) {
+        batch.setProducerState(
+          this.txn.producerId,
+          this.txn.producerEpoch,
+          this.txn.assignSequence(queue.tpKey, batch.recordCount),
+          false,
+        );
+      }
+      batch.attempts++;
+      sizeBytes += batch.sizeInBytes;
+      batches.push(batch);
+    }
+    node.drainIndex = (start + 1) % Math.max(1, n);
+    return batches;
+  }
+
+  private sendProduce(conn: Connection, nodeId: number, node: NodeState, batches: ProducerBatch[]): void {
+    const request: ProduceRequest = { transactionalId: null, acks: this.config.acks, timeoutMs: this.config.requestTimeoutMs, topics: [] };
+    const byTopic = new Map<string, ProduceRequest['topics'][number]>();
+    for (let i = 0; i < batches.length; i++) {
+      const b = batches[i];
+      let topic = byTopic.get(b.topic);
+      if (topic === undefined) {
+        topic = { name: b.topic, partitions: [] };
+        byTopic.set(b.topic, topic);
+        request.topics.push(topic);
+      }
+      topic.partitions.push({ index: b.partition, records: b.records() });
+    }
+    node.inFlight++;
+    this.inFlightBatches += batches.length;
+    const expectResponse = this.config.acks !== 0;
+    conn.send(Produce, request, { expectResponse }).then(
+      (response) => this.onResponse(nodeId, node, batches, expectResponse ? response : null),
+      (error: unknown) => this.onRequestError(nodeId, node, batches, error),
+    );
+  }
+
+  private onResponse(nodeId: number, node: NodeState, batches: ProducerBatch[], response: ProduceResponse | null): void {
+    this.settle(node, batches);
+    const nowMs = this.scheduler.now();
+    for (let i = 0; i < batches.length; i++) {
+      const batch = batches[i];
+      if (response === null) {
+        batch.complete(-1n, -1); // acks=0: nothing to wait for, no offset known
+        continue;
+      }
+      const p = findPartition(response, batch.topic, batch.partition);
+      if (p === undefined) {
+        this.retryOrFail(batch, kafkaError(ErrorCode.UNKNOWN_SERVER_ERROR, `no result for ${batch.topic}-${batch.partition} in the Produce response of node ${nodeId}`), nowMs);
+        continue;
+      }
+      const code = p.errorCode;
+      if (code === ErrorCode.NONE) {
+        batch.complete(p.baseOffset, Number(p.logAppendTimeMs));
+      } else if (code === ErrorCode.DUPLICATE_SEQUENCE_NUMBER) {
+        // The broker already has this batch (a retry of a write that succeeded): it is delivered.
+        batch.complete(p.baseOffset, Number(p.logAppendTimeMs));
+      } else {
+        const error = kafkaError(code, p.errorMessage ?? `producing to ${batch.topic}-${batch.partition} on node ${nodeId}`);
+        if (isMetadataError(code)) this.cluster.requestUpdate();
+        if (code === ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER && this.hasEarlierUnsettled(batch)) {
+          // An earlier batch of the partition is being retried: this one follows it.
+          this.retryOrFail(batch, error, nowMs, true);
+        } else {
+          this.retryOrFail(batch, error, nowMs);
+        }
+      }
+    }
+    this.wakeup();
+  }
+
+  private onRequestError(nodeId: number, node: NodeState, batches: ProducerBatch[], error: unknown): void {
+    this.settle(node, batches);
+    this.logger.debug({ nodeId, err: error }, 'produce request failed');
+    this.cluster.requestUpdate();
+    const nowMs = this.scheduler.now();
+    const err = error instanceof Error ? error : new Error(String(error));
+    for (let i = 0; i < batches.length; i++) this.retryOrFail(batches[i], err, nowMs);
+    this.wakeup();
+  }
+
+  private settle(node: NodeState, batches: ProducerBatch[]): void {
+    node.inFlight--;
+    this.inFlightBatches -= batches.length;
+    for (let i = 0; i < batches.length; i++) {
+      const q = this.queues.get(batches[i].topic + '\0' + batches[i].partition);
+      if (q !== undefined) q.inFlight--;
+    }
+  }
+
+  /** Java's canRetry(): retriable error, retries left, and the delivery deadline not reached. */
+  private retryOrFail(batch: ProducerBatch, error: Error, nowMs: number, forceRetriable = false): void {
+    const retriable = forceRetriable || (error instanceof RxKafkaError && error.retriable);
+    const deadlineMs = batch.createdMs + this.config.deliveryTimeoutMs;
+    if (this.closed) {
+      this.failBatch(batch, new ProducerClosedError());
+      return;
+    }
+    if (!retriable || batch.attempts > this.config.retries) {
+      this.failBatch(batch, error);
+      return;
+    }
+    const retryAtMs = nowMs + this.retryBackoff.backoff(batch.attempts - 1);
+    if (retryAtMs >= deadlineMs) {
+      this.failBatch(batch, new DeliveryTimeoutError(batch.topic, batch.partition, this.config.deliveryTimeoutMs, error));
+      return;
+    }
+    batch.lastError = error;
+    batch.retryAfterMs = retryAtMs;
+    this.reenqueue(batch);
+    this.scheduleWake(retryAtMs);
+  }
+
+  /**
+   * Puts a batch back in its queue in drain order (Java's insertInSequenceOrder): before every
+   * batch drained after it and every batch never drained.
+   */
+  private reenqueue(batch: ProducerBatch): void {
+    const queue = this.queues.get(batch.topic + '\0' + batch.partition)!;
+    const list = queue.batches;
+    let i = 0;
+    while (i < list.length && list[i].drainOrder >= 0 && list[i].drainOrder < batch.drainOrder) i++;
+    list.splice(i, 0, batch);
+  }
+
+  /** True when a batch of the same partition drained before this one is still queued or in flight. */
+  private hasEarlierUnsettled(batch: ProducerBatch): boolean {
+    const queue = this.queues.get(batch.topic + '\0' + batch.partition);
+    if (queue === undefined) return false;
+    for (let i = 0; i < queue.batches.length; i++) {
+      const b = queue.batches[i];
+      if (b.drainOrder >= 0 && b.drainOrder < batch.drainOrder) return true;
+    }
+    return queue.inFlight > 0;
+  }
+
+  private failBatch(batch: ProducerBatch, error: Error): void {
+    if (this.txn !== null && batch.baseSequence >= 0) {
+      // The broker may never see this sequence: later batches would be out of order. Bump the
+      // epoch and restamp what is still queued (KIP-360).
+      this.txn.epochBumpNeeded = true;
+    }
+    batch.fail(error);
+  }
+
+  /** Fails queued batches whose delivery deadline passed; returns the next deadline. */
+  private expire(nowMs: number): number {
+    let next = Infinity;
+    for (const queue of this.queues.values()) {
+      const list = queue.batches;
+      for (let i = 0; i < list.length; i++) {
+        const b = list[i];
+        const deadline = b.createdMs + this.config.deliveryTimeoutMs;
+        if (deadline <= nowMs) {
+          list.splice(i--, 1);
+          this.failBatch(b, new DeliveryTimeoutError(b.topic, b.partition, this.config.deliveryTimeoutMs, b.lastError));
+        } else if (deadline < next) {
+          next = deadline;
+        }
+      }
+    }
+    return next;
+  }
+
+  private initProducerId(txn: TransactionManager): void {
+    txn.initProducerId().then(() => {
+      // New id or epoch: sequences restart at 0, so everything still queued is restamped at its
+      // next drain, in queue (= sequence) order. Nothing is in flight at this point.
+      for (const q of this.queues.values()) {
+        for (let i = 0; i < q.batches.length; i++) q.batches[i].baseSequence = -1;
+      }
+      this.wakeup();
+    }, (error: unknown) => {
+      // Without a producer id nothing can be sent idempotently: fail what is queued.
+      const err = error instanceof Error ? error : new Error(String(error));
+      this.logger.error({ err }, 'InitProducerId failed');
+      for (const queue of this.queues.values()) {
+        const batches = queue.batches.splice(0);
+        for (let i = 0; i < batches.length; i++) batches[i].fail(err);
+      }
+    });
+  }
+
+  private connect(nodeId: number, node: NodeState): void {
+    node.connecting = true;
+    this.cluster.connection(nodeId).then(
+      () => {
+        node.connecting = false;
+        this.wakeup();
+      },
+      (error: unknown) => {
+        node.connecting = false;
+        this.logger.debug({ nodeId, err: error }, 'connect failed');
+        this.cluster.requestUpdate();
+        // The pool is in reconnect backoff now: try again after the retry backoff.
+        this.scheduleWake(this.scheduler.now() + this.retryBackoff.backoff(0));
+      },
+    );
+  }
+
+  private nodeState(nodeId: number): NodeState {
+    let node = this.nodes.get(nodeId);
+    if (node === undefined) {
+      node = { inFlight: 0, connecting: false, drainIndex: 0 };
+      this.nodes.set(nodeId, node);
+    }
+    return node;
+  }
+
+  private scheduleWake(dueMs: number): void {
+    if (this.closed || dueMs >= this.timerDueMs) return;
+    this.timer?.unsubscribe();
+    this.timerDueMs = dueMs;
+    this.timer = this.scheduler.schedule(() => {
+      this.timer = null;
+      this.timerDueMs = Infinity;
+      this.wakeup();
+    }, Math.max(0, dueMs - this.scheduler.now()));
+  }
+}
+
+function findPartition(response: ProduceResponse, topic: string, partition: number) {
+  const topics = response.topics;
+  for (let i = 0; i < topics.length; i++) {
+    if (topics[i].name !== topic) continue;
+    const parts = topics[i].partitions;
+    for (let j = 0; j < parts.length; j++) if (parts[j].index === partition) return parts[j];
+  }
+  return undefined;
+}
+
+/** Errors after which the partition's leader may have moved: refresh metadata before retrying. */
+function isMetadataError(code: number): boolean {
+  return (
+    code === ErrorCode.NOT_LEADER_OR_FOLLOWER ||
+    code === ErrorCode.UNKNOWN_TOPIC_OR_PARTITION ||
+    code === ErrorCode.LEADER_NOT_AVAILABLE ||
+    code === ErrorCode.KAFKA_STORAGE_ERROR ||
+    code === ErrorCode.NOT_ENOUGH_REPLICAS
+  );
+}

@@ -1,0 +1,323 @@
+import type { Logger } from 'pino';
+import { ConfigError } from '../errors';
+import type { Partitioner } from '../partitioners/Partitioner';
+import type { Serializer } from '../serde/Serializer';
+import { defaultLogger, OPTIONS, specFor, unknownOptionMessage } from './configOptions';
+import type { BufferPolicy, LogLevel } from './configOptions';
+
+/**
+ * The producer's options. camelCase; every option that has a Java producer counterpart may also be
+ * given under its Java name (`'linger.ms'`, `'bootstrap.servers'` …, as strings too, the way a
+ * `.properties` file holds them), so existing producer properties can be brought as they are.
+ * Giving one option under both names is an error. Defaults are the Kafka 4.x producer's.
+ *
+ * Everything is validated when the producer is created, before anything connects: an unknown
+ * option, a wrong type or a conflicting combination throws a ConfigError naming the option.
+ *
+ * @example
+ * createProducer({
+ *   brokers: 'kafka-1:9092,kafka-2:9092',
+ *   topic: 'events',
+ *   lingerMs: 10,
+ *   serializers: { value: serializers.json },
+ * });
+ * // or with Java names, e.g. read from a .properties file:
+ * createProducer({ brokers: 'kafka-1:9092', 'linger.ms': '10', 'enable.idempotence': 'true' });
+ */
+export interface ProducerConfig {
+  /**
+   * Bootstrap brokers, `'host:port,host:port'` or `['host:port', …]`; IPv6 as `[::1]:9092`.
+   * Used only to discover the cluster: one reachable broker is enough. Required.
+   * Java: `bootstrap.servers`.
+   */
+  brokers: string | string[];
+  /** Sent to brokers with every request, for their logs and quotas. Default `'rxkafka'`. Java: `client.id`. */
+  clientId?: string;
+  /** Topic of records that name none. Default: none (then every record must have `topic`). */
+  topic?: string;
+  /**
+   * How many replicas must have a record before it is acked: `'all'` (= -1, the in-sync replicas),
+   * `1` (the leader), `0` (no response; offsets are unknown, -1n). Default `'all'`. Java: `acks`.
+   */
+  acks?: 'all' | -1 | '-1' | 0 | 1 | '0' | '1';
+  /**
+   * Idempotent producer: retries never duplicate or reorder records within a partition. Default
+   * `true`. Needs acks 'all', retries > 0 and maxInFlight ≤ 5: if you set it to `true` explicitly
+   * and one of those conflicts, creation fails; if you left it unset, acks ≠ all or retries = 0
+   * turn it off silently (logged at info), as Java does. Java: `enable.idempotence`.
+   */
+  idempotence?: boolean;
+  /**
+   * How long a batch waits for more records before it is sent, in ms. Default `5`. Higher values
+   * make fuller batches (throughput) at the cost of latency. Java: `linger.ms`.
+   */
+  lingerMs?: number;
+  /**
+   * Target size of one partition's batch, in bytes: a batch is sent when the next record would
+   * not fit. Also how many bytes the sticky partitioner sends to one partition before moving on.
+   * Default `16384`. Java: `batch.size`.
+   */
+  batchSize?: number;
+  /**
+   * Bytes of records the producer may hold (batched or in flight) before it stops taking more
+   * (see bufferPolicy). Default `33554432` (32 MiB). Java: `buffer.memory`.
+   */
+  bufferMemory?: number;
+  /**
+   * Produce requests outstanding per broker connection. Default `5` (at most 5 with idempotence).
+   * Java: `max.in.flight.requests.per.connection`.
+   */
+  maxInFlight?: number;
+  /**
+   * How many times a failed batch is retried; `deliveryTimeoutMs` is the real bound. Default
+   * `2147483647`. Java: `retries`.
+   */
+  retries?: number;
+  /**
+   * Upper bound, in ms, from a record's acceptance to its ack (success or failure), retries
+   * included. Must be ≥ lingerMs + requestTimeoutMs. Default `120000`. Java: `delivery.timeout.ms`.
+   */
+  deliveryTimeoutMs?: number;
+  /** How long to wait for a broker's response, in ms. Default `30000`. Java: `request.timeout.ms`. */
+  requestTimeoutMs?: number;
+  /** First wait before retrying a failed request, in ms. Default `100`. Java: `retry.backoff.ms`. */
+  retryBackoffMs?: number;
+  /** Largest retry wait (exponential with jitter), in ms. Default `1000`. Java: `retry.backoff.max.ms`. */
+  retryBackoffMaxMs?: number;
+  /** First wait before reconnecting to a broker, in ms. Default `50`. Java: `reconnect.backoff.ms`. */
+  reconnectBackoffMs?: number;
+  /** Largest reconnect wait, in ms. Default `1000`. Java: `reconnect.backoff.max.ms`. */
+  reconnectBackoffMaxMs?: number;
+  /**
+   * How long a TCP (and TLS/SASL) connection may take to set up, in ms. Default `10000`.
+   * Java: `socket.connection.setup.timeout.ms`.
+   */
+  socketConnectionSetupTimeoutMs?: number;
+  /**
+   * Largest produce request, in bytes; also the largest record. Default `1048576` (1 MiB).
+   * Java: `max.request.size`.
+   */
+  maxRequestSize?: number;
+  /** Metadata is refreshed at least this often, in ms. Default `300000`. Java: `metadata.max.age.ms`. */
+  metadataMaxAgeMs?: number;
+  /**
+   * How long a record may wait for its topic's metadata, or (bufferPolicy 'error') for room in
+   * bufferMemory, before it fails, in ms. Default `60000`. Java: `max.block.ms`.
+   */
+  maxBlockMs?: number;
+  /** Batch compression. Only `'none'` for now (the default). Java: `compression.type`. */
+  compression?: 'none' | 'gzip' | 'snappy' | 'lz4' | 'zstd';
+  /**
+   * What a pushed source (an Observable) gets when bufferMemory is full: `'error'` (default) —
+   * the record waits up to maxBlockMs, then fails; `'drop-newest'` — the record fails at once with
+   * RecordDroppedError; `'buffer'` — it waits without limit (memory unbounded). Pulled sources
+   * (AsyncIterable, Readable) are never affected: they are simply not read while full.
+   */
+  bufferPolicy?: BufferPolicy;
+  /** Whether the ack stream errors on the first failed record (`true`, default) or reports each failure as a FailedAck and goes on. */
+  stopOnError?: boolean;
+  /** Ask brokers to create unknown topics (if the brokers allow it). Default `true`. */
+  allowAutoTopicCreation?: boolean;
+  /** A partition chooser of your own, used for records without an explicit partition. Default: Java's (key hash, else sticky). */
+  partitioner?: Partitioner;
+  /**
+   * Key and value serializers. Default for both: Buffer, Uint8Array and string pass (strings as
+   * UTF-8); anything else fails the record. Use `serializers.json` for objects.
+   */
+  serializers?: { key?: Serializer<never>; value?: Serializer<never> };
+  /** A pino logger; the producer logs through children of it. Default: a pino logger at `logLevel`. */
+  logger?: Logger;
+  /** Level of the default logger: 'silent' (default), 'fatal', 'error', 'warn', 'info', 'debug', 'trace'. Not with `logger`. */
+  logLevel?: LogLevel;
+  /** Transactions are not supported yet: only null (the default). Java: `transactional.id`. */
+  transactionalId?: null;
+  /**
+   * Java producer names (`'linger.ms'`, `'enable.idempotence'` …), checked at runtime like the
+   * camelCase ones; unknown names are rejected with a suggestion.
+   */
+  [javaName: `${string}.${string}`]: unknown;
+}
+
+/**
+ * The options after validation, with every default filled in. Built by resolveConfig; read-only.
+ */
+export interface ResolvedConfig {
+  /** Bootstrap addresses, one `host:port` per entry. */
+  readonly brokers: readonly string[];
+  readonly clientId: string;
+  readonly topic: string | undefined;
+  /** -1 (all), 0 or 1, as the Produce request carries it. */
+  readonly acks: -1 | 0 | 1;
+  /** Whether the producer is idempotent, after Java's rules (may be false though not set). */
+  readonly idempotence: boolean;
+  readonly lingerMs: number;
+  readonly batchSize: number;
+  readonly bufferMemory: number;
+  readonly maxInFlight: number;
+  readonly retries: number;
+  readonly deliveryTimeoutMs: number;
+  readonly requestTimeoutMs: number;
+  readonly retryBackoffMs: number;
+  readonly retryBackoffMaxMs: number;
+  readonly reconnectBackoffMs: number;
+  readonly reconnectBackoffMaxMs: number;
+  readonly socketConnectionSetupTimeoutMs: number;
+  readonly maxRequestSize: number;
+  readonly metadataMaxAgeMs: number;
+  readonly maxBlockMs: number;
+  readonly compression: 'none';
+  readonly bufferPolicy: BufferPolicy;
+  readonly stopOnError: boolean;
+  readonly allowAutoTopicCreation: boolean;
+  readonly partitioner: Partitioner | undefined;
+  /** undefined: the default serializer (see defaultSerializer). */
+  readonly serializers: { readonly key: Serializer<never> | undefined; readonly value: Serializer<never> | undefined };
+  readonly logger: Logger;
+  readonly transactionalId: null;
+  /** The camelCase names of the options the user gave (under either name), for rules that depend on it. */
+  readonly explicit: ReadonlySet<string>;
+}
+
+/** The resolved values, before the cross-option rules; keyed by camelCase name. */
+type Values = { -readonly [K in keyof ResolvedConfig]: ResolvedConfig[K] };
+
+/**
+ * Validates the user's options and fills in the defaults. Throws ConfigError (naming the option
+ * and what to do) for an unknown option, a wrong type or range, and conflicting options.
+ *
+ * @example
+ * resolveConfig({ brokers: 'localhost:9092', acks: 1 }).idempotence // false (acks ≠ all, idempotence not set)
+ * resolveConfig({ brokers: 'localhost:9092', acks: 1, idempotence: true }) // throws ConfigError
+ */
+export function resolveConfig(user: ProducerConfig | Record<string, unknown>): ResolvedConfig {
+  if (user === null || typeof user !== 'object' || Array.isArray(user)) {
+    throw new ConfigError('config', `the producer configuration must be an object such as { brokers: 'localhost:9092' }`);
+  }
+  const given = new Map<string, unknown>();
+  /** camelCase name → the name the user wrote, for messages in the user's terms. */
+  const givenAs = new Map<string, string>();
+  for (const name of Object.keys(user)) {
+    const raw = (user as Record<string, unknown>)[name];
+    // undefined is "not set": lets users write { lingerMs: env.LINGER_MS } without special cases.
+    if (raw === undefined) continue;
+    const spec = specFor(name);
+    if (spec === undefined) throw new ConfigError(name, unknownOptionMessage(name));
+    const previous = givenAs.get(spec.name);
+    if (previous !== undefined) {
+      throw new ConfigError(name, `'${previous}' and '${name}' are the same option: give only one of them`);
+    }
+    givenAs.set(spec.name, name);
+    given.set(spec.name, spec.parse(raw, name, spec.alias !== undefined && name === spec.alias));
+  }
+  if (!given.has('brokers')) {
+    throw new ConfigError('brokers', "is required: the bootstrap brokers, e.g. brokers: 'localhost:9092'");
+  }
+  if (given.has('logger') && given.has('logLevel')) {
+    throw new ConfigError('logLevel', 'applies to the default logger only: set the level on your own `logger` instead');
+  }
+
+  const values = {} as Record<string, unknown>;
+  for (const spec of OPTIONS) values[spec.name] = given.has(spec.name) ? given.get(spec.name) : spec.defaultValue;
+  const v = values as unknown as Values & { logLevel: LogLevel };
+  v.explicit = new Set(given.keys());
+  v.serializers = (values.serializers as Values['serializers'] | undefined) ?? { key: undefined, value: undefined };
+  v.logger = (values.logger as Logger | undefined) ?? defaultLogger(v.logLevel);
+  delete (values as { logLevel?: unknown }).logLevel;
+
+  const nameOf = (option: string): string => givenAs.get(option) ?? option;
+  checkSizes(v, nameOf);
+  checkDeliveryTimeout(v, nameOf);
+  checkBackoff(v, 'retryBackoffMs', 'retryBackoffMaxMs');
+  checkBackoff(v, 'reconnectBackoffMs', 'reconnectBackoffMaxMs');
+  checkIdempotence(v, nameOf);
+  return v;
+}
+
+type NameOf = (option: string) => string;
+
+function checkSizes(v: Values, nameOf: NameOf): void {
+  if (v.batchSize > v.maxRequestSize) {
+    throw new ConfigError(
+      nameOf('batchSize'),
+      `${v.batchSize} bytes is more than ${nameOf('maxRequestSize')}=${v.maxRequestSize}: a full batch could never be sent; lower batchSize or raise maxRequestSize`,
+    );
+  }
+  if (v.batchSize > v.bufferMemory) {
+    throw new ConfigError(
+      nameOf('batchSize'),
+      `${v.batchSize} bytes is more than ${nameOf('bufferMemory')}=${v.bufferMemory}: not even one batch would fit in memory; lower batchSize or raise bufferMemory`,
+    );
+  }
+}
+
+/**
+ * Java's rule (KafkaProducer.configureDeliveryTimeout): a record must be allowed to linger and
+ * then wait for one response. Set explicitly too low: error. Left at its default: raised to fit.
+ */
+function checkDeliveryTimeout(v: Values, nameOf: NameOf): void {
+  const needed = Math.min(v.lingerMs + v.requestTimeoutMs, 0x7fffffff);
+  if (v.deliveryTimeoutMs >= needed) return;
+  if (v.explicit.has('deliveryTimeoutMs')) {
+    throw new ConfigError(
+      nameOf('deliveryTimeoutMs'),
+      `${v.deliveryTimeoutMs} ms is less than ${nameOf('lingerMs')} + ${nameOf('requestTimeoutMs')} = ${needed} ms: ` +
+        `a record could time out before its first request is answered; raise deliveryTimeoutMs to at least ${needed}`,
+    );
+  }
+  v.logger.warn(
+    { deliveryTimeoutMs: needed },
+    `deliveryTimeoutMs (default) is less than lingerMs + requestTimeoutMs; setting it to ${needed}`,
+  );
+  v.deliveryTimeoutMs = needed;
+}
+
+/** As Java (CommonClientConfigs): a maximum below the initial backoff means a constant backoff. */
+function checkBackoff(v: Values, initial: 'retryBackoffMs' | 'reconnectBackoffMs', max: 'retryBackoffMaxMs' | 'reconnectBackoffMaxMs'): void {
+  if (v[max] >= v[initial]) return;
+  if (v.explicit.has(max)) {
+    v.logger.warn(`${max}=${v[max]} is less than ${initial}=${v[initial]}: backoff stays at ${v[initial]} ms`);
+  }
+  v[max] = v[initial];
+}
+
+/**
+ * Java's ProducerConfig.postProcessAndValidateIdempotenceConfigs (Kafka 4.x), in its order:
+ * with idempotence on, retries = 0 or acks ≠ all are errors if the user asked for idempotence,
+ * and otherwise turn it off (logged at info); maxInFlight > 5 is an error either way (Kafka 4.0
+ * made it one; 3.x turned idempotence off with a warning).
+ */
+function checkIdempotence(v: Values, nameOf: NameOf): void {
+  if (!v.idempotence) return;
+  const userSet = v.explicit.has('idempotence');
+  let disable = false;
+  if (v.retries === 0) {
+    if (userSet) {
+      throw new ConfigError(
+        nameOf('retries'),
+        `is 0, but the idempotent producer needs retries: raise retries, or set ${nameOf('idempotence')}: false`,
+      );
+    }
+    v.logger.info('idempotence is disabled because retries is 0');
+    disable = true;
+  }
+  if (v.acks !== -1) {
+    if (userSet) {
+      throw new ConfigError(
+        nameOf('acks'),
+        `is ${v.acks}, but the idempotent producer needs acks 'all' to guarantee no duplicates: set acks: 'all', or ${nameOf('idempotence')}: false`,
+      );
+    }
+    v.logger.info(`idempotence is disabled because acks is ${v.acks}, not 'all'`);
+    disable = true;
+  }
+  if (v.maxInFlight > 5) {
+    throw new ConfigError(
+      nameOf('maxInFlight'),
+      `is ${v.maxInFlight}, but the idempotent producer keeps order with at most 5 requests in flight (the broker tracks 5 batches per producer): ` +
+        `set maxInFlight to 5 or less, or ${nameOf('idempotence')}: false`,
+    );
+  }
+  if (disable) v.idempotence = false;
+}
+
+export type { BufferPolicy, LogLevel };

@@ -1,0 +1,317 @@
+import pino, { Logger } from 'pino';
+import { ConfigError } from '../errors';
+
+/**
+ * The option table behind resolveConfig: each option's camelCase name, its Java producer name, its
+ * default and how a given value is checked and converted. Cross-option rules live in config.ts.
+ */
+
+/** What happens to a pushed record when bufferMemory is full (see ProducerConfig.bufferPolicy). */
+export type BufferPolicy = 'error' | 'drop-newest' | 'buffer';
+
+export type LogLevel = 'silent' | 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace';
+
+export interface OptionSpec {
+  /** camelCase name (ProducerConfig's key). */
+  readonly name: string;
+  /** The Java producer's name for it, when it has one. */
+  readonly alias?: string;
+  readonly defaultValue: unknown;
+  /**
+   * Checks `raw` and returns the resolved value; throws ConfigError naming `givenName`.
+   * `javaStyle`: given under its Java name, so strings such as "5" or "true" (as in a
+   * .properties file) are accepted for numbers and booleans.
+   */
+  parse(raw: unknown, givenName: string, javaStyle: boolean): unknown;
+}
+
+/**
+ * Largest value of int options and of times. Java's ints stop there, and Node timers (setTimeout,
+ * hence RxJS schedulers) treat a longer delay as 1 ms — a silent misbehaviour worth an error.
+ */
+const INT32_MAX = 0x7fffffff;
+
+const LOG_LEVELS: readonly LogLevel[] = ['silent', 'fatal', 'error', 'warn', 'info', 'debug', 'trace'];
+const BUFFER_POLICIES: readonly BufferPolicy[] = ['error', 'drop-newest', 'buffer'];
+const COMPRESSION_TYPES = ['gzip', 'snappy', 'lz4', 'zstd'];
+
+/** `{ name: 'lingerMs', alias: 'linger.ms', … }`, in ProducerConfig's order. */
+export const OPTIONS: readonly OptionSpec[] = [
+  { name: 'brokers', alias: 'bootstrap.servers', defaultValue: undefined, parse: parseBrokers },
+  { name: 'clientId', alias: 'client.id', defaultValue: 'rxkafka', parse: stringOption },
+  { name: 'topic', defaultValue: undefined, parse: parseTopic },
+  { name: 'acks', alias: 'acks', defaultValue: -1, parse: parseAcks },
+  { name: 'idempotence', alias: 'enable.idempotence', defaultValue: true, parse: booleanOption },
+  { name: 'lingerMs', alias: 'linger.ms', defaultValue: 5, parse: integer(0, 'ms') },
+  { name: 'batchSize', alias: 'batch.size', defaultValue: 16384, parse: integer(0, 'bytes') },
+  { name: 'bufferMemory', alias: 'buffer.memory', defaultValue: 33554432, parse: integer(1, 'bytes', Number.MAX_SAFE_INTEGER) },
+  { name: 'maxInFlight', alias: 'max.in.flight.requests.per.connection', defaultValue: 5, parse: integer(1, 'requests') },
+  { name: 'retries', alias: 'retries', defaultValue: INT32_MAX, parse: integer(0, 'retries') },
+  { name: 'deliveryTimeoutMs', alias: 'delivery.timeout.ms', defaultValue: 120000, parse: integer(0, 'ms') },
+  { name: 'requestTimeoutMs', alias: 'request.timeout.ms', defaultValue: 30000, parse: integer(1, 'ms') },
+  { name: 'retryBackoffMs', alias: 'retry.backoff.ms', defaultValue: 100, parse: integer(0, 'ms') },
+  { name: 'retryBackoffMaxMs', alias: 'retry.backoff.max.ms', defaultValue: 1000, parse: integer(0, 'ms') },
+  { name: 'reconnectBackoffMs', alias: 'reconnect.backoff.ms', defaultValue: 50, parse: integer(0, 'ms') },
+  { name: 'reconnectBackoffMaxMs', alias: 'reconnect.backoff.max.ms', defaultValue: 1000, parse: integer(0, 'ms') },
+  {
+    name: 'socketConnectionSetupTimeoutMs',
+    alias: 'socket.connection.setup.timeout.ms',
+    defaultValue: 10000,
+    parse: integer(1, 'ms'),
+  },
+  { name: 'maxRequestSize', alias: 'max.request.size', defaultValue: 1048576, parse: integer(1, 'bytes') },
+  { name: 'metadataMaxAgeMs', alias: 'metadata.max.age.ms', defaultValue: 300000, parse: integer(0, 'ms') },
+  { name: 'maxBlockMs', alias: 'max.block.ms', defaultValue: 60000, parse: integer(0, 'ms') },
+  { name: 'compression', alias: 'compression.type', defaultValue: 'none', parse: parseCompression },
+  { name: 'bufferPolicy', defaultValue: 'error', parse: oneOf(BUFFER_POLICIES) },
+  { name: 'stopOnError', defaultValue: true, parse: booleanOption },
+  { name: 'allowAutoTopicCreation', defaultValue: true, parse: booleanOption },
+  { name: 'partitioner', defaultValue: undefined, parse: functionOption('(record, numPartitions) => partition') },
+  { name: 'serializers', defaultValue: undefined, parse: parseSerializers },
+  { name: 'logger', defaultValue: undefined, parse: parseLogger },
+  { name: 'logLevel', defaultValue: 'silent', parse: oneOf(LOG_LEVELS) },
+  { name: 'transactionalId', alias: 'transactional.id', defaultValue: null, parse: parseTransactionalId },
+];
+
+const BY_NAME = new Map<string, OptionSpec>();
+for (const spec of OPTIONS) {
+  BY_NAME.set(spec.name, spec);
+  if (spec.alias !== undefined) BY_NAME.set(spec.alias, spec);
+}
+
+/** The option given under `name` (camelCase or Java name), or undefined. */
+export function specFor(name: string): OptionSpec | undefined {
+  return BY_NAME.get(name);
+}
+
+/** The producer's default logger: quiet unless asked (a library must not write to stdout uninvited). */
+export function defaultLogger(level: LogLevel): Logger {
+  return pino({ name: 'rxkafka', level });
+}
+
+// ---- unknown options ----
+
+/** Java producer options that have another shape here. */
+const JAVA_EQUIVALENTS: Record<string, string> = {
+  'key.serializer': 'rxkafka takes functions, not classes: serializers: { key: serializers.string } or (data, topic) => Buffer',
+  'value.serializer':
+    'rxkafka takes functions, not classes: serializers: { value: serializers.json } or (data, topic) => Buffer',
+  'partitioner.class': 'rxkafka takes a function, not a class: partitioner: (record, numPartitions) => partition',
+  'interceptor.classes': 'add RxJS operators (tap, map) to the record stream instead',
+};
+
+/** "unknown option; did you mean 'lingerMs'?" — the closest known name, in the user's style. */
+export function unknownOptionMessage(name: string): string {
+  const equivalent = JAVA_EQUIVALENTS[name];
+  if (equivalent !== undefined) return `is not an rxkafka option: ${equivalent}`;
+  const suggestion = closestOption(name);
+  return suggestion !== undefined
+    ? `is not a producer option; did you mean '${suggestion}'?`
+    : 'is not a producer option; see ProducerConfig for the options rxkafka knows';
+}
+
+function closestOption(name: string): string | undefined {
+  const wanted = normalize(name);
+  const javaStyle = name.includes('.');
+  let best: OptionSpec | undefined;
+  let bestDistance = Infinity;
+  for (const spec of OPTIONS) {
+    for (const candidate of spec.alias !== undefined ? [spec.name, spec.alias] : [spec.name]) {
+      const d = editDistance(wanted, normalize(candidate));
+      if (d < bestDistance) {
+        bestDistance = d;
+        best = spec;
+      }
+    }
+  }
+  // Up to a third of the name may differ: 'lingerMS', 'linger_ms', 'batchsize', 'bootstrap.server'.
+  if (best === undefined || bestDistance > Math.max(2, Math.floor(wanted.length / 3))) return undefined;
+  return javaStyle && best.alias !== undefined ? best.alias : best.name;
+}
+
+/** Case, dots, dashes and underscores do not matter when guessing what was meant. */
+function normalize(name: string): string {
+  return name.toLowerCase().replace(/[._\-\s]/g, '');
+}
+
+/** Levenshtein distance, two rows. */
+function editDistance(a: string, b: string): number {
+  let prev = new Array<number>(b.length + 1);
+  let curr = new Array<number>(b.length + 1);
+  for (let j = 0; j <= b.length; j++) prev[j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    curr[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a.charCodeAt(i - 1) === b.charCodeAt(j - 1) ? 0 : 1;
+      curr[j] = Math.min(prev[j] + 1, curr[j - 1] + 1, prev[j - 1] + cost);
+    }
+    [prev, curr] = [curr, prev];
+  }
+  return prev[b.length];
+}
+
+// ---- value parsers ----
+
+/** A value as it appears in a message: strings quoted, the rest by type. */
+export function show(value: unknown): string {
+  if (typeof value === 'string') return `'${value}'`;
+  if (typeof value === 'function') return 'a function';
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'object') return 'an object';
+  return String(value);
+}
+
+function integer(min: number, unit: string, max = INT32_MAX) {
+  return (raw: unknown, givenName: string, javaStyle: boolean): number => {
+    let value = raw;
+    if (javaStyle && typeof raw === 'string' && /^\s*-?\d+\s*$/.test(raw)) value = Number(raw);
+    if (typeof value !== 'number') {
+      throw new ConfigError(givenName, `must be a number (${unit}), got ${show(raw)}`);
+    }
+    if (!Number.isInteger(value) || value < min || value > max) {
+      throw new ConfigError(givenName, `must be an integer from ${min} to ${max} (${unit}), got ${show(raw)}`);
+    }
+    return value;
+  };
+}
+
+function booleanOption(raw: unknown, givenName: string, javaStyle: boolean): boolean {
+  if (typeof raw === 'boolean') return raw;
+  if (javaStyle && (raw === 'true' || raw === 'false')) return raw === 'true';
+  throw new ConfigError(givenName, `must be true or false, got ${show(raw)}`);
+}
+
+function stringOption(raw: unknown, givenName: string): string {
+  if (typeof raw !== 'string') throw new ConfigError(givenName, `must be a string, got ${show(raw)}`);
+  return raw;
+}
+
+function oneOf<T extends string>(allowed: readonly T[]) {
+  return (raw: unknown, givenName: string): T => {
+    if (typeof raw === 'string' && (allowed as readonly string[]).includes(raw)) return raw as T;
+    throw new ConfigError(givenName, `must be one of ${allowed.map((a) => `'${a}'`).join(', ')}, got ${show(raw)}`);
+  };
+}
+
+function functionOption(shape: string) {
+  return (raw: unknown, givenName: string): unknown => {
+    if (typeof raw !== 'function') throw new ConfigError(givenName, `must be a function ${shape}, got ${show(raw)}`);
+    return raw;
+  };
+}
+
+/** `host:port` or `[ipv6]:port`; Java's bootstrap.servers needs the port too. */
+const ADDRESS = /^(?:\[[0-9A-Fa-f:.%a-zA-Z]+\]|[A-Za-z0-9_.-]+):(\d{1,5})$/;
+
+function parseBrokers(raw: unknown, givenName: string): string[] {
+  let entries: string[];
+  if (typeof raw === 'string') {
+    entries = raw.split(',');
+  } else if (Array.isArray(raw) && raw.every((e) => typeof e === 'string')) {
+    // An array entry may itself be a comma-separated list (as when spread from an env variable).
+    entries = (raw as string[]).flatMap((e) => e.split(','));
+  } else {
+    throw new ConfigError(givenName, `must be a string 'host:port,host:port' or an array of 'host:port', got ${show(raw)}`);
+  }
+  const brokers: string[] = [];
+  for (const entry of entries) {
+    const address = entry.trim();
+    if (address.length === 0) continue;
+    const scheme = /^[A-Za-z_]+:\/\//.exec(address);
+    if (scheme !== null) {
+      throw new ConfigError(givenName, `'${address}': write brokers as host:port, without '${scheme[0]}'`);
+    }
+    const match = ADDRESS.exec(address);
+    const port = match === null ? NaN : Number(match[1]);
+    if (match === null || port < 1 || port > 65535) {
+      throw new ConfigError(
+        givenName,
+        `'${address}' is not host:port (e.g. localhost:9092, or [::1]:9092 for IPv6; the port is required)`,
+      );
+    }
+    brokers.push(address);
+  }
+  if (brokers.length === 0) {
+    throw new ConfigError(givenName, "lists no broker: give at least one host:port, e.g. 'localhost:9092'");
+  }
+  return brokers;
+}
+
+/** Kafka's topic name rules (Topic.validate): 1–249 of [a-zA-Z0-9._-], not '.' or '..'. */
+function parseTopic(raw: unknown, givenName: string): string {
+  if (typeof raw !== 'string') throw new ConfigError(givenName, `must be a topic name (a string), got ${show(raw)}`);
+  if (raw.length === 0 || raw.length > 249 || raw === '.' || raw === '..' || !/^[a-zA-Z0-9._-]+$/.test(raw)) {
+    throw new ConfigError(
+      givenName,
+      `${show(raw)} is not a valid Kafka topic name: 1 to 249 characters from a-z, A-Z, 0-9, '.', '_', '-'`,
+    );
+  }
+  return raw;
+}
+
+function parseAcks(raw: unknown, givenName: string): -1 | 0 | 1 {
+  switch (raw) {
+    case 'all':
+    case -1:
+    case '-1':
+      return -1;
+    case 0:
+    case '0':
+      return 0;
+    case 1:
+    case '1':
+      return 1;
+    default:
+      throw new ConfigError(givenName, `must be 'all' (or -1), 1 or 0, got ${show(raw)}`);
+  }
+}
+
+function parseCompression(raw: unknown, givenName: string): 'none' {
+  if (raw === 'none') return 'none';
+  if (typeof raw === 'string' && COMPRESSION_TYPES.includes(raw)) {
+    throw new ConfigError(givenName, `'${raw}' is not supported yet: leave it unset (or 'none')`);
+  }
+  throw new ConfigError(givenName, `must be 'none' (gzip, snappy, lz4 and zstd are not supported yet), got ${show(raw)}`);
+}
+
+function parseSerializers(raw: unknown, givenName: string): { key: unknown; value: unknown } {
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
+    throw new ConfigError(givenName, `must be an object { key?, value? } of serializer functions, got ${show(raw)}`);
+  }
+  for (const k of Object.keys(raw)) {
+    if (k !== 'key' && k !== 'value') {
+      throw new ConfigError(`${givenName}.${k}`, `is not a serializer slot: use { key, value }`);
+    }
+  }
+  const { key, value } = raw as { key?: unknown; value?: unknown };
+  for (const [slot, fn] of [['key', key], ['value', value]] as const) {
+    if (fn !== undefined && typeof fn !== 'function') {
+      throw new ConfigError(
+        `${givenName}.${slot}`,
+        `must be a function (data, topic) => Buffer | null, e.g. serializers.json, got ${show(fn)}`,
+      );
+    }
+  }
+  return { key, value };
+}
+
+function parseLogger(raw: unknown, givenName: string): Logger {
+  const logger = raw as Partial<Record<string, unknown>> | null;
+  const methods = ['child', 'debug', 'info', 'warn', 'error'];
+  if (logger === null || typeof logger !== 'object' || methods.some((m) => typeof logger[m] !== 'function')) {
+    throw new ConfigError(givenName, `must be a pino logger (e.g. pino({ level: 'info' })), got ${show(raw)}`);
+  }
+  return raw as Logger;
+}
+
+function parseTransactionalId(raw: unknown, givenName: string): null {
+  if (raw === null) return null;
+  if (typeof raw === 'string') {
+    throw new ConfigError(
+      givenName,
+      'transactions are not supported yet: leave it unset (the idempotent producer still prevents duplicates from retries)',
+    );
+  }
+  throw new ConfigError(givenName, `must be unset or null, got ${show(raw)}`);
+}

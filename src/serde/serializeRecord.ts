@@ -1,0 +1,127 @@
+import { RecordError, SerializationError } from '../errors';
+import type { ProducerRecord, RecordHeader, SerializedRecord } from '../types';
+import { DefaultSerializerTypeError } from './defaultSerializer';
+import { describeType } from './describeType';
+import type { Serializer } from './Serializer';
+import { serializeHeaders } from './serializeHeaders';
+
+/** Kafka partitions are int32 indexes. */
+const MAX_PARTITION = 0x7fffffff;
+
+/**
+ * Turns one record into bytes (the `serialize` stage's work). Never throws: a record that cannot be
+ * serialized comes back with `error` set — a SerializationError naming the key, the value or the
+ * header that failed, or a RecordError when the record has no topic or an invalid partition or
+ * timestamp — so that the stream goes on and the record fails on its own ack.
+ *
+ * A record whose key and value are both null is valid (Kafka accepts it), and null/undefined keys
+ * and values are not passed to the serializers (see Serializer).
+ *
+ * @param defaultTopic the producer's `topic` option, for records that name none.
+ * @param nowMs the timestamp of records that carry none.
+ *
+ * @example
+ * serializeRecord({ value: 'hello' }, 'events', defaultSerializer, defaultSerializer, Date.now())
+ * // { topic: 'events', partition: -1, key: null, value: <Buffer 68 65 6c 6c 6f>, headers: null, … error: null }
+ */
+export function serializeRecord<M = unknown>(
+  record: ProducerRecord<unknown, unknown, M>,
+  defaultTopic: string | undefined,
+  keySerializer: Serializer<never>,
+  valueSerializer: Serializer<never>,
+  nowMs: number,
+): SerializedRecord<M> {
+  if (record === null || typeof record !== 'object') {
+    return failed<M>('', -1, nowMs, undefined, new RecordError(
+      `a record must be an object such as { value }, got ${describeType(record)}: wrap it, e.g. map((value) => ({ value }))`,
+      {},
+    ));
+  }
+  const meta = record.meta;
+
+  const topic = record.topic ?? defaultTopic;
+  if (typeof topic !== 'string' || topic.length === 0) {
+    const message =
+      record.topic === undefined || record.topic === null
+        ? 'record has no topic and toKafka/createProducer has no default `topic`: set record.topic or the `topic` option'
+        : `record.topic must be a non-empty string, got ${describeType(topic)}${topic === '' ? ' (empty)' : ''}`;
+    return failed('', -1, nowMs, meta, new RecordError(message, { meta }));
+  }
+
+  let partition = -1;
+  if (record.partition !== undefined && record.partition !== null) {
+    const p = record.partition as unknown;
+    if (typeof p !== 'number' || !Number.isInteger(p) || p < 0 || p > MAX_PARTITION) {
+      return failed(topic, -1, nowMs, meta, new RecordError(
+        `record.partition must be a non-negative integer (or left out to let the partitioner choose), got ${String(p)}`,
+        { topic, meta },
+      ));
+    }
+    partition = p;
+  }
+
+  let timestamp = nowMs;
+  if (record.timestamp !== undefined && record.timestamp !== null) {
+    const t = record.timestamp as unknown;
+    // Java rejects negative timestamps too ("Timestamp should always be non-negative or null").
+    if (typeof t !== 'number' || !Number.isSafeInteger(t) || t < 0) {
+      return failed(topic, partition, nowMs, meta, new RecordError(
+        `record.timestamp must be milliseconds since the epoch (a non-negative integer), got ${String(t)}; use Date.getTime()`,
+        { topic, partition: partition >= 0 ? partition : undefined, meta },
+      ));
+    }
+    timestamp = t;
+  }
+
+  let key: Buffer | null = null;
+  if (record.key !== undefined && record.key !== null) {
+    try {
+      key = toBytes(keySerializer(record.key as never, topic));
+    } catch (err) {
+      return failed(topic, partition, timestamp, meta, serializationError('key', err));
+    }
+  }
+
+  let value: Buffer | null = null;
+  if (record.value !== undefined && record.value !== null) {
+    try {
+      value = toBytes(valueSerializer(record.value as never, topic));
+    } catch (err) {
+      return failed(topic, partition, timestamp, meta, serializationError('value', err));
+    }
+  }
+
+  let headers: RecordHeader[] | null = null;
+  if (record.headers !== undefined && record.headers !== null) {
+    try {
+      headers = serializeHeaders(record.headers);
+    } catch (err) {
+      return failed(topic, partition, timestamp, meta, err instanceof SerializationError ? err : new SerializationError('headers', err));
+    }
+  }
+
+  return { topic, partition, key, value, headers, timestamp, meta, error: null };
+}
+
+/** A serializer's output must be bytes or null; a Uint8Array is wrapped without copying. */
+function toBytes(out: unknown): Buffer | null {
+  if (out === null || Buffer.isBuffer(out)) return out;
+  if (out instanceof Uint8Array) return Buffer.from(out.buffer, out.byteOffset, out.byteLength);
+  throw new TypeError(`the serializer returned ${describeType(out)}; a serializer must return a Buffer or null`);
+}
+
+function serializationError(what: 'key' | 'value', err: unknown): SerializationError {
+  if (err instanceof DefaultSerializerTypeError) {
+    // Only here do we know which field it was, hence which option fixes it.
+    const hint = new TypeError(
+      `${err.message}: pass a serializer, e.g. serializers: { ${what}: serializers.json } ` +
+        '(or your own (data, topic) => Buffer) to toKafka/createProducer',
+    );
+    return new SerializationError(what, hint);
+  }
+  return new SerializationError(what, err);
+}
+
+function failed<M>(topic: string, partition: number, timestamp: number, meta: M | undefined, error: Error): SerializedRecord<M> {
+  return { topic, partition, key: null, value: null, headers: null, timestamp, meta, error };
+}

@@ -1,0 +1,115 @@
+import { Connection } from '../../src/network/Connection';
+import { ConnectionPool, type PoolConnectionOptions } from '../../src/network/ConnectionPool';
+import { ConnectionError, RxKafkaError } from '../../src/errors';
+import { Echo, FakeBroker, echoHandler, failure, silentLogger, unusedPort } from './fakeBroker';
+
+let broker: FakeBroker;
+let pool: ConnectionPool;
+let nowMs: number;
+let created: PoolConnectionOptions[];
+
+beforeEach(async () => {
+  broker = await FakeBroker.start();
+  broker.onRequest = echoHandler;
+  nowMs = 1_000_000;
+  created = [];
+  pool = new ConnectionPool({
+    clientId: 'pool-test',
+    requestTimeoutMs: 5000,
+    connectionSetupTimeoutMs: 5000,
+    reconnectBackoffMs: 100,
+    reconnectBackoffMaxMs: 1000,
+    logger: silentLogger,
+    now: () => nowMs,
+    createConnection: (_node, opts) => {
+      created.push(opts);
+      return new Connection(opts);
+    },
+  });
+});
+
+afterEach(async () => {
+  pool.close();
+  await broker.stop();
+});
+
+const node = () => ({ nodeId: 1, host: broker.host, port: broker.port });
+
+describe('ConnectionPool', () => {
+  test('concurrent get() calls share one connect and one connection', async () => {
+    const a = pool.get(node());
+    const b = pool.get(node());
+    expect(b).toBe(a);
+    const [ca, cb] = await Promise.all([a, b]);
+    expect(ca).toBe(cb);
+    expect(await pool.get(node())).toBe(ca);
+    expect(pool.connected(node())).toBe(ca);
+    expect(broker.connections).toHaveLength(1);
+    expect(created).toHaveLength(1);
+    await expect(ca.send(Echo, { value: 3 })).resolves.toBe(3);
+  });
+
+  test('a failed connect starts a growing, jittered reconnect backoff during which get() fails fast', async () => {
+    const dead = { nodeId: 2, host: '127.0.0.1', port: await unusedPort() };
+    const first = await failure(pool.get(dead));
+    expect(first).toBeInstanceOf(ConnectionError);
+    expect(first.message).toMatch(/ECONNREFUSED/);
+    expect(pool.isBlackedOut(2, nowMs)).toBe(true);
+    const until1 = pool.blackoutUntilMs(2) - nowMs;
+    expect(until1).toBeGreaterThanOrEqual(80);
+    expect(until1).toBeLessThanOrEqual(120);
+
+    const fast = await failure(pool.get(dead));
+    expect(fast).toBeInstanceOf(ConnectionError);
+    expect((fast as ConnectionError).retriable).toBe(true);
+    expect(fast.message).toMatch(/in reconnect backoff after 1 failure\(s\) \(last: .*ECONNREFUSED.*\); next attempt in \d+ ms/);
+    expect(created).toHaveLength(1);
+
+    nowMs += until1;
+    expect(pool.isBlackedOut(2, nowMs)).toBe(false);
+    await failure(pool.get(dead));
+    expect(created).toHaveLength(2);
+    const until2 = pool.blackoutUntilMs(2) - nowMs;
+    expect(until2).toBeGreaterThanOrEqual(160);
+    expect(until2).toBeLessThanOrEqual(240);
+  });
+
+  test('a connection closed by the broker is dropped; the next get() after the backoff reconnects', async () => {
+    const conn = await pool.get(node());
+    const closed = new Promise((resolve) => conn.onClose(resolve));
+    broker.connections[0].socket.destroy();
+    await closed;
+    expect(pool.connected(node())).toBeUndefined();
+    expect(pool.isBlackedOut(1, nowMs)).toBe(true);
+    nowMs += 1000;
+    const again = await pool.get(node());
+    expect(again).not.toBe(conn);
+    expect(again.isConnected).toBe(true);
+    expect(broker.connections).toHaveLength(2);
+  });
+
+  test('a node at a new address gets a new connection and the old one is closed', async () => {
+    const other = await FakeBroker.start();
+    try {
+      const old = await pool.get(node());
+      const moved = { nodeId: 1, host: other.host, port: other.port };
+      expect(pool.connected(moved)).toBeUndefined();
+      const fresh = await pool.get(moved);
+      expect(fresh).not.toBe(old);
+      expect(old.isClosed).toBe(true);
+      expect(other.connections).toHaveLength(1);
+      expect(pool.connected(moved)).toBe(fresh);
+    } finally {
+      await other.stop();
+    }
+  });
+
+  test('close() closes every connection and later get() calls reject', async () => {
+    const conn = await pool.get(node());
+    pool.close();
+    expect(conn.isClosed).toBe(true);
+    const err = await failure(pool.get(node()));
+    expect(err).toBeInstanceOf(RxKafkaError);
+    expect(err.message).toMatch(/pool is closed/);
+  });
+});

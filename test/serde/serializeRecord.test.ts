@@ -1,0 +1,118 @@
+import { RecordError, SerializationError } from '../../src/errors';
+import { defaultSerializer, jsonSerializer, Serializer, serializeRecord, stringSerializer } from '../../src/serde';
+import type { ProducerRecord, SerializedRecord } from '../../src/types';
+
+const NOW = 1_700_000_000_000;
+
+function ser(record: ProducerRecord<unknown, unknown, unknown>, defaultTopic: string | undefined = 'events', key: Serializer<never> = defaultSerializer, value: Serializer<never> = defaultSerializer): SerializedRecord {
+  return serializeRecord(record, defaultTopic, key, value, NOW);
+}
+
+describe('serializeRecord', () => {
+  it('serializes key, value and headers, with the default topic and the current time', () => {
+    const out = ser({ key: 'k', value: Buffer.from('v'), headers: { h: 'x' }, meta: 42 });
+    expect(out).toEqual({
+      topic: 'events',
+      partition: -1,
+      key: Buffer.from('k'),
+      value: Buffer.from('v'),
+      headers: [{ key: 'h', value: Buffer.from('x') }],
+      timestamp: NOW,
+      meta: 42,
+      error: null,
+    });
+  });
+
+  it("keeps the record's own topic, partition and timestamp", () => {
+    const out = ser({ topic: 'other', partition: 3, timestamp: 123, value: 'v' });
+    expect(out.topic).toBe('other');
+    expect(out.partition).toBe(3);
+    expect(out.timestamp).toBe(123);
+    expect(out.error).toBeNull();
+  });
+
+  it('passes the topic to the serializers', () => {
+    const seen: string[] = [];
+    const spy: Serializer<string> = (data, topic) => {
+      seen.push(topic);
+      return Buffer.from(data);
+    };
+    ser({ topic: 'orders', key: 'k', value: 'v' }, 'events', spy, spy);
+    expect(seen).toEqual(['orders', 'orders']);
+  });
+
+  it('accepts a record with neither key nor value (legal in Kafka) and never calls serializers for null', () => {
+    const never: Serializer<unknown> = () => {
+      throw new Error('must not be called');
+    };
+    const out = ser({ key: null, value: undefined }, 'events', never, never);
+    expect(out.error).toBeNull();
+    expect(out.key).toBeNull();
+    expect(out.value).toBeNull();
+  });
+
+  it('keeps a tombstone a tombstone with the JSON serializer', () => {
+    const out = ser({ key: 'k', value: null }, 'events', stringSerializer, jsonSerializer);
+    expect(out.value).toBeNull();
+    expect(out.error).toBeNull();
+  });
+
+  it('returns (not throws) a SerializationError naming the value when a serializer throws', () => {
+    const boom: Serializer<unknown> = () => {
+      throw new Error('schema mismatch');
+    };
+    const out = ser({ key: 'k', value: { a: 1 }, meta: 'm1' }, 'events', defaultSerializer, boom);
+    expect(out.error).toBeInstanceOf(SerializationError);
+    expect(out.error!.message).toBe("could not serialize the record's value: schema mismatch");
+    expect((out.error as SerializationError).cause).toBeInstanceOf(Error);
+    expect(out.meta).toBe('m1');
+    expect(out.topic).toBe('events');
+  });
+
+  it('names the key when the key fails, and tells which option fixes an object given to the default serializer', () => {
+    const out = ser({ key: { id: 1 }, value: 'v' });
+    expect(out.error).toBeInstanceOf(SerializationError);
+    expect(out.error!.message).toMatch(/^could not serialize the record's key: it is an object.*serializers: \{ key: serializers\.json \}/);
+    const value = ser({ value: { id: 1 } });
+    expect(value.error!.message).toMatch(/^could not serialize the record's value: it is an object.*serializers: \{ value: serializers\.json \}/);
+  });
+
+  it('fails a serializer that returns something other than bytes', () => {
+    const bad: Serializer<unknown> = () => 'text' as never;
+    const out = ser({ value: 'v' }, 'events', defaultSerializer, bad);
+    expect(out.error!.message).toBe("could not serialize the record's value: the serializer returned a string; a serializer must return a Buffer or null");
+  });
+
+  it('names the header that failed', () => {
+    const out = ser({ value: 'v', headers: { good: 'x', bad: 1 as never } });
+    expect(out.error).toBeInstanceOf(SerializationError);
+    expect(out.error!.message).toMatch(/header 'bad'/);
+  });
+
+  it('fails a record with no topic and no default topic', () => {
+    const out = serializeRecord({ value: 'v', meta: 7 }, undefined, defaultSerializer, defaultSerializer, NOW);
+    expect(out.error).toBeInstanceOf(RecordError);
+    expect(out.error!.message).toBe(
+      'record has no topic and toKafka/createProducer has no default `topic`: set record.topic or the `topic` option',
+    );
+    expect(out.meta).toBe(7);
+    expect(ser({ topic: '', value: 'v' }).error!.message).toMatch(/record.topic must be a non-empty string/);
+  });
+
+  it.each([[-1], [1.5], [NaN], ['2' as never], [2 ** 31]])('fails partition %p (not a non-negative integer)', (partition) => {
+    const out = ser({ value: 'v', partition });
+    expect(out.error).toBeInstanceOf(RecordError);
+    expect(out.error!.message).toMatch(/record\.partition must be a non-negative integer/);
+  });
+
+  it('fails a negative or non-integer timestamp', () => {
+    expect(ser({ value: 'v', timestamp: -5 }).error!.message).toMatch(/record\.timestamp must be milliseconds since the epoch/);
+    expect(ser({ value: 'v', timestamp: new Date() as never }).error).toBeInstanceOf(RecordError);
+  });
+
+  it('fails (does not throw on) something that is not a record object', () => {
+    const out = serializeRecord('just a string' as never, 'events', defaultSerializer, defaultSerializer, NOW);
+    expect(out.error).toBeInstanceOf(RecordError);
+    expect(out.error!.message).toMatch(/must be an object such as \{ value \}, got a string/);
+  });
+});
