@@ -27,7 +27,7 @@ export function accumulate(producer: Producer): OperatorFunction<SerializedRecor
         producer.config,
         producer.pool,
         producer.scheduler,
-        { add: (n) => producer.addBacklog(n) },
+        producer.backlog,
         (batch) => subscriber.next(batch),
         finish,
       );

@@ -5,7 +5,8 @@ const API_NAMES: Record<number, string> = { 0: 'Produce', 3: 'Metadata', 18: 'Ap
 
 /** `rxkafka metadata`: the cluster as the producer sees it, as JSON. */
 export async function runMetadata(args: string[]): Promise<number> {
-  const { values } = parse(args, { brokers: { type: 'string' }, topic: { type: 'string', multiple: true } });
+  const { values: v } = parse(args, { brokers: { type: 'string' }, topic: { type: 'string', multiple: true } });
+  const values = v as { brokers?: string; topic?: string[] };
   if (values.brokers === undefined) throw new CliUsageError('--brokers is required (e.g. --brokers localhost:9092)');
   const producer = createProducer({ brokers: values.brokers, allowAutoTopicCreation: false });
   try {

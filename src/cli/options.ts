@@ -3,10 +3,16 @@ import { parseArgs, ParseArgsConfig } from 'node:util';
 /** A command line that cannot be understood: exit code 2 and the usage text. */
 export class CliUsageError extends Error {}
 
+/** Parsed options: strings, booleans (flags) or string lists (`multiple`). */
+export interface ParsedArgs {
+  values: Record<string, string | boolean | string[] | undefined>;
+  positionals: string[];
+}
+
 /** parseArgs with errors turned into CliUsageError. */
-export function parse<T extends ParseArgsConfig['options']>(args: string[], options: T, allowPositionals = false) {
+export function parse(args: string[], options: ParseArgsConfig['options'], allowPositionals = false): ParsedArgs {
   try {
-    return parseArgs({ args, options, allowPositionals, strict: true });
+    return parseArgs({ args, options, allowPositionals, strict: true }) as ParsedArgs;
   } catch (err) {
     throw new CliUsageError(err instanceof Error ? err.message : String(err));
   }

@@ -30,7 +30,7 @@ class FailureReport {
 
 /** `rxkafka produce`: one record per input line, the last stdout line a JSON summary. */
 export async function runProduce(args: string[]): Promise<number> {
-  const { values, positionals } = parse(
+  const { values: v, positionals } = parse(
     args,
     {
       brokers: { type: 'string' },
@@ -48,6 +48,7 @@ export async function runProduce(args: string[]): Promise<number> {
     },
     true,
   );
+  const values = v as Record<string, string | undefined> & { 'no-idempotence': boolean };
   if (values.brokers === undefined) throw new CliUsageError('--brokers is required (e.g. --brokers localhost:9092)');
   if (values.topic === undefined) throw new CliUsageError('--topic is required');
   if (values.format !== 'lines' && values.format !== 'ndjson') {
@@ -75,8 +76,8 @@ export async function runProduce(args: string[]): Promise<number> {
     ['max-block-ms', 'maxBlockMs'],
   ];
   for (const [flag, option] of ints) {
-    const v = intOption(flag, (values as Record<string, unknown>)[flag] as string | undefined);
-    if (v !== undefined) (config as Record<string, unknown>)[option] = v;
+    const n = intOption(flag, values[flag]);
+    if (n !== undefined) (config as unknown as Record<string, unknown>)[option] = n;
   }
   const producer = createProducer(config); // throws ConfigError naming the option
 

@@ -8,6 +8,7 @@ import type { Connection } from '../network/Connection';
 import type { ConnectionPool, PoolNode } from '../network/ConnectionPool';
 import { MetadataCache, type BrokerNode, type TopicInfo } from './MetadataCache';
 import { fatalTopicError, isFatalTopicError, topicWaitTimeoutError } from './topicErrors';
+import { TopicWaiters } from './TopicWaiters';
 
 export type { BrokerNode, PartitionInfo, TopicInfo } from './MetadataCache';
 
@@ -34,16 +35,6 @@ export interface ClusterDescription {
   topics: TopicInfo[];
   apiVersions: Array<{ apiKey: number; minVersion: number; maxVersion: number }>;
   metadataVersion: number;
-}
-
-/** A caller of `waitForTopic` still waiting. */
-interface TopicWaiter {
-  readonly topic: string;
-  readonly startedMs: number;
-  readonly maxWaitMs: number;
-  readonly resolve: (info: TopicInfo) => void;
-  readonly reject: (error: Error) => void;
-  timer: NodeJS.Timeout | null;
 }
 
 /**
@@ -74,8 +65,8 @@ export class Cluster {
 
   /** Topics refreshed by every Metadata request. Grows with `waitForTopic`; a topic leaves when waiting for it fails. */
   private readonly tracked = new Set<string>();
-  /** Callers of `waitForTopic` by topic; an entry is removed when its list empties. */
-  private readonly waiters = new Map<string, TopicWaiter[]>();
+  /** Callers of `waitForTopic` not settled yet. */
+  private readonly waiters = new TopicWaiters((topic, maxWaitMs) => this.onWaitTimeout(topic, maxWaitMs));
   /** The last error code metadata gave for a tracked topic without partitions (for timeout messages). */
   private readonly topicCodes = new Map<string, number>();
 
@@ -153,14 +144,9 @@ export class Cluster {
       return Promise.resolve(cached);
     }
     if (this.closed) return Promise.reject(closedError(name));
-    return new Promise<TopicInfo>((resolve, reject) => {
-      const waiter: TopicWaiter = { topic: name, startedMs: this.now(), maxWaitMs, resolve, reject, timer: null };
-      waiter.timer = setTimeout(() => this.onWaitTimeout(waiter), maxWaitMs);
-      let list = this.waiters.get(name);
-      if (list === undefined) this.waiters.set(name, (list = []));
-      list.push(waiter);
-      this.track(name);
-    });
+    const waiting = this.waiters.add(name, maxWaitMs);
+    this.track(name);
+    return waiting;
   }
 
   /**
@@ -241,13 +227,7 @@ export class Cluster {
     if (this.closed) return;
     this.closed = true;
     this.clearTimer();
-    for (const list of this.waiters.values()) {
-      for (const waiter of list) {
-        if (waiter.timer !== null) clearTimeout(waiter.timer);
-        waiter.reject(closedError(waiter.topic));
-      }
-    }
-    this.waiters.clear();
+    this.waiters.rejectAll(closedError);
     this.updates.complete();
   }
 
@@ -286,7 +266,7 @@ export class Cluster {
       this.logger.debug({ err, attempts: this.attempts }, 'metadata refresh failed');
       throw err;
     } finally {
-      this.notBeforeMs = this.now() + this.backoff.backoff(Math.max(0, this.attempts - 1));
+      this.notBeforeMs = this.now();
       this.inFlight = null;
       this.scheduleNext();
     }
@@ -362,12 +342,11 @@ export class Cluster {
       if (info === undefined) continue;
       if (info.partitions.length > 0) this.topicCodes.delete(t.name);
       else this.topicCodes.set(t.name, info.errorCode);
-      const list = this.waiters.get(t.name);
-      if (list === undefined) continue;
-      if (info.partitions.length > 0) this.settle(t.name, (w) => w.resolve(info));
+      if (!this.waiters.has(t.name)) continue;
+      if (info.partitions.length > 0) this.waiters.resolve(t.name, info);
       else if (isFatalTopicError(info.errorCode)) {
         this.untrack(t.name);
-        this.settle(t.name, (w) => w.reject(fatalTopicError(t.name, info.errorCode)));
+        this.waiters.reject(t.name, fatalTopicError(t.name, info.errorCode));
       }
     }
     this.logger.debug({ brokers: response.brokers.length, topics: response.topics.length }, 'metadata updated');
@@ -375,39 +354,24 @@ export class Cluster {
     return incomplete;
   }
 
-  private settle(topic: string, action: (waiter: TopicWaiter) => void): void {
-    const list = this.waiters.get(topic);
-    if (list === undefined) return;
-    this.waiters.delete(topic);
-    for (const waiter of list) {
-      if (waiter.timer !== null) clearTimeout(waiter.timer);
-      action(waiter);
-    }
-  }
-
-  private onWaitTimeout(waiter: TopicWaiter): void {
-    waiter.timer = null;
-    const list = this.waiters.get(waiter.topic);
-    if (list !== undefined) {
-      const rest = list.filter((w) => w !== waiter);
-      if (rest.length > 0) this.waiters.set(waiter.topic, rest);
-      else this.waiters.delete(waiter.topic);
-    }
-    const code = this.topicCodes.get(waiter.topic);
-    // Nobody waits any more for a topic that never got partitions: stop asking for it, or a typo
-    // would cost a Metadata request every retryBackoffMaxMs forever.
-    if (!this.waiters.has(waiter.topic) && (this.cache.topic(waiter.topic)?.partitions.length ?? 0) === 0) {
-      this.untrack(waiter.topic);
-    }
-    waiter.reject(
-      topicWaitTimeoutError(waiter.topic, waiter.maxWaitMs, code, this.lastRefreshError, this.opts.allowAutoTopicCreation),
-    );
+  /** A waiter's time is up (it is already removed): stop polling a topic nobody waits for, and say why. */
+  private onWaitTimeout(topic: string, maxWaitMs: number): Error {
+    const code = this.topicCodes.get(topic);
+    // A topic that never got partitions and has no waiter left is dropped, or a typo would cost a
+    // Metadata request every retryBackoffMaxMs forever.
+    if (!this.waiters.has(topic) && (this.cache.topic(topic)?.partitions.length ?? 0) === 0) this.untrack(topic);
+    return topicWaitTimeoutError(topic, maxWaitMs, code, this.lastRefreshError, this.opts.allowAutoTopicCreation);
   }
 
   private untrack(name: string): void {
     this.tracked.delete(name);
     this.topicCodes.delete(name);
     this.cache.remove(name);
+    // The retries were for topics nobody tracks any more.
+    if (this.tracked.size === 0) {
+      this.updateRequested = false;
+      this.clearTimer();
+    }
   }
 
   /** Arms the one timer for the next refresh that is due: requested (after backoff), or age-based. */
@@ -417,6 +381,12 @@ export class Cluster {
     if (this.updateRequested) dueMs = this.notBeforeMs;
     else if (this.tracked.size > 0) dueMs = Math.max(this.lastSuccessMs + this.opts.metadataMaxAgeMs, this.notBeforeMs);
     else return;
+    if (dueMs <= this.now()) {
+      // Due now (a new topic, the first request): start at once rather than after a timer hop.
+      this.clearTimer();
+      this.startScheduledRefresh();
+      return;
+    }
     // An earlier timer re-evaluates when it fires; only a later one must be replaced.
     if (this.timer !== null && this.timerDueMs <= dueMs) return;
     this.clearTimer();
@@ -438,10 +408,14 @@ export class Cluster {
       this.scheduleNext();
       return;
     }
+    this.startScheduledRefresh();
+  };
+
+  private startScheduledRefresh(): void {
     this.refresh().catch(() => {
       // Logged in runRefresh; waiters see lastRefreshError; the retry is already scheduled.
     });
-  };
+  }
 
   private clearTimer(): void {
     if (this.timer !== null) clearTimeout(this.timer);

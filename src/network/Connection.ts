@@ -3,19 +3,17 @@ import { performance } from 'node:perf_hooks';
 import type { Logger } from 'pino';
 import { ConnectionError, ProtocolDecodeError, RequestTimeoutError, RxKafkaError } from '../errors';
 import type { Api } from '../protocol/api';
-import { encodeRequest } from '../protocol/frame';
 import { readResponseHeader } from '../protocol/headers';
 import { Reader } from '../protocol/Reader';
-import { Writer } from '../protocol/Writer';
 import { formatAddress } from './address';
 import { FrameDecoder } from './FrameDecoder';
 import { InFlightRequests, type InFlightRequest } from './InFlightRequests';
-import { negotiateApiVersions } from './negotiateApiVersions';
+import { chooseVersion, negotiateApiVersions } from './negotiateApiVersions';
+import { RequestWriter } from './RequestWriter';
 
 /** Default `maxFrameBytes`: Java's default `socket.request.max.bytes` is 100 MiB too. */
 export const DEFAULT_MAX_FRAME_BYTES = 100 * 1024 * 1024;
 const INT32_MAX = 0x7fffffff;
-const INITIAL_WRITER_BYTES = 16 * 1024;
 
 export interface ConnectionOptions {
   host: string;
@@ -83,25 +81,15 @@ export class Connection {
   private setupTimer: NodeJS.Timeout | null = null;
   /** Fires no later than the earliest pending deadline; null when nothing is pending (or not armed yet). */
   private timeoutTimer: NodeJS.Timeout | null = null;
+  /** Why the connection closed (undefined while open, or after a plain `close()`). Set once, in `shutdown`. */
+  private closeCause: Error | undefined = undefined;
 
-  /** Encodes requests. Owned by this connection unless the socket still holds a frame in its memory (then replaced). */
-  private writer = new Writer(INITIAL_WRITER_BYTES);
+  /** Encodes and writes request frames (backpressure, buffer ownership); set with the socket. */
+  private out: RequestWriter | null = null;
   /** The next correlation id: 0..INT32_MAX, wrapping to 0 (negative ids are reserved by Kafka for SASL). */
   private nextCorrelationId = 0;
-  /** Requests awaiting a response, in send order (= response order). */
+  /** Requests sent and not complete; empty once closed. */
   private readonly inFlight = new InFlightRequests();
-  /** Requests without a response (acks=0) not yet flushed to the socket, in write order. */
-  private readonly unflushed = new InFlightRequests();
-  /**
-   * Frames waiting for 'drain' after `socket.write` returned false (own copies, never views of
-   * `writer`). Bounded: the sender above caps requests in flight per connection, and every frame
-   * here belongs to a request counted in `inFlight` or `unflushed`.
-   */
-  private unsent: Buffer[] = [];
-  /** For each `unsent` frame: whether it is an acks=0 frame (flush callback needed). Same length as `unsent`. */
-  private unsentNoResponse: boolean[] = [];
-  /** True from a `socket.write` returning false until 'drain'. */
-  private waitingForDrain = false;
 
   private readonly decoder: FrameDecoder;
   private readonly closeListeners = new Set<(cause: Error | undefined) => void>();
@@ -149,7 +137,7 @@ export class Connection {
    * requests whose frame waits for 'drain'. The sender's least-loaded choice and in-flight bound use it.
    */
   get inFlightCount(): number {
-    return this.inFlight.size + this.unflushed.size;
+    return this.inFlight.count;
   }
 
   /**
@@ -167,26 +155,7 @@ export class Connection {
    * Throws a non-retriable RxKafkaError naming both ranges when there is none.
    */
   versionFor(api: Api<any, any>): number {
-    const range = this.versions.get(api.apiKey);
-    const ours = `v${api.minVersion}..v${api.maxVersion}`;
-    if (range === undefined) {
-      throw new RxKafkaError(
-        `broker ${this.broker} does not support ${api.name} (api key ${api.apiKey}) at all; ` +
-          `rxkafka needs ${ours}: upgrade the broker (Kafka 0.11 or newer)`,
-        false,
-      );
-    }
-    const max = Math.min(range.maxVersion, api.maxVersion);
-    const min = Math.max(range.minVersion, api.minVersion);
-    if (max < min) {
-      throw new RxKafkaError(
-        `no common version of ${api.name} (api key ${api.apiKey}): broker ${this.broker} supports ` +
-          `v${range.minVersion}..v${range.maxVersion}, rxkafka supports ${ours}; ` +
-          (range.maxVersion < api.minVersion ? 'upgrade the broker' : 'upgrade rxkafka'),
-        false,
-      );
-    }
-    return max;
+    return chooseVersion(this.broker, this.versions.get(api.apiKey), api);
   }
 
   /**
@@ -230,9 +199,6 @@ export class Connection {
     };
   }
 
-  /** Why the connection closed (undefined while open, or after a plain `close()`). */
-  private closeCause: Error | undefined = undefined;
-
   private async establish(): Promise<void> {
     if (this.state !== 'new') throw this.notReadyError();
     this.state = 'connecting';
@@ -265,6 +231,7 @@ export class Connection {
       this.tcpWaiter = { resolve, reject };
       const socket = net.connect({ host: this.opts.host, port: this.opts.port });
       this.socket = socket;
+      this.out = new RequestWriter(socket);
       // Requests are whole frames written at once: Nagle would only add latency.
       socket.setNoDelay(true);
       socket.setKeepAlive(true);
@@ -283,7 +250,7 @@ export class Connection {
     const correlationId = this.nextCorrelationId;
     let frame: Buffer;
     try {
-      frame = encodeRequest(this.writer, api, version, correlationId, this.opts.clientId, req);
+      frame = this.out!.encode(api, version, correlationId, this.opts.clientId, req);
     } catch (err) {
       return Promise.reject(err);
     }
@@ -298,53 +265,21 @@ export class Connection {
         resolve,
         reject,
       };
-      if (expectResponse) this.inFlight.push(entry);
-      else this.unflushed.push(entry);
-      this.write(frame, !expectResponse);
+      this.inFlight.add(entry, expectResponse);
+      this.out!.write(frame, expectResponse ? null : this.onNoResponseFlushed);
       this.armTimeout();
     });
   }
 
-  /** One socket.write per frame; queues behind a full socket buffer until 'drain'. */
-  private write(frame: Buffer, noResponse: boolean): void {
-    if (this.waitingForDrain) {
-      // `frame` views `writer`'s memory, which the next request overwrites: keep a copy.
-      this.unsent.push(Buffer.from(frame));
-      this.unsentNoResponse.push(noResponse);
-      return;
-    }
-    const socket = this.socket!;
-    const accepted = noResponse ? socket.write(frame, this.onNoResponseFlushed) : socket.write(frame);
-    // socket.write does not copy: a frame not handed to the kernel synchronously stays referenced
-    // by the socket. Then the Writer's memory is the socket's until flushed: take a new Writer.
-    if (socket.writableLength > 0) this.writer = new Writer(this.writer.buffer.length);
-    if (!accepted) this.waitingForDrain = true;
-  }
-
   private readonly onDrain = (): void => {
-    this.waitingForDrain = false;
-    const socket = this.socket!;
-    let i = 0;
-    while (i < this.unsent.length) {
-      const frame = this.unsent[i];
-      const noResponse = this.unsentNoResponse[i];
-      i++;
-      const accepted = noResponse ? socket.write(frame, this.onNoResponseFlushed) : socket.write(frame);
-      if (!accepted) {
-        this.waitingForDrain = true;
-        break;
-      }
-    }
-    this.unsent.splice(0, i);
-    this.unsentNoResponse.splice(0, i);
+    this.out!.drain();
   };
 
   /** Write callbacks arrive in write order, so the flushed acks=0 request is the oldest one. */
   private readonly onNoResponseFlushed = (err?: Error | null): void => {
     // On error the socket emits 'error'/'close' too, which rejects the request.
     if (err || this.state === 'closed') return;
-    const entry = this.unflushed.shift();
-    entry?.resolve(undefined);
+    this.inFlight.completeFlushed()?.resolve(undefined);
   };
 
   private readonly onConnect = (): void => {
@@ -365,7 +300,14 @@ export class Connection {
 
   /** One complete response frame: it belongs to the oldest request in flight. Throws to close. */
   private readonly onFrame = (frame: Buffer): void => {
-    const request = this.inFlight.peek();
+    const request = this.inFlight.nextToComplete();
+    // Every response header starts with the correlation id; peek at it before parsing the header.
+    if (frame.length >= 4 && (request === undefined || frame.readInt32BE(0) !== request.correlationId)) {
+      if (this.inFlight.isUnsolicited(frame.readInt32BE(0))) {
+        this.logger.debug({ correlationId: frame.readInt32BE(0) }, 'dropped an answer to a request sent without expecting one');
+        return;
+      }
+    }
     if (request === undefined) {
       throw new ProtocolDecodeError(`${this.broker} sent a response (${frame.length} bytes) with no request in flight`);
     }
@@ -377,7 +319,7 @@ export class Connection {
           `${request.api.name} with correlation id ${request.correlationId}`,
       );
     }
-    this.inFlight.shift();
+    this.inFlight.completeNext();
     let response: unknown;
     try {
       response = request.api.decodeResponse(r, request.version);
@@ -420,7 +362,7 @@ export class Connection {
     // An armed timer fires no later than needed: deadlines only grow, so a later request never
     // needs an earlier check. Fired early, `onTimeoutCheck` re-arms for the actual oldest deadline.
     if (this.timeoutTimer !== null || this.state === 'closed') return;
-    const oldest = this.oldestPending();
+    const oldest = this.inFlight.oldest();
     if (oldest === undefined) return;
     const delayMs = Math.max(0, Math.ceil(oldest.deadlineMs - this.now()));
     this.timeoutTimer = setTimeout(this.onTimeoutCheck, delayMs);
@@ -428,7 +370,7 @@ export class Connection {
 
   private readonly onTimeoutCheck = (): void => {
     this.timeoutTimer = null;
-    const oldest = this.oldestPending();
+    const oldest = this.inFlight.oldest();
     if (oldest === undefined) return;
     if (oldest.deadlineMs > this.now()) {
       this.armTimeout();
@@ -445,14 +387,6 @@ export class Connection {
     this.logger.warn({ api: oldest.api.name, requestTimeoutMs: this.opts.requestTimeoutMs }, 'request timed out; closing');
     this.shutdown(timeout, (entry) => (entry === oldest ? timeout : others));
   };
-
-  private oldestPending(): InFlightRequest | undefined {
-    const a = this.inFlight.peek();
-    const b = this.unflushed.peek();
-    if (a === undefined) return b;
-    if (b === undefined) return a;
-    return a.deadlineMs <= b.deadlineMs ? a : b;
-  }
 
   /**
    * Final transition to 'closed': every pending request and the pending connect are rejected
@@ -481,19 +415,15 @@ export class Connection {
       socket.destroy();
     }
     this.decoder.reset();
-    this.unsent = [];
-    this.unsentNoResponse = [];
-    this.waitingForDrain = false;
+    this.out?.clear();
 
     const waiter = this.tcpWaiter;
     this.tcpWaiter = null;
     waiter?.reject(errorFor(null));
-    const inFlight = this.inFlight.clear();
-    const unflushed = this.unflushed.clear();
-    for (let i = 0; i < inFlight.length; i++) inFlight[i].reject(errorFor(inFlight[i]));
-    for (let i = 0; i < unflushed.length; i++) unflushed[i].reject(errorFor(unflushed[i]));
+    const pending = this.inFlight.clear();
+    for (let i = 0; i < pending.length; i++) pending[i].reject(errorFor(pending[i]));
     if (wasReady || cause !== undefined) {
-      this.logger.debug({ cause: cause?.message, rejected: inFlight.length + unflushed.length }, 'connection closed');
+      this.logger.debug({ cause: cause?.message, rejected: pending.length }, 'connection closed');
     }
 
     const listeners = [...this.closeListeners];

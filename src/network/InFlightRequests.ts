@@ -1,4 +1,5 @@
 import type { Api } from '../protocol/api';
+import { Fifo } from './Fifo';
 
 /** One request sent on a connection and not yet completed. */
 export interface InFlightRequest {
@@ -17,52 +18,83 @@ export interface InFlightRequest {
   readonly reject: (error: Error) => void;
 }
 
+/** Latest acks=0 correlation ids remembered (see `isUnsolicited`). */
+const MAX_UNANSWERED_IDS = 1024;
+
 /**
- * A FIFO of requests, oldest first. Kafka answers requests on one connection in the order they
- * were sent, so a response always belongs to `peek()`; and since every request gets the same
- * timeout, `peek()` also has the earliest deadline.
+ * The requests of one connection that are not complete (Java: `InFlightRequests`, per node).
  *
- * An array with a moving head index: push and shift are O(1) amortised, without `Array.shift`.
+ * Kafka answers the requests of a connection in the order they were sent, so a response always
+ * belongs to the oldest request awaiting one; and since every request gets the same timeout,
+ * the oldest requests hold the earliest deadlines.
  */
-export class InFlightRequests<T = InFlightRequest> {
-  /** Entries; the live ones are [head, items.length). */
-  private items: T[] = [];
-  /** Index of the oldest live entry. */
-  private head = 0;
+export class InFlightRequests {
+  /** Requests awaiting a response, in send order (= response order). */
+  private readonly awaitingResponse = new Fifo<InFlightRequest>();
+  /** Requests without a response (acks=0) not yet flushed to the socket, in write order. */
+  private readonly awaitingFlush = new Fifo<InFlightRequest>();
+  /**
+   * Correlation ids of the latest requests sent without expecting a response, oldest first, at
+   * most MAX_UNANSWERED_IDS. A real broker never answers them, but librdkafka's mock cluster
+   * answers acks=0 Produce anyway; such an answer is dropped (as librdkafka does) instead of
+   * being taken for a protocol error.
+   */
+  private readonly unansweredIds = new Fifo<number>();
 
-  get size(): number {
-    return this.items.length - this.head;
+  /** Requests not complete: awaiting a response, or (acks=0) a flush. */
+  get count(): number {
+    return this.awaitingResponse.size + this.awaitingFlush.size;
   }
 
-  push(item: T): void {
-    this.items.push(item);
-  }
-
-  peek(): T | undefined {
-    return this.head < this.items.length ? this.items[this.head] : undefined;
-  }
-
-  shift(): T | undefined {
-    if (this.head >= this.items.length) return undefined;
-    const item = this.items[this.head];
-    (this.items as Array<T | undefined>)[this.head] = undefined;
-    this.head++;
-    // Compact once the dead prefix dominates, so memory stays proportional to the live size.
-    if (this.head === this.items.length) {
-      this.items.length = 0;
-      this.head = 0;
-    } else if (this.head >= 1024 && this.head * 2 >= this.items.length) {
-      this.items = this.items.slice(this.head);
-      this.head = 0;
+  add(entry: InFlightRequest, expectResponse: boolean): void {
+    if (expectResponse) {
+      this.awaitingResponse.push(entry);
+      return;
     }
-    return item;
+    this.awaitingFlush.push(entry);
+    this.unansweredIds.push(entry.correlationId);
+    if (this.unansweredIds.size > MAX_UNANSWERED_IDS) this.unansweredIds.shift();
   }
 
-  /** Removes and returns every entry, oldest first. */
-  clear(): T[] {
-    const all = this.items.slice(this.head);
-    this.items = [];
-    this.head = 0;
+  /** The request the next response answers. */
+  nextToComplete(): InFlightRequest | undefined {
+    return this.awaitingResponse.peek();
+  }
+
+  /** Removes the request `nextToComplete()` returned. */
+  completeNext(): void {
+    this.awaitingResponse.shift();
+  }
+
+  /** The oldest acks=0 request was flushed: removes and returns it (write callbacks come in write order). */
+  completeFlushed(): InFlightRequest | undefined {
+    return this.awaitingFlush.shift();
+  }
+
+  /**
+   * True if `correlationId` belongs to a request sent without expecting a response; that id and
+   * older ones are forgotten (answers come in send order, so the older ones never will be).
+   */
+  isUnsolicited(correlationId: number): boolean {
+    const ids = this.unansweredIds;
+    for (let i = 0, n = ids.size; i < n; i++) if (ids.shift() === correlationId) return true;
+    return false;
+  }
+
+  /** The request with the earliest deadline. */
+  oldest(): InFlightRequest | undefined {
+    const a = this.awaitingResponse.peek();
+    const b = this.awaitingFlush.peek();
+    if (a === undefined) return b;
+    if (b === undefined) return a;
+    return a.deadlineMs <= b.deadlineMs ? a : b;
+  }
+
+  /** Removes and returns every request (the connection is closing). */
+  clear(): InFlightRequest[] {
+    const all = this.awaitingResponse.clear();
+    all.push(...this.awaitingFlush.clear());
+    this.unansweredIds.clear();
     return all;
   }
 }

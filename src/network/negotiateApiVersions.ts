@@ -60,3 +60,33 @@ function findRange(apiKeys: ApiVersionRange[], apiKey: number): ApiVersionRange 
   for (let i = 0; i < apiKeys.length; i++) if (apiKeys[i].apiKey === apiKey) return apiKeys[i];
   return undefined;
 }
+
+/**
+ * The highest version of `api` both rxkafka and the broker (`range`, undefined if it lacks the
+ * API) support. Throws a non-retriable RxKafkaError naming both ranges when there is none.
+ */
+export function chooseVersion(
+  broker: string,
+  range: { minVersion: number; maxVersion: number } | undefined,
+  api: Api<any, any>,
+): number {
+  const ours = `v${api.minVersion}..v${api.maxVersion}`;
+  if (range === undefined) {
+    throw new RxKafkaError(
+      `broker ${broker} does not support ${api.name} (api key ${api.apiKey}) at all; ` +
+        `rxkafka needs ${ours}: upgrade the broker (Kafka 0.11 or newer)`,
+      false,
+    );
+  }
+  const max = Math.min(range.maxVersion, api.maxVersion);
+  const min = Math.max(range.minVersion, api.minVersion);
+  if (max < min) {
+    throw new RxKafkaError(
+      `no common version of ${api.name} (api key ${api.apiKey}): broker ${broker} supports ` +
+        `v${range.minVersion}..v${range.maxVersion}, rxkafka supports ${ours}; ` +
+        (range.maxVersion < api.minVersion ? 'upgrade the broker' : 'upgrade rxkafka'),
+      false,
+    );
+  }
+  return max;
+}

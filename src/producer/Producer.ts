@@ -9,7 +9,7 @@ import { AckStageHost } from './AckStage';
 import { BufferPool } from './BufferPool';
 import { ProducerConfig, ResolvedConfig, resolveConfig } from './config';
 import type { ProducerBatch } from './ProducerBatch';
-import type { RecordAccumulator } from './RecordAccumulator';
+import type { Backlog, RecordAccumulator } from './RecordAccumulator';
 import { pullSource, PullGate } from './pullSource';
 import { Sender } from './Sender';
 import { TransactionManager } from './TransactionManager';
@@ -48,6 +48,8 @@ export class Producer implements AckStageHost, PullGate {
   private roomWaiters: Array<() => void> = [];
   private idleWaiters: Array<() => void> = [];
   private closing: Promise<void> | null = null;
+  /** flush() calls not yet resolved; while > 0, batches do not linger. */
+  private flushesInProgress = 0;
   private readonly metadataSubscription: Subscription;
 
   constructor(config: ProducerConfig, scheduler: SchedulerLike = asyncScheduler) {
@@ -106,11 +108,19 @@ export class Producer implements AckStageHost, PullGate {
     return buildPipeline<K, V, M>(records$, this);
   }
 
-  /** Sends every open batch now and resolves when everything produced so far is acked or failed. */
-  flush(): Promise<void> {
+  /**
+   * Sends every open batch now (lingerMs is ignored until the flush is over, as in Java) and
+   * resolves when every record already given to the producer is acked or failed.
+   */
+  async flush(): Promise<void> {
     for (const acc of this.accumulators) acc.flush();
-    if (this.isIdle()) return Promise.resolve();
-    return new Promise((resolve) => this.idleWaiters.push(resolve));
+    if (this.isIdle()) return;
+    this.flushesInProgress++;
+    try {
+      await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
+    } finally {
+      this.flushesInProgress--;
+    }
   }
 
   /**
@@ -158,6 +168,14 @@ export class Producer implements AckStageHost, PullGate {
     };
   }
 
+  /** @internal The accumulate stages' view of the producer's backlog and flush state. */
+  readonly backlog: Backlog = ((self: Producer): Backlog => ({
+    add: (n: number): void => self.addBacklog(n),
+    get flushing(): boolean {
+      return self.flushesInProgress > 0;
+    },
+  }))(this);
+
   /** @internal A stage holds `n` more (or, negative, fewer) records back. */
   addBacklog(n: number): void {
     this.backlogCount += n;
@@ -198,7 +216,7 @@ export class Producer implements AckStageHost, PullGate {
   }
 
   private isIdle(): boolean {
-    if (this.outstandingBatches > 0) return false;
+    if (this.outstandingBatches > 0 || this.backlogCount > 0) return false;
     for (const acc of this.accumulators) if (!acc.isEmpty) return false;
     return true;
   }

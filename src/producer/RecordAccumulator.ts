@@ -18,6 +18,11 @@ export interface AccumulatorConfig {
 /** Counts records held back in stage queues, so that pulled sources stop pulling meanwhile. */
 export interface Backlog {
   add(n: number): void;
+  /**
+   * True while a flush() is in progress: new batches are sent without lingering, so that records
+   * still on their way when flush() was called (e.g. waiting for metadata) do not wait lingerMs.
+   */
+  readonly flushing: boolean;
 }
 
 /**
@@ -137,7 +142,7 @@ export class RecordAccumulator {
     batch = ProducerBatch.open(record.topic, record.partition, nowMs, buffer);
     batch.append(record.timestamp, record.key, record.value, record.headers, record.meta);
     this.open.set(tpKey, batch);
-    if (this.config.lingerMs <= 0) {
+    if (this.config.lingerMs <= 0 || this.backlog.flushing) {
       // No linger: the batch is sendable now; records appended in the same tick still join it
       // because the sender drains asynchronously, so close on the next timer turn.
       this.scheduleAt(nowMs);

@@ -1,4 +1,5 @@
 import { Connection, type ConnectionOptions } from '../../src/network/Connection';
+import type { RequestWriter } from '../../src/network/RequestWriter';
 import { ConnectionError, ProtocolDecodeError, RequestTimeoutError, RxKafkaError } from '../../src/errors';
 import { Metadata } from '../../src/protocol/Metadata';
 import {
@@ -147,6 +148,18 @@ describe('requests and responses', () => {
     expect(broker.requestsOf(Echo.apiKey)).toHaveLength(2);
   });
 
+  test('an answer to a request sent without expecting one (the mock cluster does that for acks=0) is dropped', async () => {
+    const conn = await connected();
+    const closed = jest.fn();
+    conn.onClose(closed);
+    await conn.send(Echo, { value: 1 }, { expectResponse: false });
+    await conn.send(Echo, { value: 2 }, { expectResponse: false });
+    await expect(conn.send(Echo, { value: 3 })).resolves.toBe(3);
+    await expect(conn.send(Echo, { value: 4 })).resolves.toBe(4);
+    expect(closed).not.toHaveBeenCalled();
+    expect(conn.isConnected).toBe(true);
+  });
+
   test('a mismatching correlation id closes the connection and rejects everything in flight', async () => {
     const conn = await connected();
     broker.onRequest = (req) => {
@@ -290,16 +303,16 @@ describe('write backpressure', () => {
     const results = Promise.all(
       Array.from({ length: count }, (_, value) => conn.send(Echo, { value, payload: payloadFor(value) })),
     );
-    const internals = conn as unknown as { unsent: Buffer[]; waitingForDrain: boolean };
-    expect(internals.waitingForDrain).toBe(true);
-    expect(internals.unsent.length).toBeGreaterThan(0);
+    const out = (conn as unknown as { out: RequestWriter }).out;
+    expect(out.isWaitingForDrain).toBe(true);
+    expect(out.queuedCount).toBeGreaterThan(0);
     expect(conn.inFlightCount).toBe(count);
     serverSocket.resume();
     await expect(results).resolves.toEqual(Array.from({ length: count }, (_, value) => value));
     expect(received.map((r) => r.value)).toEqual(Array.from({ length: count }, (_, value) => value));
     expect(received.every((r) => r.ok)).toBe(true);
-    expect(internals.unsent).toHaveLength(0);
-    expect(internals.waitingForDrain).toBe(false);
+    expect(out.queuedCount).toBe(0);
+    expect(out.isWaitingForDrain).toBe(false);
   });
 });
 

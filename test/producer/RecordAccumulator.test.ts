@@ -29,7 +29,7 @@ function setup(overrides: Partial<AccumulatorConfig> = {}, poolBytes = 1 << 20) 
     config,
     pool,
     scheduler,
-    { add: (n) => (backlog += n) },
+    { add: (n) => (backlog += n), flushing: false },
     (b) => emitted.push(b),
     () => drained++,
   );

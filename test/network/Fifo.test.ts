@@ -1,8 +1,8 @@
-import { InFlightRequests } from '../../src/network/InFlightRequests';
+import { Fifo } from '../../src/network/Fifo';
 
-describe('InFlightRequests', () => {
+describe('Fifo', () => {
   test('is first in, first out', () => {
-    const q = new InFlightRequests<number>();
+    const q = new Fifo<number>();
     q.push(1);
     q.push(2);
     expect(q.peek()).toBe(1);
@@ -13,7 +13,7 @@ describe('InFlightRequests', () => {
   });
 
   test('keeps order across compactions under a steady load', () => {
-    const q = new InFlightRequests<number>();
+    const q = new Fifo<number>();
     let next = 0;
     let expected = 0;
     for (let round = 0; round < 10000; round++) {
