@@ -266,7 +266,7 @@ export class Cluster {
       this.logger.debug({ err, attempts: this.attempts }, 'metadata refresh failed');
       throw err;
     } finally {
-      this.notBeforeMs = this.now();
+      this.notBeforeMs = this.now() + this.backoff.backoff(Math.max(0, this.attempts - 1));
       this.inFlight = null;
       this.scheduleNext();
     }
