@@ -153,13 +153,18 @@ export class RecordDroppedError extends RxKafkaError {
 
 /** A record's topic did not get metadata (partitions and leaders) within `maxBlockMs`. */
 export class MetadataTimeoutError extends RxKafkaError {
+  readonly topic: string;
+
   constructor(topic: string, maxBlockMs: number, cause?: unknown) {
+    // The cluster's own error already names the topic, the wait and what to do: keep it whole.
     super(
-      `no metadata for topic '${topic}' within maxBlockMs=${maxBlockMs}` +
-        (cause instanceof Error ? ` (${cause.message})` : '') +
-        ': check that the topic exists (or that auto-creation is on) and the brokers are reachable',
+      cause instanceof Error
+        ? cause.message
+        : `no metadata for topic '${topic}' within maxBlockMs=${maxBlockMs}: check that the topic exists ` +
+            '(or that auto-creation is on) and the brokers are reachable',
       false,
       { cause },
     );
+    this.topic = topic;
   }
 }
