@@ -9,7 +9,7 @@ import type { Ack, ProducerRecord } from '../src/types';
  *
  * @example
  * records$.pipe(toKafka({ brokers: 'localhost:9092', topic: 'events' }))
- *   .subscribe({ next: (ack) => checkpoint(ack.meta), error: (err) => console.error(err) });
+ *   .subscribe({ next: (ack) => checkpoint(ack.meta), error: (err) => alert(err.message) });
  */
 export function toKafka<K = unknown, V = unknown, M = unknown>(
   config: ProducerConfig,

@@ -25,7 +25,7 @@ export type RecordSource<R> = Observable<R> | AsyncIterable<R> | Iterable<R> | N
  *
  * @example
  * const producer = createProducer({ brokers: 'localhost:9092', topic: 'events' });
- * producer.produce(records$).subscribe((ack) => console.log(ack.partition, ack.offset));
+ * producer.produce(records$).subscribe((ack) => checkpoint(ack.meta));
  * await producer.close();
  */
 export class Producer implements AckStageHost, PullGate {
