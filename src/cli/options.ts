@@ -1,6 +1,7 @@
 import { parseArgs, ParseArgsConfig } from 'node:util';
+import { ConfigError } from '../errors';
 
-/** A command line that cannot be understood: exit code 2 and the usage text. */
+/** A command line that cannot be understood: exit code 2 and the usage text, before anything connects. */
 export class CliUsageError extends Error {}
 
 /** Parsed options: strings, booleans (flags) or string lists (`multiple`). */
@@ -12,15 +13,79 @@ export interface ParsedArgs {
 /** parseArgs with errors turned into CliUsageError. */
 export function parse(args: string[], options: ParseArgsConfig['options'], allowPositionals = false): ParsedArgs {
   try {
-    return parseArgs({ args, options, allowPositionals, strict: true }) as ParsedArgs;
+    return parseArgs({ args: joinNegativeValues(args, options), options, allowPositionals, strict: true }) as ParsedArgs;
   } catch (err) {
     throw new CliUsageError(err instanceof Error ? err.message : String(err));
   }
+}
+
+/**
+ * `--linger-ms -1` is a (wrong) value, not a flag; parseArgs calls it ambiguous and suggests
+ * `--linger-ms=-1`, which hides the real problem. Joining a negative number to its option lets
+ * the option's own check say what is wrong with the value.
+ */
+function joinNegativeValues(args: string[], options: ParseArgsConfig['options']): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    const next = args[i + 1];
+    const name = a.startsWith('--') ? a.slice(2) : null;
+    if (name !== null && options?.[name]?.type === 'string' && next !== undefined && /^-\d/.test(next)) {
+      out.push(`${a}=${next}`);
+      i++;
+    } else {
+      out.push(a);
+    }
+  }
+  return out;
 }
 
 /** A non-negative integer option, or undefined when absent. */
 export function intOption(name: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
   if (!/^\d+$/.test(value)) throw new CliUsageError(`--${name} must be a non-negative integer, got '${value}'`);
-  return Number(value);
+  const n = Number(value);
+  if (!Number.isSafeInteger(n)) throw new CliUsageError(`--${name} is too large: '${value}'`);
+  return n;
+}
+
+/** Producer option (camelCase) → the CLI flag that sets it: messages must speak the user's language. */
+export const FLAG_OF_OPTION: Readonly<Record<string, string>> = {
+  brokers: '--brokers',
+  topic: '--topic',
+  acks: '--acks',
+  idempotence: '--no-idempotence',
+  lingerMs: '--linger-ms',
+  batchSize: '--batch-size',
+  maxInFlight: '--max-in-flight',
+  requestTimeoutMs: '--request-timeout-ms',
+  deliveryTimeoutMs: '--delivery-timeout-ms',
+  maxBlockMs: '--max-block-ms',
+  maxRequestSize: '--max-request-size',
+};
+
+/**
+ * Rewrites the library's option names in `message` as CLI flags (`lingerMs` → `--linger-ms`,
+ * `idempotence: false` → `--no-idempotence`), so advice such as "raise maxBlockMs" is advice
+ * the CLI user can follow.
+ */
+export function inCliTerms(message: string): string {
+  let out = message.replace(/\bidempotence: false\b/g, '--no-idempotence');
+  for (const [option, flag] of Object.entries(FLAG_OF_OPTION)) {
+    // Only the camelCase names: plain words such as 'acks' or 'topic' also occur as prose.
+    if (!/[A-Z]/.test(option)) continue;
+    out = out.replace(new RegExp(`\\b${option}\\b`, 'g'), flag);
+  }
+  return out;
+}
+
+/**
+ * A producer ConfigError as a usage error naming the flag: a bad option value is a bad command
+ * line (exit 2), found before anything connects.
+ */
+export function usageErrorFromConfig(err: ConfigError): CliUsageError {
+  const prefix = `invalid producer option '${err.option}': `;
+  const detail = err.message.startsWith(prefix) ? err.message.slice(prefix.length) : err.message;
+  const flag = FLAG_OF_OPTION[err.option] ?? err.option;
+  return new CliUsageError(`${flag}: ${inCliTerms(detail)}`);
 }

@@ -24,7 +24,7 @@ function setup(stopOnError: boolean) {
   const result: { error?: unknown; complete: boolean } = { complete: false };
   const subscriber = new Subscriber<Ack<string>>({
     next: (a) => acks.push(a),
-    error: (e) => (result.error = e),
+    error: (e: unknown) => (result.error = e),
     complete: () => (result.complete = true),
   });
   let stopped = 0;
