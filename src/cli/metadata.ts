@@ -1,30 +1,83 @@
+import { ConfigError } from '../errors';
 import { createProducer } from '../producer/Producer';
-import { parse, CliUsageError } from './options';
+import { chooseVersion } from '../network/negotiateApiVersions';
+import { ApiVersions, errorName, InitProducerId, Metadata, Produce, type Api } from '../protocol';
+import { apiName } from './apiNames';
+import { CliUsageError, parse, usageErrorFromConfig } from './options';
 
-const API_NAMES: Record<number, string> = { 0: 'Produce', 3: 'Metadata', 18: 'ApiVersions', 22: 'InitProducerId' };
+/** The APIs rxkafka speaks, by api key: for these the output shows the version it uses. */
+const RXKAFKA_APIS = new Map<number, Api<unknown, unknown>>(
+  [ApiVersions, Metadata, Produce, InitProducerId].map((api) => [api.apiKey, api as Api<unknown, unknown>]),
+);
 
-/** `rxkafka metadata`: the cluster as the producer sees it, as JSON. */
+/** One line of the apiVersions list. */
+interface ApiVersionLine {
+  apiKey: number;
+  name: string | null;
+  broker: { min: number; max: number };
+  /** rxkafka's range; null for an API rxkafka does not use. */
+  rxkafka: { min: number; max: number } | null;
+  /** The version rxkafka uses with this broker (the highest both support); null if none or unused. */
+  used: number | null;
+}
+
+/**
+ * `rxkafka metadata`: the cluster as the producer sees it, as JSON — brokers, topics with their
+ * partitions and leaders (an error name instead when a topic has none), and every API the
+ * answering broker advertises with the version rxkafka negotiates. Never creates topics.
+ */
 export async function runMetadata(args: string[]): Promise<number> {
   const { values: v } = parse(args, { brokers: { type: 'string' }, topic: { type: 'string', multiple: true } });
   const values = v as { brokers?: string; topic?: string[] };
   if (values.brokers === undefined) throw new CliUsageError('--brokers is required (e.g. --brokers localhost:9092)');
-  const producer = createProducer({ brokers: values.brokers, allowAutoTopicCreation: false });
+  let producer;
+  try {
+    producer = createProducer({ brokers: values.brokers, allowAutoTopicCreation: false });
+  } catch (err) {
+    throw err instanceof ConfigError ? usageErrorFromConfig(err) : err;
+  }
   try {
     const snapshot = await producer.cluster.describe(values.topic ?? null);
     const out = {
       clusterId: snapshot.clusterId,
       controllerId: snapshot.controllerId,
-      brokers: snapshot.brokers,
+      brokers: snapshot.brokers.map((b) => ({ nodeId: b.nodeId, host: b.host, port: b.port, rack: b.rack })),
       topics: snapshot.topics.map((t) => ({
         name: t.name,
-        error: t.errorCode === 0 ? undefined : t.errorCode,
-        partitions: t.partitions.map((p) => ({ partition: p.partition, leader: p.leader, leaderEpoch: p.leaderEpoch })),
+        ...(t.errorCode === 0 ? {} : { error: errorName(t.errorCode), errorCode: t.errorCode }),
+        partitions: t.partitions.map((p) => ({
+          partition: p.partition,
+          leader: p.leader,
+          leaderEpoch: p.leaderEpoch,
+          ...(p.errorCode === 0 ? {} : { error: errorName(p.errorCode), errorCode: p.errorCode }),
+        })),
       })),
-      apiVersions: snapshot.apiVersions.map((v) => ({ ...v, name: API_NAMES[v.apiKey] })),
+      metadataVersion: snapshot.metadataVersion,
+      apiVersions: snapshot.apiVersions.sort((a, b) => a.apiKey - b.apiKey).map(apiVersionLine),
     };
     process.stdout.write(JSON.stringify(out, null, 2) + '\n');
     return 0;
   } finally {
     await producer.close(0);
+  }
+}
+
+function apiVersionLine(range: { apiKey: number; minVersion: number; maxVersion: number }): ApiVersionLine {
+  const ours = RXKAFKA_APIS.get(range.apiKey);
+  return {
+    apiKey: range.apiKey,
+    name: apiName(range.apiKey),
+    broker: { min: range.minVersion, max: range.maxVersion },
+    rxkafka: ours === undefined ? null : { min: ours.minVersion, max: ours.maxVersion },
+    used: ours === undefined ? null : usedVersion(range, ours),
+  };
+}
+
+/** The connection's own choice (chooseVersion), or null when the ranges do not meet. */
+function usedVersion(range: { minVersion: number; maxVersion: number }, api: Api<unknown, unknown>): number | null {
+  try {
+    return chooseVersion('', range, api);
+  } catch {
+    return null;
   }
 }

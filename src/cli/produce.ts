@@ -1,153 +1,147 @@
-import { createReadStream } from 'node:fs';
+import { open } from 'node:fs/promises';
+import type { Producer } from '../producer/Producer';
 import { createProducer } from '../producer/Producer';
-import type { ProducerConfig } from '../producer/config';
 import type { ProducerRecord } from '../types';
+import { FailureReport } from './FailureReport';
 import { readLines } from './lines';
-import { CliUsageError, intOption, parse } from './options';
+import { ndjsonKey, NdjsonLineError } from './ndjsonKey';
+import { inCliTerms } from './options';
+import { parseProduceArgs } from './produceOptions';
 import { Progress } from './progress';
 
-/** Distinct failure messages are listed once each with a count, so a broken topic is one line, not a million. */
-class FailureReport {
-  private readonly byMessage = new Map<string, { count: number; firstLine: number }>();
+/** Counts for the summary; `records` are the input lines that became records (empty lines do not). */
+interface Counts {
+  records: number;
+  acked: number;
+  failed: number;
+}
 
-  add(lineNo: number, message: string): void {
-    const entry = this.byMessage.get(message);
-    if (entry === undefined) this.byMessage.set(message, { count: 1, firstLine: lineNo });
-    else entry.count++;
+/**
+ * `rxkafka produce`: one record per input line, the last stdout line a JSON summary, exit 0 only
+ * when every record was acked. Any other outcome (exit 1) also ends with the summary; a bad
+ * command line (exit 2) is rejected before anything connects or is read, with no summary.
+ *
+ * Lines follow `kcat -P`: the value is the line's bytes without the '\n' — a '\r' before it is
+ * kept, a last line without '\n' is a record, an empty line is skipped (and reported on stderr).
+ */
+export async function runProduce(args: string[]): Promise<number> {
+  const command = parseProduceArgs(args);
+  const startMs = Date.now();
+  const counts: Counts = { records: 0, acked: 0, failed: 0 };
+  const finish = (problems: string[]): number => {
+    for (const p of problems) process.stderr.write(`rxkafka: ${inCliTerms(p)}\n`);
+    const failed = printSummary(counts, startMs);
+    return failed === 0 && problems.length === 0 ? 0 : 1;
+  };
+
+  // Open the input first: a wrong path should not cost a connection attempt.
+  let input: AsyncIterable<Buffer>;
+  if (command.file === undefined) input = process.stdin;
+  else {
+    try {
+      const handle = await open(command.file, 'r');
+      if ((await handle.stat()).isDirectory()) {
+        await handle.close();
+        return finish([`cannot read '${command.file}': it is a directory`]);
+      }
+      input = handle.createReadStream();
+    } catch (err) {
+      return finish([`cannot read '${command.file}': ${(err as Error).message}`]);
+    }
   }
 
-  print(stream: NodeJS.WritableStream): void {
-    let shown = 0;
-    for (const [message, { count, firstLine }] of this.byMessage) {
-      if (shown++ === 20) {
-        stream.write(`rxkafka: … and ${this.byMessage.size - 20} other kinds of failure\n`);
-        break;
-      }
-      stream.write(`rxkafka: ${count} record(s) not delivered (first: line ${firstLine}): ${message}\n`);
+  const producer = createProducer(command.config);
+  try {
+    // One metadata wait up front: with no reachable broker or no such topic, every record would
+    // fail the same way, each after waiting maxBlockMs. Say it once and read nothing.
+    try {
+      await producer.cluster.waitForTopic(command.config.topic!, producer.config.maxBlockMs);
+    } catch (err) {
+      return finish([`nothing was sent, the input was not read: ${(err as Error).message}`]);
     }
+    const problems = await produceLines(producer, input, command.format === 'ndjson', command.keyField, counts);
+    return finish(problems);
+  } finally {
+    await producer.close();
   }
 }
 
-/** `rxkafka produce`: one record per input line, the last stdout line a JSON summary. */
-export async function runProduce(args: string[]): Promise<number> {
-  const { values: v, positionals } = parse(
-    args,
-    {
-      brokers: { type: 'string' },
-      topic: { type: 'string' },
-      format: { type: 'string', default: 'lines' },
-      'key-field': { type: 'string' },
-      acks: { type: 'string' },
-      'linger-ms': { type: 'string' },
-      'batch-size': { type: 'string' },
-      'max-in-flight': { type: 'string' },
-      'request-timeout-ms': { type: 'string' },
-      'delivery-timeout-ms': { type: 'string' },
-      'max-block-ms': { type: 'string' },
-      'no-idempotence': { type: 'boolean', default: false },
-    },
-    true,
-  );
-  const values = v as Record<string, string | undefined> & { 'no-idempotence': boolean };
-  if (values.brokers === undefined) throw new CliUsageError('--brokers is required (e.g. --brokers localhost:9092)');
-  if (values.topic === undefined) throw new CliUsageError('--topic is required');
-  if (values.format !== 'lines' && values.format !== 'ndjson') {
-    throw new CliUsageError(`--format must be 'lines' or 'ndjson', got '${values.format}'`);
-  }
-  if (values['key-field'] !== undefined && values.format !== 'ndjson') {
-    throw new CliUsageError('--key-field needs --format ndjson');
-  }
-  if (positionals.length > 1) throw new CliUsageError(`one input FILE at most, got ${positionals.length}`);
-
-  const config: ProducerConfig = {
-    brokers: values.brokers,
-    topic: values.topic,
-    // Every record is reported on its own; one failure must not hide the others' fate.
-    stopOnError: false,
-  };
-  if (values.acks !== undefined) config.acks = values.acks as ProducerConfig['acks'];
-  if (values['no-idempotence']) config.idempotence = false;
-  const ints: Array<[string, string]> = [
-    ['linger-ms', 'lingerMs'],
-    ['batch-size', 'batchSize'],
-    ['max-in-flight', 'maxInFlight'],
-    ['request-timeout-ms', 'requestTimeoutMs'],
-    ['delivery-timeout-ms', 'deliveryTimeoutMs'],
-    ['max-block-ms', 'maxBlockMs'],
-  ];
-  for (const [flag, option] of ints) {
-    const n = intOption(flag, values[flag]);
-    if (n !== undefined) (config as unknown as Record<string, unknown>)[option] = n;
-  }
-  const producer = createProducer(config); // throws ConfigError naming the option
-
-  const input = positionals.length === 1 ? createReadStream(positionals[0]) : process.stdin;
-  const ndjson = values.format === 'ndjson';
-  const keyField = values['key-field'];
+/** Produces every line of `input`; resolves when each record is acked or failed, with the problems to report. */
+async function produceLines(
+  producer: Producer,
+  input: AsyncIterable<Buffer>,
+  ndjson: boolean,
+  keyField: string | undefined,
+  counts: Counts,
+): Promise<string[]> {
   const failures = new FailureReport();
-  let records = 0;
-  let acked = 0;
-  let failed = 0;
-  const progress = new Progress(() => ({ records, acked, failed }));
-  const startMs = Date.now();
+  const problems: string[] = [];
+  const progress = new Progress(() => counts);
+  let emptyLines = 0;
 
-  async function* lineRecords(): AsyncGenerator<ProducerRecord<Buffer | string, Buffer, number>> {
+  async function* records(): AsyncGenerator<ProducerRecord<string, Buffer, number>> {
     let lineNo = 0;
-    for await (const line of readLines(input)) {
-      lineNo++;
-      records++;
-      let key: string | null = null;
-      if (ndjson) {
-        let doc: unknown;
-        try {
-          doc = JSON.parse(line.toString('utf8'));
-        } catch (err) {
-          failed++;
-          failures.add(lineNo, `not valid JSON (--format ndjson): ${(err as Error).message}`);
+    try {
+      for await (const line of readLines(input)) {
+        lineNo++;
+        if (line.length === 0) {
+          emptyLines++;
           continue;
         }
-        if (keyField !== undefined) {
-          const v = doc !== null && typeof doc === 'object' ? (doc as Record<string, unknown>)[keyField] : undefined;
-          if (v === undefined || v === null) key = null;
-          else key = typeof v === 'string' ? v : JSON.stringify(v);
+        counts.records++;
+        let key: string | null = null;
+        if (ndjson) {
+          try {
+            key = ndjsonKey(line.toString('utf8'), keyField);
+          } catch (err) {
+            if (!(err instanceof NdjsonLineError)) throw err;
+            counts.failed++;
+            failures.add(lineNo, err.message, 'not valid JSON');
+            continue;
+          }
         }
+        yield { key, value: line, meta: lineNo };
       }
-      yield { key, value: line, meta: lineNo };
+    } catch (err) {
+      // A read error ends the input, not the run: records already sent still get their acks.
+      problems.push(`reading the input failed after line ${lineNo}, the rest was not read: ${(err as Error).message}`);
     }
   }
 
-  let streamError: unknown = null;
   await new Promise<void>((resolve) => {
-    producer.produce(lineRecords()).subscribe({
+    producer.produce(records()).subscribe({
       next: (ack) => {
-        if (ack.error === undefined) acked++;
+        if (ack.error === undefined) counts.acked++;
         else {
-          failed++;
-          failures.add(ack.meta as number, ack.error.message);
+          counts.failed++;
+          failures.add(ack.meta as number, inCliTerms(ack.error.message));
         }
       },
       error: (err: unknown) => {
-        streamError = err;
+        problems.push(err instanceof Error ? err.message : String(err));
         resolve();
       },
       complete: resolve,
     });
   });
-  await producer.close();
   progress.stop();
 
-  if (streamError !== null) {
-    process.stderr.write(`rxkafka: ${streamError instanceof Error ? streamError.message : String(streamError)}\n`);
-  }
+  if (emptyLines > 0) process.stderr.write(`rxkafka: ${emptyLines} empty line(s) skipped (as kcat -P does)\n`);
   failures.print(process.stderr);
+  return problems;
+}
+
+/** Writes the summary line; returns how many records were not delivered. */
+function printSummary(counts: Counts, startMs: number): number {
   const durationMs = Date.now() - startMs;
   const summary = {
-    records,
-    acked,
-    failed: records - acked,
+    records: counts.records,
+    acked: counts.acked,
+    // Not acked is not delivered, whatever the reason (including a stream that stopped early).
+    failed: counts.records - counts.acked,
     durationMs,
-    recordsPerSec: durationMs > 0 ? Math.round((acked * 1000) / durationMs) : 0,
+    recordsPerSec: durationMs > 0 ? Math.round((counts.acked * 1000) / durationMs) : 0,
   };
   process.stdout.write(JSON.stringify(summary) + '\n');
-  return summary.failed === 0 && streamError === null ? 0 : 1;
+  return summary.failed;
 }

@@ -14,6 +14,8 @@ import { RequestWriter } from './RequestWriter';
 /** Default `maxFrameBytes`: Java's default `socket.request.max.bytes` is 100 MiB too. */
 export const DEFAULT_MAX_FRAME_BYTES = 100 * 1024 * 1024;
 const INT32_MAX = 0x7fffffff;
+/** How long a plain close() waits for the broker to close its side before destroying the socket. */
+const GRACEFUL_CLOSE_MS = 1000;
 
 export interface ConnectionOptions {
   host: string;
@@ -412,7 +414,19 @@ export class Connection {
       socket.off('close', this.onSocketClose);
       // A write failing during destroy may still emit 'error': without a listener it would crash the process.
       socket.on('error', noop);
-      socket.destroy();
+      if (cause === undefined && wasReady) {
+        // A plain close(): end with FIN after what was written (acks=0 frames included) rather than
+        // destroy, which resets the connection if a reply is still unread and lets the broker drop
+        // requests it has received but not read. Replies are discarded; the socket is destroyed
+        // once the broker closes its side, or after a grace period that does not keep the process alive.
+        socket.resume();
+        socket.end();
+        socket.once('close', () => clearTimeout(grace));
+        const grace = setTimeout(() => socket.destroy(), GRACEFUL_CLOSE_MS);
+        grace.unref();
+      } else {
+        socket.destroy();
+      }
     }
     this.decoder.reset();
     this.out?.clear();

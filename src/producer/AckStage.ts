@@ -18,9 +18,10 @@ export interface AckStageHost {
  * emits one ack per record, in the batch's record order (so acks of one partition come in send
  * order). The stage completes once its source completed and every batch it handed over is done.
  *
- * With `stopOnError`, only successful acks are emitted; the first failure ends the stream with a
- * RecordError — after the batches already handed to the sender have settled, so that every
- * delivered record still gets its ack. Without it, a failed record's ack carries `error`.
+ * With `stopOnError`, only successful acks are emitted; the first failure stops the source and ends
+ * the stream with a RecordError. Records the stream had already accepted into batches are still
+ * sent, and the error comes once every batch handed to the sender has settled, so that every
+ * delivered record gets its ack first. Without it, a failed record's ack carries `error`.
  */
 export class AckStage<M> implements BatchListener {
   /** Batches handed to the sender and not yet done. */
@@ -32,6 +33,10 @@ export class AckStage<M> implements BatchListener {
   private furtherFailures = 0;
   /** The subscriber went away: batches still finishing only release their memory. */
   private closed = false;
+  /** The source was stopped (stopOnError): batches arriving after that are not sent. */
+  private sourceStopped = false;
+  /** The accumulate stage our batches come from; flushed when the stream stops. */
+  private origin: { flush(): void } | null = null;
   /** The source's error, rethrown once outstanding batches are done. */
   private upstreamError: unknown = undefined;
 
@@ -45,7 +50,8 @@ export class AckStage<M> implements BatchListener {
 
   /** A batch from the accumulate stage. */
   next(batch: ProducerBatch): void {
-    if (this.failure !== null) {
+    if (batch.origin !== null) this.origin = batch.origin;
+    if (this.sourceStopped) {
       // Stopping: nothing more is sent; these records are undelivered and named in the error.
       this.furtherFailures += batch.recordCount;
       this.host.discard(batch);
@@ -114,6 +120,9 @@ export class AckStage<M> implements BatchListener {
         batch.error,
       );
       this.furtherFailures += n - 1;
+      // Hand over what the accumulate stage already holds (it is sent like any batch), then stop.
+      this.origin?.flush();
+      this.sourceStopped = true;
       this.stopSource();
     } else {
       this.furtherFailures += n;
@@ -125,9 +134,9 @@ export class AckStage<M> implements BatchListener {
     if (this.closed || this.outstanding > 0) return;
     if (this.failure !== null) {
       this.closed = true;
-      if (this.furtherFailures > 0) {
-        this.failure.message += ` (${this.furtherFailures} further record(s) of this stream were not delivered either; every delivered record was acked)`;
-      }
+      this.failure.message +=
+        (this.furtherFailures > 0 ? ` (${this.furtherFailures} further record(s) not delivered either)` : '') +
+        '; the stream stopped taking records: every record without an ack was not delivered';
       this.subscriber.error(this.failure);
     } else if (this.sourceComplete) {
       this.closed = true;

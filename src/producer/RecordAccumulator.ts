@@ -140,6 +140,7 @@ export class RecordAccumulator {
     if (buffer === null) return false;
     const nowMs = this.scheduler.now();
     batch = ProducerBatch.open(record.topic, record.partition, nowMs, buffer);
+    batch.origin = this;
     batch.append(record.timestamp, record.key, record.value, record.headers, record.meta);
     this.open.set(tpKey, batch);
     if (this.config.lingerMs <= 0 || this.backlog.flushing) {
@@ -252,6 +253,8 @@ export class RecordAccumulator {
   }
 
   private emitFailed(record: SerializedRecord, error: Error): void {
-    this.emit(ProducerBatch.failed(record.topic, record.partition, this.scheduler.now(), record.meta, record.timestamp, error));
+    const batch = ProducerBatch.failed(record.topic, record.partition, this.scheduler.now(), record.meta, record.timestamp, error);
+    batch.origin = this;
+    this.emit(batch);
   }
 }

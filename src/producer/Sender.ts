@@ -19,15 +19,24 @@ export interface SenderConfig {
   retries: number;
 }
 
-/** The closed batches of one partition waiting to be sent, and how many of its batches are in flight. */
+/** The closed batches of one partition waiting to be sent, and those of its batches in flight. */
 interface PartitionQueue {
   readonly topic: string;
   readonly partition: number;
   readonly tpKey: string;
   /** Unsent batches; invariant: in sequence order (a retried batch goes back before later ones). */
   readonly batches: ProducerBatch[];
-  /** Batches of this partition written and awaiting a response. */
-  inFlight: number;
+  /**
+   * Batches of this partition written and awaiting a response, in drain order; invariant: at most
+   * maxInFlight, and when the first is a retry (attempts > 1) it is the only one.
+   */
+  readonly inFlight: ProducerBatch[];
+  /**
+   * The node the in-flight batches went to (meaningless while none is in flight): a partition has
+   * batches in flight to one broker at a time, so that after a leader change a later batch cannot
+   * reach the new leader before an earlier one still on its way to the old leader has failed.
+   */
+  inFlightNodeId: number;
   /** Next drainOrder to give a batch of this partition on its first drain. */
   nextDrainOrder: number;
 }
@@ -61,6 +70,8 @@ export class Sender {
   private timer: Subscription | null = null;
   private timerDueMs = Infinity;
   private closed = false;
+  /** This sender's InitProducerId exchange is under way; at most one, whose outcome restamps or fails the queues. */
+  private producerIdPending = false;
   private readonly retryBackoff: ExponentialBackoff;
 
   constructor(
@@ -71,8 +82,10 @@ export class Sender {
     private readonly logger: Logger,
     retryBackoffMs: number,
     retryBackoffMaxMs: number,
+    /** The backoff's jitter source; tests pass a constant so that retries land at known times. */
+    random: () => number = Math.random,
   ) {
-    this.retryBackoff = new ExponentialBackoff(retryBackoffMs, retryBackoffMaxMs);
+    this.retryBackoff = new ExponentialBackoff(retryBackoffMs, retryBackoffMaxMs, 2, 0.2, random);
   }
 
   /** Batches queued or in flight. */
@@ -91,7 +104,7 @@ export class Sender {
     const tpKey = batch.topic + '\0' + batch.partition;
     let queue = this.queues.get(tpKey);
     if (queue === undefined) {
-      queue = { topic: batch.topic, partition: batch.partition, tpKey, batches: [], inFlight: 0, nextDrainOrder: 0 };
+      queue = { topic: batch.topic, partition: batch.partition, tpKey, batches: [], inFlight: [], inFlightNodeId: -1, nextDrainOrder: 0 };
       this.queues.set(tpKey, queue);
     }
     queue.batches.push(batch);
@@ -101,6 +114,7 @@ export class Sender {
   /** Fails every queued batch; in-flight ones finish or fail on their own. Stops timers. */
   close(error: Error = new ProducerClosedError()): void {
     this.closed = true;
+    this.txn?.close();
     this.timer?.unsubscribe();
     this.timer = null;
     for (const queue of this.queues.values()) {
@@ -125,7 +139,9 @@ export class Sender {
     const txn = this.txn;
     if (txn !== null && (!txn.hasProducerId || txn.epochBumpNeeded)) {
       // Sequences need a producer id; after a lost sequenced batch, wait for in-flight requests
-      // to settle before bumping the epoch (their sequences belong to the old epoch).
+      // to settle before bumping the epoch (their sequences belong to the old epoch). Queued
+      // batches still expire meanwhile.
+      if (nextWakeMs !== Infinity) this.scheduleWake(nextWakeMs);
       if (txn.epochBumpNeeded && this.inFlightBatches > 0) return;
       if (this.pendingCount > 0) this.initProducerId(txn);
       return;
@@ -141,15 +157,14 @@ export class Sender {
         if (head.retryAfterMs < nextWakeMs) nextWakeMs = head.retryAfterMs;
         continue;
       }
-      // A retried batch goes alone: later batches of its partition wait until what is in flight
-      // has settled, so that the retry cannot land after them (order per partition).
-      if (head.attempts > 0 && queue.inFlight > 0) continue;
-      if (queue.inFlight >= this.config.maxInFlight) continue;
+      if (!this.canDrain(queue, nowMs)) continue;
       const leader = this.cluster.leaderFor(queue.topic, queue.partition);
       if (leader === undefined) {
         unknownLeader = true;
         continue;
       }
+      // The leader moved while batches are in flight to the old one: let them settle first.
+      if (queue.inFlight.length > 0 && leader.nodeId !== queue.inFlightNodeId) continue;
       let list = ready.get(leader.nodeId);
       if (list === undefined) ready.set(leader.nodeId, (list = []));
       list.push(queue);
@@ -162,11 +177,11 @@ export class Sender {
       if (node.connecting) continue;
       const conn = this.cluster.connectedConnection(nodeId);
       if (conn === undefined) {
-        this.connect(nodeId, node);
+        this.connect(nodeId, node, queues);
         continue;
       }
       while (node.inFlight < this.config.maxInFlight) {
-        const batches = this.drainNode(node, queues, nowMs);
+        const batches = this.drainNode(nodeId, node, queues, nowMs);
         if (batches.length === 0) break;
         this.sendProduce(conn, nodeId, node, batches);
       }
@@ -174,20 +189,35 @@ export class Sender {
     if (nextWakeMs !== Infinity) this.scheduleWake(nextWakeMs);
   };
 
+  /**
+   * Whether the partition's head batch may be written now (leader aside): below the in-flight
+   * bound, not backing off, and in order — a retried batch goes alone, once everything before it
+   * has settled, and nothing else of the partition is written until it has settled in turn, so
+   * that it cannot land after a later batch (Java's "reduce in-flight to 1" while retrying).
+   */
+  private canDrain(queue: PartitionQueue, nowMs: number): boolean {
+    if (queue.batches.length === 0) return false;
+    const inFlight = queue.inFlight.length;
+    if (inFlight >= this.config.maxInFlight) return false;
+    const head = queue.batches[0];
+    if (head.retryAfterMs > nowMs) return false;
+    return inFlight === 0 || (head.attempts === 0 && queue.inFlight[0].attempts === 1);
+  }
+
   /** Takes at most one batch per partition, up to maxRequestSize bytes (the first always fits). */
-  private drainNode(node: NodeState, queues: PartitionQueue[], nowMs: number): ProducerBatch[] {
+  private drainNode(nodeId: number, node: NodeState, queues: PartitionQueue[], nowMs: number): ProducerBatch[] {
     const batches: ProducerBatch[] = [];
     let sizeBytes = 0;
     const n = queues.length;
     const start = node.drainIndex % n;
     for (let k = 0; k < n; k++) {
       const queue = queues[(start + k) % n];
-      if (queue.batches.length === 0 || queue.inFlight >= this.config.maxInFlight) continue;
+      if (!this.canDrain(queue, nowMs)) continue;
       const batch = queue.batches[0];
-      if (batch.retryAfterMs > nowMs || (batch.attempts > 0 && queue.inFlight > 0)) continue;
       if (batches.length > 0 && sizeBytes + batch.sizeInBytes > this.config.maxRequestSize) break;
       queue.batches.shift();
-      queue.inFlight++;
+      queue.inFlight.push(batch);
+      queue.inFlightNodeId = nodeId;
       if (batch.drainOrder < 0) batch.drainOrder = queue.nextDrainOrder++;
       if (this.txn !== null && batch.baseSequence < 0) {
         batch.setProducerState(
@@ -250,8 +280,13 @@ export class Sender {
       } else {
         const error = kafkaError(code, p.errorMessage ?? `producing to ${batch.topic}-${batch.partition} on node ${nodeId}`);
         if (isMetadataError(code)) this.cluster.requestUpdate();
-        if (code === ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER && this.hasEarlierUnsettled(batch)) {
-          // An earlier batch of the partition is being retried: this one follows it.
+        if (this.txn !== null && (code === ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER || code === ErrorCode.UNKNOWN_PRODUCER_ID)) {
+          // The broker did not append the batch: its sequence does not follow what the broker has
+          // for this producer. If an earlier batch of the partition is still unsettled, this one
+          // simply follows it again. Otherwise there is a real gap (an earlier batch was lost) or
+          // the broker lost our state: as Java's idempotent producer, bump the epoch so that
+          // sequences restart at 0, and resend the batch under the new epoch.
+          if (!this.hasEarlierUnsettled(batch)) this.txn.epochBumpNeeded = true;
           this.retryOrFail(batch, error, nowMs, true);
         } else {
           this.retryOrFail(batch, error, nowMs);
@@ -264,6 +299,7 @@ export class Sender {
   private onRequestError(nodeId: number, node: NodeState, batches: ProducerBatch[], error: unknown): void {
     this.settle(node, batches);
     this.logger.debug({ nodeId, err: error }, 'produce request failed');
+    // A disconnect may mean the broker is gone and its partitions have new leaders.
     this.cluster.requestUpdate();
     const nowMs = this.scheduler.now();
     const err = error instanceof Error ? error : new Error(String(error));
@@ -276,7 +312,9 @@ export class Sender {
     this.inFlightBatches -= batches.length;
     for (let i = 0; i < batches.length; i++) {
       const q = this.queues.get(batches[i].topic + '\0' + batches[i].partition);
-      if (q !== undefined) q.inFlight--;
+      if (q === undefined) continue;
+      const at = q.inFlight.indexOf(batches[i]);
+      if (at >= 0) q.inFlight.splice(at, 1);
     }
   }
 
@@ -323,7 +361,10 @@ export class Sender {
       const b = queue.batches[i];
       if (b.drainOrder >= 0 && b.drainOrder < batch.drainOrder) return true;
     }
-    return queue.inFlight > 0;
+    for (let i = 0; i < queue.inFlight.length; i++) {
+      if (queue.inFlight[i].drainOrder < batch.drainOrder) return true;
+    }
+    return false;
   }
 
   private failBatch(batch: ProducerBatch, error: Error): void {
@@ -355,7 +396,10 @@ export class Sender {
   }
 
   private initProducerId(txn: TransactionManager): void {
+    if (this.producerIdPending) return;
+    this.producerIdPending = true;
     txn.initProducerId().then(() => {
+      this.producerIdPending = false;
       // New id or epoch: sequences restart at 0, so everything still queued is restamped at its
       // next drain, in queue (= sequence) order. Nothing is in flight at this point.
       for (const q of this.queues.values()) {
@@ -363,7 +407,9 @@ export class Sender {
       }
       this.wakeup();
     }, (error: unknown) => {
-      // Without a producer id nothing can be sent idempotently: fail what is queued.
+      this.producerIdPending = false;
+      // Without a producer id nothing can be sent idempotently: fail what is queued. Batches
+      // enqueued later try again.
       const err = error instanceof Error ? error : new Error(String(error));
       this.logger.error({ err }, 'InitProducerId failed');
       for (const queue of this.queues.values()) {
@@ -373,7 +419,7 @@ export class Sender {
     });
   }
 
-  private connect(nodeId: number, node: NodeState): void {
+  private connect(nodeId: number, node: NodeState, queues: PartitionQueue[]): void {
     node.connecting = true;
     this.cluster.connection(nodeId).then(
       () => {
@@ -383,6 +429,12 @@ export class Sender {
       (error: unknown) => {
         node.connecting = false;
         this.logger.debug({ nodeId, err: error }, 'connect failed');
+        // Kept on the waiting batches, so that a DeliveryTimeoutError says why they never went.
+        const err = error instanceof Error ? error : new Error(String(error));
+        for (let i = 0; i < queues.length; i++) {
+          const batches = queues[i].batches;
+          for (let j = 0; j < batches.length; j++) batches[j].lastError = err;
+        }
         this.cluster.requestUpdate();
         // The pool is in reconnect backoff now: try again after the retry backoff.
         this.scheduleWake(this.scheduler.now() + this.retryBackoff.backoff(0));

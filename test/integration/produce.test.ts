@@ -258,6 +258,25 @@ describe('failures on the mock cluster', () => {
     expect(seen.every((x) => x.error === undefined)).toBe(true);
   });
 
+  it('stopOnError: records accepted before the failing one are still sent and acked, then the stream errors', async () => {
+    const topic = await newTopic(1);
+    const acks: Ack<number>[] = [];
+    const error = await new Promise<unknown>((resolve) =>
+      from([
+        { value: 'good-1', meta: 1 },
+        { value: { not: 'bytes' }, meta: 2 }, // the default serializer refuses objects
+        { value: 'good-3', meta: 3 },
+      ])
+        .pipe(toKafka<unknown, unknown, number>({ brokers: cluster.bootstrap, topic, lingerMs: 1000 }))
+        .subscribe({ next: (a) => acks.push(a), error: resolve, complete: () => resolve(null) }),
+    );
+    expect((error as RecordError<number>).record.meta).toBe(2);
+    // good-1 sat in an open (lingering) batch when record 2 failed: it was sent, not dropped.
+    const read = await kcatConsume(cluster.bootstrap, topic);
+    expect(acks.map((a) => a.meta)).toEqual(read.map((r) => (r.value === 'good-1' ? 1 : 3)));
+    expect(read.map((r) => r.value)).toContain('good-1');
+  });
+
   it('stopOnError false: the failed record gets an ack with error, the others are delivered', async () => {
     const topic = await newTopic(2);
     const throwing = (v: string) => {

@@ -52,20 +52,27 @@ describe('AckStage', () => {
     const s = setup(true);
     const good = batch(0, ['g']);
     const bad = batch(1, ['x', 'y']);
+    // The accumulate stage still holds an open batch when the failure comes: it must be sent.
+    const held = batch(0, ['held']);
+    let flushes = 0;
+    good.origin = { flush: () => (flushes++, s.stage.next(held)) };
     s.stage.next(good);
     s.stage.next(bad);
     bad.fail(new KafkaProtocolError('MESSAGE_TOO_LARGE', 10, false));
+    expect(flushes).toBe(1);
     expect(s.stopped()).toBe(1);
+    expect(s.enqueued).toContain(held);
+    held.complete(8n, -1);
     expect(s.result.error).toBeUndefined(); // `good` is still in flight
     s.stage.next(batch(2, ['late'])); // arrived after the stop: not sent
-    expect(s.enqueued).toHaveLength(2);
+    expect(s.enqueued).toHaveLength(3);
     good.complete(7n, -1);
-    expect(s.acks.map((a) => a.meta)).toEqual(['g']);
+    expect(s.acks.map((a) => a.meta)).toEqual(['held', 'g']);
     const err = s.result.error as RecordError<string>;
     expect(err).toBeInstanceOf(RecordError);
     expect(err.record).toEqual({ topic: 't', partition: 1, meta: 'x' });
     expect(err.message).toMatch(/t-1 was not delivered: MESSAGE_TOO_LARGE/);
-    expect(err.message).toMatch(/2 further record/);
+    expect(err.message).toMatch(/2 further record.*every record without an ack was not delivered/);
     expect(s.discarded).toHaveLength(1);
   });
 
