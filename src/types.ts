@@ -1,6 +1,7 @@
 /**
  * The public record and ack types: what a user puts into the producer and what comes back, one ack
- * per record, in the order the records went in.
+ * per record. Acks of one partition come in the order its records went in; across partitions they
+ * come as batches complete.
  */
 
 /**
