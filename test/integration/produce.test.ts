@@ -17,6 +17,7 @@ import {
 import type { Ack, ProducerRecord, RecordMetadata } from '../../src/types';
 import { kcatConsume } from '../support/kcat';
 import { MockCluster } from '../support/MockCluster';
+import { MURMUR2_VECTORS } from '../support/vectors';
 
 let cluster: MockCluster;
 
@@ -86,14 +87,7 @@ describe('toKafka on the mock cluster', () => {
   it("puts keyed records on the Java client's partitions (VECTORS.md murmur2 values)", async () => {
     const topic = await newTopic(3);
     // Java: (murmur2(key) & 0x7fffffff) % 3, with murmur2 values published by Kafka's UtilsTest.
-    const javaMurmur2: Array<[string, number]> = [
-      ['21', -973932308],
-      ['foobar', -790332482],
-      ['a-little-bit-long-string', -985981536],
-      ['a-little-bit-longer-string', -1486304829],
-      ['lkjh234lh9fiuh90y23oiuhsafujhadof229phr9h19h89h8', -58897971],
-      ['abc', 479470107],
-    ];
+    const javaMurmur2 = MURMUR2_VECTORS;
     const acks = ok(
       await lastValueFrom(
         from(javaMurmur2.map(([key]) => ({ key, value: key }))).pipe(toKafka({ brokers: cluster.bootstrap, topic }), toArray()),
