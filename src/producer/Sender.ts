@@ -219,13 +219,11 @@ export class Sender {
       queue.inFlight.push(batch);
       queue.inFlightNodeId = nodeId;
       if (batch.drainOrder < 0) batch.drainOrder = queue.nextDrainOrder++;
-      if (this.txn !== null && batch.baseSequence < 0) {
-        batch.setProducerState(
-          this.txn.producerId,
-          this.txn.producerEpoch,
-          this.txn.assignSequence(queue.tpKey, batch.recordCount),
-          false,
-        );
+      const txn = this.txn;
+      // First drain, or first since the id/epoch changed (sequences restarted at 0): a sequence
+      // now, in queue order, which is drain order. A retry under the same epoch keeps its own.
+      if (txn !== null && (batch.baseSequence < 0 || batch.producerEpoch !== txn.producerEpoch || batch.producerId !== txn.producerId)) {
+        batch.setProducerState(txn.producerId, txn.producerEpoch, txn.assignSequence(queue.tpKey, batch.recordCount), false);
       }
       batch.attempts++;
       sizeBytes += batch.sizeInBytes;
@@ -400,11 +398,9 @@ export class Sender {
     this.producerIdPending = true;
     txn.initProducerId().then(() => {
       this.producerIdPending = false;
-      // New id or epoch: sequences restart at 0, so everything still queued is restamped at its
-      // next drain, in queue (= sequence) order. Nothing is in flight at this point.
-      for (const q of this.queues.values()) {
-        for (let i = 0; i < q.batches.length; i++) q.batches[i].baseSequence = -1;
-      }
+      // New id or epoch: sequences restart at 0. Queued batches stamped under the old one are
+      // restamped at their next drain (drainNode compares the epoch), in queue = sequence order.
+      // Nothing is in flight: a bump waits for in-flight requests to settle.
       this.wakeup();
     }, (error: unknown) => {
       this.producerIdPending = false;

@@ -1,37 +1,71 @@
 import { VirtualTimeScheduler } from 'rxjs';
 import pino from 'pino';
 import { ConnectionError, DeliveryTimeoutError, KafkaProtocolError } from '../../src/errors';
+import { ExponentialBackoff } from '../../src/network/Backoff';
 import { ErrorCode } from '../../src/protocol/errorCodes';
+import type { InitProducerIdRequest, InitProducerIdResponse } from '../../src/protocol/InitProducerId';
 import type { ProduceRequest, ProduceResponse } from '../../src/protocol/Produce';
-import { decodeRecordBatches } from '../../src/protocol/RecordBatch';
+import { decodeRecordBatches, DecodedBatch } from '../../src/protocol/RecordBatch';
 import { ProducerBatch } from '../../src/producer/ProducerBatch';
 import { Sender, SenderConfig } from '../../src/producer/Sender';
+import { TransactionManager } from '../../src/producer/TransactionManager';
+
+interface Call<Req, Res> {
+  req: Req;
+  /** Virtual time at which the request was written. */
+  atMs: number;
+  resolve: (r: Res) => void;
+  reject: (e: Error) => void;
+}
 
 /** A broker connection whose responses the test decides, request by request. */
 class FakeConnection {
-  readonly requests: Array<{ req: ProduceRequest; resolve: (r: ProduceResponse) => void; reject: (e: Error) => void }> = [];
+  readonly requests: Array<Call<ProduceRequest, ProduceResponse>> = [];
+  readonly initRequests: Array<Call<InitProducerIdRequest, InitProducerIdResponse>> = [];
   isConnected = true;
-  send(_api: unknown, req: ProduceRequest): Promise<ProduceResponse> {
-    return new Promise((resolve, reject) => this.requests.push({ req, resolve, reject }));
+  /** The InitProducerId version negotiated (v3+ can bump an epoch). */
+  initVersion = 4;
+  constructor(private readonly scheduler: VirtualTimeScheduler) {}
+  send(api: { name: string }, req: unknown): Promise<unknown> {
+    return new Promise((resolve, reject) => {
+      const call = { req, atMs: this.scheduler.now(), resolve, reject };
+      if (api.name === 'InitProducerId') this.initRequests.push(call as never);
+      else this.requests.push(call as never);
+    });
   }
-  versionFor(): number {
-    return 9;
+  versionFor(api: { name: string }): number {
+    return api.name === 'InitProducerId' ? this.initVersion : 9;
   }
 }
 
-/** Leader of every partition is node 1 unless moved; counts metadata update requests. */
+/** Leader of every partition is node 1 unless moved; one connection per node; counts metadata update requests. */
 class FakeCluster {
   leaders = new Map<string, number>();
-  conn = new FakeConnection();
+  readonly conns = new Map<number, FakeConnection>();
   updates = 0;
+  /** When set, connecting fails with this error (and nothing is connected). */
+  connectError: Error | null = null;
+  constructor(private readonly scheduler: VirtualTimeScheduler) {}
+  /** Node 1's connection (where InitProducerId goes too). */
+  get conn(): FakeConnection {
+    return this.node(1);
+  }
+  node(id: number): FakeConnection {
+    let c = this.conns.get(id);
+    if (c === undefined) this.conns.set(id, (c = new FakeConnection(this.scheduler)));
+    return c;
+  }
   leaderFor(topic: string, partition: number) {
     const id = this.leaders.get(`${topic}-${partition}`) ?? 1;
-    return id < 0 ? undefined : { nodeId: id, host: 'h', port: 1, rack: null };
+    return id < 0 ? undefined : { nodeId: id, host: 'h', port: id, rack: null };
   }
-  connectedConnection() {
-    return this.conn;
+  connectedConnection(nodeId: number) {
+    return this.connectError === null ? this.node(nodeId) : undefined;
   }
-  connection() {
+  connection(nodeId: number) {
+    return this.connectError === null ? Promise.resolve(this.node(nodeId)) : Promise.reject(this.connectError);
+  }
+  leastLoadedConnection() {
     return Promise.resolve(this.conn);
   }
   requestUpdate() {
@@ -74,8 +108,15 @@ function ok(req: ProduceRequest, baseOffset = 0n): ProduceResponse {
 }
 
 function withError(req: ProduceRequest, errorCode: number): ProduceResponse {
-  const r = ok(req);
+  const r = ok(req, -1n);
   for (const t of r.topics) for (const p of t.partitions) p.errorCode = errorCode;
+  return r;
+}
+
+/** Per partition of a request, its error code (absent: NONE). */
+function withErrors(req: ProduceRequest, codes: Record<number, number>): ProduceResponse {
+  const r = ok(req);
+  for (const t of r.topics) for (const p of t.partitions) p.errorCode = codes[p.index] ?? 0;
   return r;
 }
 
@@ -84,6 +125,30 @@ function valuesOf(req: ProduceRequest): string[] {
   return req.topics.flatMap((t) =>
     t.partitions.flatMap((p) => decodeRecordBatches(p.records).flatMap((b) => b.records.map((r) => r.value!.toString()))),
   );
+}
+
+/** The batch headers of a request, by partition, decoded from the bytes on the wire. */
+function batchesOf(req: ProduceRequest): Map<number, DecodedBatch> {
+  const out = new Map<number, DecodedBatch>();
+  for (const t of req.topics) {
+    for (const p of t.partitions) {
+      const decoded = decodeRecordBatches(p.records);
+      expect(decoded).toHaveLength(1);
+      expect(decoded[0].crcValid).toBe(true);
+      out.set(p.index, decoded[0]);
+    }
+  }
+  return out;
+}
+
+/** producerId/epoch/baseSequence of partition `p`'s batch in a request. */
+function stamp(req: ProduceRequest, p: number) {
+  const b = batchesOf(req).get(p)!;
+  return { producerId: b.producerId, epoch: b.producerEpoch, seq: b.baseSequence, values: b.records.map((r) => r.value!.toString()) };
+}
+
+function initOk(producerId: bigint, producerEpoch: number, errorCode = 0): InitProducerIdResponse {
+  return { throttleTimeMs: 0, errorCode, producerId, producerEpoch };
 }
 
 const tick = () => new Promise((r) => setImmediate(r));
@@ -101,16 +166,39 @@ async function settle(scheduler: VirtualTimeScheduler, steps = 1) {
   }
 }
 
-function setup(cfg: Partial<SenderConfig> = {}) {
+/** Runs every timer due up to virtual time `t`, one at a time with the drains they trigger, and ends at `t`. */
+async function advanceTo(scheduler: VirtualTimeScheduler, t: number) {
+  await tick();
+  while (scheduler.actions.length > 0 && scheduler.actions[0].delay <= t) {
+    scheduler.maxFrames = scheduler.actions[0].delay;
+    scheduler.flush();
+    await tick();
+  }
+  if (scheduler.now() < t) {
+    scheduler.schedule(() => undefined, t - scheduler.now());
+    scheduler.maxFrames = t;
+    scheduler.flush();
+    await tick();
+  }
+}
+
+const silent = pino({ level: 'silent' });
+
+function setup(cfg: Partial<SenderConfig> = {}, opts: { idempotent?: boolean } = {}) {
   const scheduler = new VirtualTimeScheduler();
-  const cluster = new FakeCluster();
-  const sender = new Sender({ ...config, ...cfg }, cluster as never, null, scheduler, pino({ level: 'silent' }), 100, 1000);
+  const cluster = new FakeCluster(scheduler);
+  const c = { ...config, ...cfg };
+  // random 0.5: no jitter, so backoffs are exactly 100, 200, 400, … ms.
+  const txn = opts.idempotent
+    ? new TransactionManager(cluster as never, new ExponentialBackoff(100, 1000, 2, 0.2, () => 0.5), c.deliveryTimeoutMs, silent, scheduler)
+    : null;
+  const sender = new Sender(c, cluster as never, txn, scheduler, silent, 100, 1000, () => 0.5);
   const done: ProducerBatch[] = [];
   const listen = (b: ProducerBatch) => {
     b.listener = { onBatchDone: (x) => done.push(x) };
     return b;
   };
-  return { scheduler, cluster, sender, done, listen };
+  return { scheduler, cluster, sender, txn, done, listen };
 }
 
 describe('Sender', () => {
@@ -151,6 +239,7 @@ describe('Sender', () => {
     expect(cluster.conn.requests).toHaveLength(1); // backing off
     await settle(scheduler);
     expect(cluster.conn.requests).toHaveLength(2);
+    expect(cluster.conn.requests[1].atMs).toBe(100); // retryBackoffMs
     const second = cluster.conn.requests[1];
     second.resolve(ok(second.req, 7n));
     await tick();
@@ -159,7 +248,47 @@ describe('Sender', () => {
     expect(done[0].attempts).toBe(2);
   });
 
-  it('fails a batch with a non-retriable error at once, naming the Kafka error', async () => {
+  it.each([
+    ['NOT_LEADER_OR_FOLLOWER', ErrorCode.NOT_LEADER_OR_FOLLOWER, true],
+    ['UNKNOWN_TOPIC_OR_PARTITION', ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, true],
+    ['LEADER_NOT_AVAILABLE', ErrorCode.LEADER_NOT_AVAILABLE, true],
+    ['REQUEST_TIMED_OUT', ErrorCode.REQUEST_TIMED_OUT, false],
+  ])('%s is retried, with a metadata refresh: %s', async (_name, code, refresh) => {
+    const { scheduler, cluster, sender, done, listen } = setup();
+    sender.enqueue(listen(batch(0)));
+    await tick();
+    const r = cluster.conn.requests[0];
+    r.resolve(withError(r.req, code));
+    await settle(scheduler);
+    expect(cluster.updates > 0).toBe(refresh);
+    cluster.conn.requests[1].resolve(ok(cluster.conn.requests[1].req));
+    await tick();
+    expect(done[0].error).toBeNull();
+  });
+
+  it('asks for a metadata update when a request fails on the connection', async () => {
+    const { cluster, sender, listen } = setup();
+    sender.enqueue(listen(batch(0)));
+    await tick();
+    cluster.conn.requests[0].reject(new ConnectionError('h:1', 'socket closed'));
+    await tick();
+    expect(cluster.updates).toBeGreaterThan(0);
+  });
+
+  it('backs off exponentially from retryBackoffMs to retryBackoffMaxMs between retries', async () => {
+    const { scheduler, cluster, sender, listen } = setup({ deliveryTimeoutMs: 60000 });
+    sender.enqueue(listen(batch(0)));
+    await tick();
+    for (let attempt = 0; attempt < 7; attempt++) {
+      const r = cluster.conn.requests[cluster.conn.requests.length - 1];
+      r.resolve(withError(r.req, ErrorCode.REQUEST_TIMED_OUT));
+      await settle(scheduler);
+    }
+    const at = cluster.conn.requests.map((r) => r.atMs);
+    expect(at.slice(1).map((t, i) => t - at[i])).toEqual([100, 200, 400, 800, 1000, 1000, 1000]);
+  });
+
+  it('fails a batch with a non-retriable error at once, naming the Kafka error and the partition', async () => {
     const { cluster, sender, done, listen } = setup();
     sender.enqueue(listen(batch(0)));
     await tick();
@@ -168,6 +297,8 @@ describe('Sender', () => {
     await tick();
     expect(done[0].error).toBeInstanceOf(KafkaProtocolError);
     expect((done[0].error as KafkaProtocolError).type).toBe('MESSAGE_TOO_LARGE');
+    expect(done[0].error!.message).toContain('t-0');
+    expect(cluster.conn.requests).toHaveLength(1);
   });
 
   it('retries after a lost connection, and fails with DeliveryTimeoutError once deliveryTimeoutMs is spent', async () => {
@@ -181,8 +312,21 @@ describe('Sender', () => {
       scheduler.flush();
     }
     expect(done[0].error).toBeInstanceOf(DeliveryTimeoutError);
-    expect(done[0].error!.message).toMatch(/deliveryTimeoutMs=350.*socket closed/);
-    expect(cluster.conn.requests.length).toBeGreaterThan(1);
+    expect(done[0].error!.message).toMatch(/t-0 .*deliveryTimeoutMs=350.*socket closed/);
+    // 0, 100, 300: the next retry (700) would be past the deadline.
+    expect(cluster.conn.requests.map((r) => r.atMs)).toEqual([0, 100, 300]);
+  });
+
+  it('a batch that cannot reach its leader expires with DeliveryTimeoutError saying why', async () => {
+    const { scheduler, cluster, sender, done, listen } = setup({ deliveryTimeoutMs: 1000 });
+    cluster.connectError = new ConnectionError('h:1', 'connect ECONNREFUSED');
+    sender.enqueue(listen(batch(3)));
+    await advanceTo(scheduler, 999);
+    expect(done).toHaveLength(0);
+    await advanceTo(scheduler, 1000);
+    expect(done[0].error).toBeInstanceOf(DeliveryTimeoutError);
+    expect(done[0].error!.message).toMatch(/t-3 .*ECONNREFUSED/);
+    expect(cluster.updates).toBeGreaterThan(0);
   });
 
   it('sends a retried batch alone, before later batches of its partition', async () => {
@@ -210,6 +354,55 @@ describe('Sender', () => {
     expect(done.map((b) => b.metas[0])).toEqual(['1', '2']);
   });
 
+  it('sends nothing else of a partition while its retried batch is in flight', async () => {
+    const { scheduler, cluster, sender, done, listen } = setup({ maxInFlight: 5 });
+    sender.enqueue(listen(batch(0, 0, ['1'])));
+    await tick();
+    const r1 = cluster.conn.requests[0];
+    r1.resolve(withError(r1.req, ErrorCode.NOT_ENOUGH_REPLICAS));
+    await settle(scheduler); // the retry of '1' is in flight
+    expect(valuesOf(cluster.conn.requests[1].req)).toEqual(['1']);
+    sender.enqueue(listen(batch(0, 100, ['2'])));
+    sender.enqueue(listen(batch(1, 100, ['other'])));
+    await tick();
+    // Partition 1 is not held back; '2' would land before '1' if the retry failed again.
+    expect(cluster.conn.requests.slice(2).map((r) => valuesOf(r.req))).toEqual([['other']]);
+    cluster.conn.requests[1].resolve(ok(cluster.conn.requests[1].req));
+    await tick();
+    expect(valuesOf(cluster.conn.requests[3].req)).toEqual(['2']);
+    cluster.conn.requests[3].resolve(ok(cluster.conn.requests[3].req));
+    await tick();
+    expect(done.filter((b) => b.partition === 0).map((b) => b.metas[0])).toEqual(['1', '2']);
+  });
+
+  it('re-enqueues failed batches in drain order, ahead of batches never sent', async () => {
+    const { scheduler, cluster, sender, done, listen } = setup({ maxInFlight: 5 });
+    for (const v of ['1', '2', '3']) {
+      sender.enqueue(listen(batch(0, 0, [v])));
+      await tick();
+    }
+    const [r1, r2, r3] = cluster.conn.requests;
+    // Responses of one connection come in order; all three fail, with different backoffs ahead.
+    r1.resolve(withError(r1.req, ErrorCode.NOT_ENOUGH_REPLICAS));
+    r2.resolve(withError(r2.req, ErrorCode.NOT_ENOUGH_REPLICAS));
+    r3.resolve(withError(r3.req, ErrorCode.NOT_ENOUGH_REPLICAS));
+    await tick();
+    sender.enqueue(listen(batch(0, 0, ['4'])));
+    const sent: string[][] = [];
+    for (let i = 0; i < 10 && done.length < 4; i++) {
+      await tick();
+      const fresh = cluster.conn.requests.slice(3 + sent.length);
+      if (fresh.length === 0) await settle(scheduler); // the retry backoff
+      for (const r of fresh) {
+        sent.push(valuesOf(r.req));
+        r.resolve(ok(r.req));
+      }
+    }
+    // One at a time while retrying, in the original order, then the batch never sent.
+    expect(sent).toEqual([['1'], ['2'], ['3'], ['4']]);
+    expect(done.map((b) => b.metas[0])).toEqual(['1', '2', '3', '4']);
+  });
+
   it('waits for a leader: no request while the partition has none, then sends', async () => {
     const { scheduler, cluster, sender, listen } = setup();
     cluster.leaders.set('t-0', -1);
@@ -222,5 +415,320 @@ describe('Sender', () => {
     await tick();
     scheduler.flush();
     expect(cluster.conn.requests).toHaveLength(1);
+  });
+
+  it('after a leader change, sends nothing of the partition to the new leader while batches are in flight to the old one', async () => {
+    const { scheduler, cluster, sender, done, listen } = setup({ maxInFlight: 5 });
+    sender.enqueue(listen(batch(0, 0, ['1'])));
+    await tick();
+    expect(cluster.node(1).requests).toHaveLength(1);
+    cluster.leaders.set('t-0', 2); // metadata learned of the move; '1' is still in flight to node 1
+    sender.enqueue(listen(batch(0, 0, ['2'])));
+    sender.enqueue(listen(batch(1, 0, ['other']))); // partition 1 has nothing in flight: it follows its leader
+    await tick();
+    expect(cluster.node(2).requests).toHaveLength(0);
+    expect(cluster.node(1).requests.slice(1).map((r) => valuesOf(r.req))).toEqual([['other']]);
+    // The old leader refuses '1'; it is retried on node 2, before '2'.
+    cluster.node(1).requests[0].resolve(withError(cluster.node(1).requests[0].req, ErrorCode.NOT_LEADER_OR_FOLLOWER));
+    await settle(scheduler);
+    expect(cluster.node(2).requests.map((r) => valuesOf(r.req))).toEqual([['1']]);
+    cluster.node(2).requests[0].resolve(ok(cluster.node(2).requests[0].req));
+    await tick();
+    expect(cluster.node(2).requests.map((r) => valuesOf(r.req))).toEqual([['1'], ['2']]);
+    cluster.node(2).requests[1].resolve(ok(cluster.node(2).requests[1].req));
+    await tick();
+    expect(done.filter((b) => b.partition === 0).map((b) => b.metas[0])).toEqual(['1', '2']);
+  });
+
+  it('close() fails queued batches with ProducerClosedError', async () => {
+    const { cluster, sender, done, listen } = setup({ maxInFlight: 1 });
+    sender.enqueue(listen(batch(0)));
+    sender.enqueue(listen(batch(0)));
+    await tick();
+    sender.close();
+    expect(done.map((b) => b.error?.name)).toEqual(['ProducerClosedError']);
+    cluster.conn.requests[0].resolve(ok(cluster.conn.requests[0].req));
+    await tick();
+    expect(done[1].error).toBeNull(); // in flight: finishes on its own
+  });
+});
+
+describe('Sender with idempotence', () => {
+  it('waits for InitProducerId, then stamps the producer id, epoch and base sequences 0, n, n+m… per partition', async () => {
+    const { cluster, sender, listen } = setup({ maxInFlight: 5 }, { idempotent: true });
+    sender.enqueue(listen(batch(0, 0, ['a', 'b'])));
+    sender.enqueue(listen(batch(0, 0, ['c', 'd', 'e'])));
+    sender.enqueue(listen(batch(1, 0, ['x'])));
+    await tick();
+    expect(cluster.conn.requests).toHaveLength(0);
+    expect(cluster.conn.initRequests).toHaveLength(1); // one exchange, though three batches woke the sender
+    expect(cluster.conn.initRequests[0].req).toMatchObject({ transactionalId: null, producerId: -1n, producerEpoch: -1 });
+    cluster.conn.initRequests[0].resolve(initOk(1000n, 3));
+    await tick();
+    const [r1, r2] = cluster.conn.requests;
+    expect(stamp(r1.req, 0)).toEqual({ producerId: 1000n, epoch: 3, seq: 0, values: ['a', 'b'] });
+    expect(stamp(r1.req, 1)).toEqual({ producerId: 1000n, epoch: 3, seq: 0, values: ['x'] });
+    expect(stamp(r2.req, 0)).toEqual({ producerId: 1000n, epoch: 3, seq: 2, values: ['c', 'd', 'e'] });
+    sender.enqueue(listen(batch(0, 0, ['f'])));
+    sender.enqueue(listen(batch(1, 0, ['y', 'z'])));
+    await tick();
+    const r3 = cluster.conn.requests[2];
+    expect(stamp(r3.req, 0).seq).toBe(5);
+    expect(stamp(r3.req, 1).seq).toBe(1);
+    expect(cluster.conn.initRequests).toHaveLength(1);
+  });
+
+  it('resends a retried batch with the same producer id, epoch, sequence and bytes', async () => {
+    const { scheduler, cluster, sender, done, listen } = setup({}, { idempotent: true });
+    sender.enqueue(listen(batch(0, 0, ['a', 'b'])));
+    await tick();
+    cluster.conn.initRequests[0].resolve(initOk(7n, 0));
+    await tick();
+    sender.enqueue(listen(batch(0, 0, ['c'])));
+    await tick();
+    const [r1, r2] = cluster.conn.requests;
+    r1.resolve(withError(r1.req, ErrorCode.REQUEST_TIMED_OUT));
+    r2.resolve(ok(r2.req, 2n));
+    await settle(scheduler);
+    const r3 = cluster.conn.requests[2];
+    expect(stamp(r3.req, 0)).toEqual(stamp(r1.req, 0));
+    expect(r3.req.topics[0].partitions[0].records.equals(r1.req.topics[0].partitions[0].records)).toBe(true);
+    r3.resolve(ok(r3.req, 0n));
+    await tick();
+    expect(done.map((b) => b.error)).toEqual([null, null]);
+  });
+
+  it('counts DUPLICATE_SEQUENCE_NUMBER as delivered (the broker has the batch already)', async () => {
+    const { cluster, sender, txn, done, listen } = setup({}, { idempotent: true });
+    sender.enqueue(listen(batch(0, 0, ['a'])));
+    await tick();
+    cluster.conn.initRequests[0].resolve(initOk(7n, 0));
+    await tick();
+    const r = cluster.conn.requests[0];
+    r.resolve(withError(r.req, ErrorCode.DUPLICATE_SEQUENCE_NUMBER));
+    await tick();
+    expect(done[0].error).toBeNull();
+    expect(done[0].baseOffset).toBe(-1n); // no offset given: the acks say -1
+    expect(txn!.epochBumpNeeded).toBe(false);
+  });
+
+  it('after a sequenced batch expires, bumps the epoch once in-flight requests settle, then restamps queued batches from sequence 0', async () => {
+    const { scheduler, cluster, sender, txn, done, listen } = setup({ maxInFlight: 5, deliveryTimeoutMs: 1000 }, { idempotent: true });
+    sender.enqueue(listen(batch(0, 0, ['lost'])));
+    await tick();
+    cluster.conn.initRequests[0].resolve(initOk(1000n, 0));
+    await tick();
+    // 'lost' gets sequence 0 on partition 0, fails, and waits for a leader it never gets back.
+    const r1 = cluster.conn.requests[0];
+    expect(stamp(r1.req, 0).seq).toBe(0);
+    cluster.leaders.set('t-0', -1);
+    r1.resolve(withError(r1.req, ErrorCode.NOT_LEADER_OR_FOLLOWER));
+    await advanceTo(scheduler, 500);
+    sender.enqueue(listen(batch(1, 500, ['p1-a'])));
+    await tick();
+    sender.enqueue(listen(batch(1, 500, ['p1-b'])));
+    await tick();
+    const [r2, r3] = cluster.conn.requests.slice(1);
+    expect([stamp(r2.req, 1).seq, stamp(r3.req, 1).seq]).toEqual([0, 1]);
+
+    await advanceTo(scheduler, 1000);
+    expect(done.map((b) => b.metas[0])).toEqual(['lost']);
+    expect(done[0].error).toBeInstanceOf(DeliveryTimeoutError);
+    expect(txn!.epochBumpNeeded).toBe(true);
+    // Nothing new is written, and the epoch is not bumped, while p1-a and p1-b are in flight.
+    cluster.leaders.set('t-0', 1);
+    sender.enqueue(listen(batch(0, 1000, ['p0-next'])));
+    sender.enqueue(listen(batch(1, 1000, ['p1-next'])));
+    await tick();
+    expect(cluster.conn.requests).toHaveLength(3);
+    expect(cluster.conn.initRequests).toHaveLength(1);
+    r2.resolve(ok(r2.req, 0n));
+    await tick();
+    expect(cluster.conn.initRequests).toHaveLength(1);
+    r3.resolve(ok(r3.req, 1n));
+    await tick();
+    // Bump (InitProducerId v3+ with the current id and epoch), then sequences restart at 0.
+    expect(cluster.conn.initRequests).toHaveLength(2);
+    expect(cluster.conn.initRequests[1].req).toMatchObject({ producerId: 1000n, producerEpoch: 0 });
+    cluster.conn.initRequests[1].resolve(initOk(1000n, 1));
+    await tick();
+    const r4 = cluster.conn.requests[3];
+    expect(stamp(r4.req, 0)).toEqual({ producerId: 1000n, epoch: 1, seq: 0, values: ['p0-next'] });
+    expect(stamp(r4.req, 1)).toEqual({ producerId: 1000n, epoch: 1, seq: 0, values: ['p1-next'] });
+    expect(txn!.epochBumpNeeded).toBe(false);
+  });
+
+  it('restamps a batch waiting for its retry under the new epoch', async () => {
+    const { scheduler, cluster, sender, listen } = setup({ maxInFlight: 5 }, { idempotent: true });
+    sender.enqueue(listen(batch(0, 0, ['bad'])));
+    sender.enqueue(listen(batch(1, 0, ['retry-me'])));
+    await tick();
+    cluster.conn.initRequests[0].resolve(initOk(1000n, 0));
+    await tick();
+    sender.enqueue(listen(batch(1, 0, ['after'])));
+    await tick();
+    const [r1, r2] = cluster.conn.requests;
+    expect(stamp(r2.req, 1).seq).toBe(1);
+    // One request: partition 0 fails for good (gap: bump), partition 1 is retriable; then 'after' is retried too.
+    r1.resolve(withErrors(r1.req, { 0: ErrorCode.MESSAGE_TOO_LARGE, 1: ErrorCode.NOT_ENOUGH_REPLICAS }));
+    r2.resolve(withError(r2.req, ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER));
+    await tick();
+    expect(cluster.conn.initRequests).toHaveLength(2);
+    cluster.conn.initRequests[1].resolve(initOk(1000n, 1));
+    await settle(scheduler);
+    const r3 = cluster.conn.requests[2];
+    expect(stamp(r3.req, 1)).toEqual({ producerId: 1000n, epoch: 1, seq: 0, values: ['retry-me'] });
+    r3.resolve(ok(r3.req));
+    await settle(scheduler);
+    expect(stamp(cluster.conn.requests[3].req, 1)).toEqual({ producerId: 1000n, epoch: 1, seq: 1, values: ['after'] });
+  });
+
+  it('restamps under the new epoch even when a drain runs the moment the new epoch arrives', async () => {
+    const { scheduler, cluster, sender, listen } = setup({ maxInFlight: 5 }, { idempotent: true });
+    sender.enqueue(listen(batch(0, 0, ['bad'])));
+    sender.enqueue(listen(batch(1, 0, ['retry-me'])));
+    await tick();
+    cluster.conn.initRequests[0].resolve(initOk(1000n, 0));
+    await tick();
+    const r1 = cluster.conn.requests[0];
+    r1.resolve(withErrors(r1.req, { 0: ErrorCode.MESSAGE_TOO_LARGE, 1: ErrorCode.NOT_ENOUGH_REPLICAS }));
+    await advanceTo(scheduler, 200); // 'retry-me' is due, but the bump comes first
+    expect(cluster.conn.requests).toHaveLength(1);
+    // Another wakeup (e.g. a metadata update) in the same tick as the InitProducerId answer.
+    cluster.conn.initRequests[1].resolve(initOk(1000n, 1));
+    sender.wakeup();
+    await tick();
+    expect(stamp(cluster.conn.requests[1].req, 1)).toEqual({ producerId: 1000n, epoch: 1, seq: 0, values: ['retry-me'] });
+  });
+
+  it('OUT_OF_ORDER_SEQUENCE_NUMBER behind a batch being retried: retried in order, same sequences, no bump', async () => {
+    const { scheduler, cluster, sender, txn, done, listen } = setup({ maxInFlight: 5 }, { idempotent: true });
+    sender.enqueue(listen(batch(0, 0, ['1'])));
+    await tick();
+    cluster.conn.initRequests[0].resolve(initOk(9n, 0));
+    await tick();
+    sender.enqueue(listen(batch(0, 0, ['2'])));
+    await tick();
+    const [r1, r2] = cluster.conn.requests;
+    // What a real broker answers: '1' was not appended, so '2' does not follow.
+    r1.resolve(withError(r1.req, ErrorCode.NOT_LEADER_OR_FOLLOWER));
+    r2.resolve(withError(r2.req, ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER));
+    await settle(scheduler);
+    expect(txn!.epochBumpNeeded).toBe(false);
+    const r3 = cluster.conn.requests[2];
+    expect(stamp(r3.req, 0)).toEqual({ producerId: 9n, epoch: 0, seq: 0, values: ['1'] });
+    r3.resolve(ok(r3.req, 0n));
+    await settle(scheduler);
+    const r4 = cluster.conn.requests[3];
+    expect(stamp(r4.req, 0)).toEqual({ producerId: 9n, epoch: 0, seq: 1, values: ['2'] });
+    r4.resolve(ok(r4.req, 1n));
+    await tick();
+    expect(done.map((b) => [b.metas[0], b.error])).toEqual([
+      ['1', null],
+      ['2', null],
+    ]);
+    expect(cluster.conn.initRequests).toHaveLength(1);
+  });
+
+  it.each([
+    ['OUT_OF_ORDER_SEQUENCE_NUMBER', ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER],
+    ['UNKNOWN_PRODUCER_ID', ErrorCode.UNKNOWN_PRODUCER_ID],
+  ])('%s with nothing earlier unsettled: bumps the epoch and resends the batch from sequence 0', async (_name, code) => {
+    const { scheduler, cluster, sender, done, listen } = setup({}, { idempotent: true });
+    sender.enqueue(listen(batch(0, 0, ['a'])));
+    await tick();
+    cluster.conn.initRequests[0].resolve(initOk(5n, 2));
+    await tick();
+    sender.enqueue(listen(batch(0, 0, ['b'])));
+    await tick();
+    expect(stamp(cluster.conn.requests[1].req, 0).seq).toBe(1);
+    const r1 = cluster.conn.requests[0];
+    r1.resolve(ok(r1.req, 0n));
+    const r2 = cluster.conn.requests[1];
+    r2.resolve(withError(r2.req, code));
+    await tick();
+    expect(cluster.conn.initRequests).toHaveLength(2);
+    cluster.conn.initRequests[1].resolve(initOk(5n, 3));
+    await settle(scheduler);
+    const r3 = cluster.conn.requests[2];
+    expect(stamp(r3.req, 0)).toEqual({ producerId: 5n, epoch: 3, seq: 0, values: ['b'] });
+    r3.resolve(ok(r3.req, 1n));
+    await tick();
+    expect(done.map((b) => b.error)).toEqual([null, null]);
+  });
+
+  it('a refused epoch bump (INVALID_PRODUCER_ID_MAPPING, as librdkafka’s mock answers) falls back to a new producer id', async () => {
+    const { scheduler, cluster, sender, done, listen } = setup({}, { idempotent: true });
+    sender.enqueue(listen(batch(0, 0, ['too-big'])));
+    await tick();
+    cluster.conn.initRequests[0].resolve(initOk(5n, 0));
+    await tick();
+    sender.enqueue(listen(batch(0, 0, ['next'])));
+    await tick();
+    const [r1, r2] = cluster.conn.requests;
+    expect(stamp(r2.req, 0).seq).toBe(1);
+    // 'too-big' fails for good, so 'next' no longer follows what the broker has.
+    r1.resolve(withError(r1.req, ErrorCode.MESSAGE_TOO_LARGE));
+    r2.resolve(withError(r2.req, ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER));
+    await tick();
+    expect(done[0].error).toBeInstanceOf(KafkaProtocolError);
+    expect(cluster.conn.initRequests[1].req).toMatchObject({ producerId: 5n, producerEpoch: 0 });
+    cluster.conn.initRequests[1].resolve(initOk(-1n, -1, ErrorCode.INVALID_PRODUCER_ID_MAPPING));
+    await settle(scheduler);
+    expect(cluster.conn.initRequests[2].req).toMatchObject({ producerId: -1n, producerEpoch: -1 });
+    cluster.conn.initRequests[2].resolve(initOk(6n, 0));
+    await settle(scheduler);
+    const r3 = cluster.conn.requests[2];
+    expect(stamp(r3.req, 0)).toEqual({ producerId: 6n, epoch: 0, seq: 0, values: ['next'] });
+    r3.resolve(ok(r3.req));
+    await tick();
+    expect(done.map((b) => b.error?.name ?? null)).toEqual(['KafkaProtocolError', null]);
+  });
+
+  it('retries InitProducerId after a retriable error, with backoff', async () => {
+    const { scheduler, cluster, sender, done, listen } = setup({ deliveryTimeoutMs: 5000 }, { idempotent: true });
+    sender.enqueue(listen(batch(0, 0, ['a'])));
+    await tick();
+    cluster.conn.initRequests[0].resolve(initOk(-1n, -1, ErrorCode.COORDINATOR_LOAD_IN_PROGRESS));
+    await settle(scheduler);
+    cluster.conn.initRequests[1].reject(new ConnectionError('h:1', 'socket closed'));
+    await settle(scheduler);
+    expect(cluster.conn.initRequests.map((r) => r.atMs)).toEqual([0, 100, 300]);
+    cluster.conn.initRequests[2].resolve(initOk(3n, 0));
+    await tick();
+    const r = cluster.conn.requests[0];
+    expect(stamp(r.req, 0)).toEqual({ producerId: 3n, epoch: 0, seq: 0, values: ['a'] });
+    r.resolve(ok(r.req));
+    await tick();
+    expect(done[0].error).toBeNull();
+  });
+
+  it('InitProducerId failing for good fails the queued batches with an error that says what to do; later batches try again', async () => {
+    const { cluster, sender, done, listen } = setup({}, { idempotent: true });
+    sender.enqueue(listen(batch(0, 0, ['a'])));
+    sender.enqueue(listen(batch(1, 0, ['b'])));
+    await tick();
+    cluster.conn.initRequests[0].resolve(initOk(-1n, -1, ErrorCode.CLUSTER_AUTHORIZATION_FAILED));
+    await tick();
+    expect(done).toHaveLength(2);
+    for (const b of done) {
+      expect(b.error).toBeInstanceOf(KafkaProtocolError);
+      expect((b.error as KafkaProtocolError).type).toBe('CLUSTER_AUTHORIZATION_FAILED');
+      expect(b.error!.message).toMatch(/InitProducerId.*idempotence: false/);
+    }
+    expect(cluster.conn.requests).toHaveLength(0);
+    sender.enqueue(listen(batch(0, 0, ['c'])));
+    await tick();
+    expect(cluster.conn.initRequests).toHaveLength(2);
+  });
+
+  it('queued batches still expire while InitProducerId is pending', async () => {
+    const { scheduler, cluster, sender, done, listen } = setup({ deliveryTimeoutMs: 1000 }, { idempotent: true });
+    sender.enqueue(listen(batch(0, 0, ['a'])));
+    await tick();
+    expect(cluster.conn.initRequests).toHaveLength(1); // never answered
+    await advanceTo(scheduler, 1000);
+    expect(done[0].error).toBeInstanceOf(DeliveryTimeoutError);
+    expect(done[0].error!.message).toContain('t-0');
   });
 });
