@@ -81,6 +81,7 @@ export class Producer implements AckStageHost, PullGate {
           new ExponentialBackoff(c.retryBackoffMs, c.retryBackoffMaxMs),
           c.deliveryTimeoutMs,
           c.logger.child({ component: 'idempotence' }),
+          scheduler,
         )
       : null;
     this.sender = new Sender(

@@ -5,7 +5,9 @@ import { DeliveryTimeoutError, ProducerClosedError, RxKafkaError } from '../erro
 import type { Connection } from '../network/Connection';
 import { ExponentialBackoff } from '../network/Backoff';
 import { ErrorCode, kafkaError } from '../protocol/errorCodes';
-import { Produce, ProduceRequest, ProduceResponse } from '../protocol/Produce';
+import { Produce, ProduceResponse } from '../protocol/Produce';
+import { canDrain, hasEarlierUnsettled, PartitionQueue, reenqueue } from './PartitionQueue';
+import { buildProduceRequest, findPartition, isMetadataError } from './produceRequest';
 import type { ProducerBatch } from './ProducerBatch';
 import type { TransactionManager } from './TransactionManager';
 
@@ -17,28 +19,6 @@ export interface SenderConfig {
   requestTimeoutMs: number;
   deliveryTimeoutMs: number;
   retries: number;
-}
-
-/** The closed batches of one partition waiting to be sent, and those of its batches in flight. */
-interface PartitionQueue {
-  readonly topic: string;
-  readonly partition: number;
-  readonly tpKey: string;
-  /** Unsent batches; invariant: in sequence order (a retried batch goes back before later ones). */
-  readonly batches: ProducerBatch[];
-  /**
-   * Batches of this partition written and awaiting a response, in drain order; invariant: at most
-   * maxInFlight, and when the first is a retry (attempts > 1) it is the only one.
-   */
-  readonly inFlight: ProducerBatch[];
-  /**
-   * The node the in-flight batches went to (meaningless while none is in flight): a partition has
-   * batches in flight to one broker at a time, so that after a leader change a later batch cannot
-   * reach the new leader before an earlier one still on its way to the old leader has failed.
-   */
-  inFlightNodeId: number;
-  /** Next drainOrder to give a batch of this partition on its first drain. */
-  nextDrainOrder: number;
 }
 
 /** Produce requests outstanding to one broker (backpressure point 2). */
@@ -157,7 +137,7 @@ export class Sender {
         if (head.retryAfterMs < nextWakeMs) nextWakeMs = head.retryAfterMs;
         continue;
       }
-      if (!this.canDrain(queue, nowMs)) continue;
+      if (!canDrain(queue, nowMs, this.config.maxInFlight)) continue;
       const leader = this.cluster.leaderFor(queue.topic, queue.partition);
       if (leader === undefined) {
         unknownLeader = true;
@@ -189,21 +169,6 @@ export class Sender {
     if (nextWakeMs !== Infinity) this.scheduleWake(nextWakeMs);
   };
 
-  /**
-   * Whether the partition's head batch may be written now (leader aside): below the in-flight
-   * bound, not backing off, and in order — a retried batch goes alone, once everything before it
-   * has settled, and nothing else of the partition is written until it has settled in turn, so
-   * that it cannot land after a later batch (Java's "reduce in-flight to 1" while retrying).
-   */
-  private canDrain(queue: PartitionQueue, nowMs: number): boolean {
-    if (queue.batches.length === 0) return false;
-    const inFlight = queue.inFlight.length;
-    if (inFlight >= this.config.maxInFlight) return false;
-    const head = queue.batches[0];
-    if (head.retryAfterMs > nowMs) return false;
-    return inFlight === 0 || (head.attempts === 0 && queue.inFlight[0].attempts === 1);
-  }
-
   /** Takes at most one batch per partition, up to maxRequestSize bytes (the first always fits). */
   private drainNode(nodeId: number, node: NodeState, queues: PartitionQueue[], nowMs: number): ProducerBatch[] {
     const batches: ProducerBatch[] = [];
@@ -212,7 +177,7 @@ export class Sender {
     const start = node.drainIndex % n;
     for (let k = 0; k < n; k++) {
       const queue = queues[(start + k) % n];
-      if (!this.canDrain(queue, nowMs)) continue;
+      if (!canDrain(queue, nowMs, this.config.maxInFlight)) continue;
       const batch = queue.batches[0];
       if (batches.length > 0 && sizeBytes + batch.sizeInBytes > this.config.maxRequestSize) break;
       queue.batches.shift();
@@ -234,18 +199,7 @@ export class Sender {
   }
 
   private sendProduce(conn: Connection, nodeId: number, node: NodeState, batches: ProducerBatch[]): void {
-    const request: ProduceRequest = { transactionalId: null, acks: this.config.acks, timeoutMs: this.config.requestTimeoutMs, topics: [] };
-    const byTopic = new Map<string, ProduceRequest['topics'][number]>();
-    for (let i = 0; i < batches.length; i++) {
-      const b = batches[i];
-      let topic = byTopic.get(b.topic);
-      if (topic === undefined) {
-        topic = { name: b.topic, partitions: [] };
-        byTopic.set(b.topic, topic);
-        request.topics.push(topic);
-      }
-      topic.partitions.push({ index: b.partition, records: b.records() });
-    }
+    const request = buildProduceRequest(batches, this.config.acks, this.config.requestTimeoutMs);
     node.inFlight++;
     this.inFlightBatches += batches.length;
     const expectResponse = this.config.acks !== 0;
@@ -284,7 +238,7 @@ export class Sender {
           // simply follows it again. Otherwise there is a real gap (an earlier batch was lost) or
           // the broker lost our state: as Java's idempotent producer, bump the epoch so that
           // sequences restart at 0, and resend the batch under the new epoch.
-          if (!this.hasEarlierUnsettled(batch)) this.txn.epochBumpNeeded = true;
+          if (!hasEarlierUnsettled(this.queues.get(batch.topic + '\0' + batch.partition), batch)) this.txn.epochBumpNeeded = true;
           this.retryOrFail(batch, error, nowMs, true);
         } else {
           this.retryOrFail(batch, error, nowMs);
@@ -335,34 +289,8 @@ export class Sender {
     }
     batch.lastError = error;
     batch.retryAfterMs = retryAtMs;
-    this.reenqueue(batch);
+    reenqueue(this.queues.get(batch.topic + '\0' + batch.partition)!, batch);
     this.scheduleWake(retryAtMs);
-  }
-
-  /**
-   * Puts a batch back in its queue in drain order (Java's insertInSequenceOrder): before every
-   * batch drained after it and every batch never drained.
-   */
-  private reenqueue(batch: ProducerBatch): void {
-    const queue = this.queues.get(batch.topic + '\0' + batch.partition)!;
-    const list = queue.batches;
-    let i = 0;
-    while (i < list.length && list[i].drainOrder >= 0 && list[i].drainOrder < batch.drainOrder) i++;
-    list.splice(i, 0, batch);
-  }
-
-  /** True when a batch of the same partition drained before this one is still queued or in flight. */
-  private hasEarlierUnsettled(batch: ProducerBatch): boolean {
-    const queue = this.queues.get(batch.topic + '\0' + batch.partition);
-    if (queue === undefined) return false;
-    for (let i = 0; i < queue.batches.length; i++) {
-      const b = queue.batches[i];
-      if (b.drainOrder >= 0 && b.drainOrder < batch.drainOrder) return true;
-    }
-    for (let i = 0; i < queue.inFlight.length; i++) {
-      if (queue.inFlight[i].drainOrder < batch.drainOrder) return true;
-    }
-    return false;
   }
 
   private failBatch(batch: ProducerBatch, error: Error): void {
@@ -457,25 +385,4 @@ export class Sender {
       this.wakeup();
     }, Math.max(0, dueMs - this.scheduler.now()));
   }
-}
-
-function findPartition(response: ProduceResponse, topic: string, partition: number) {
-  const topics = response.topics;
-  for (let i = 0; i < topics.length; i++) {
-    if (topics[i].name !== topic) continue;
-    const parts = topics[i].partitions;
-    for (let j = 0; j < parts.length; j++) if (parts[j].index === partition) return parts[j];
-  }
-  return undefined;
-}
-
-/** Errors after which the partition's leader may have moved: refresh metadata before retrying. */
-function isMetadataError(code: number): boolean {
-  return (
-    code === ErrorCode.NOT_LEADER_OR_FOLLOWER ||
-    code === ErrorCode.UNKNOWN_TOPIC_OR_PARTITION ||
-    code === ErrorCode.LEADER_NOT_AVAILABLE ||
-    code === ErrorCode.KAFKA_STORAGE_ERROR ||
-    code === ErrorCode.NOT_ENOUGH_REPLICAS
-  );
 }
