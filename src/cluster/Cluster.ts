@@ -6,7 +6,9 @@ import { formatAddress, parseAddresses } from '../network/address';
 import { ExponentialBackoff } from '../network/Backoff';
 import type { Connection } from '../network/Connection';
 import type { ConnectionPool, PoolNode } from '../network/ConnectionPool';
+import { candidateBrokers, candidateFailure } from './candidateBrokers';
 import { MetadataCache, type BrokerNode, type TopicInfo } from './MetadataCache';
+import { RefreshSchedule } from './RefreshSchedule';
 import { fatalTopicError, isFatalTopicError, topicWaitTimeoutError } from './topicErrors';
 import { TopicWaiters } from './TopicWaiters';
 
@@ -59,7 +61,8 @@ export class Cluster {
   private readonly pool: ConnectionPool;
   /** Bootstrap addresses as pool nodes with ids -1, -2, … (their real ids are not known). */
   private readonly bootstrapNodes: PoolNode[];
-  private readonly backoff: ExponentialBackoff;
+  /** When the next refresh is due (request, backoff, max age); owns the refresh timer. */
+  private readonly schedule: RefreshSchedule;
   private readonly logger: Logger;
   private readonly now: () => number;
 
@@ -72,19 +75,8 @@ export class Cluster {
 
   /** The Metadata request in flight (at most one at a time); null when idle. */
   private inFlight: Promise<void> | null = null;
-  /** Someone needs fresher metadata than the cache has; cleared when a refresh starts. */
-  private updateRequested = false;
-  /** Consecutive failed or incomplete refreshes; 0 after a complete one. Drives `backoff`. */
-  private attempts = 0;
-  /** No refresh is started by the timer before this time (rate limit, then retry backoff). */
-  private notBeforeMs = 0;
-  /** When the last successful refresh ended; -Infinity before the first. */
-  private lastSuccessMs = -Infinity;
   /** Why the last refresh failed; null after a success. */
   private lastRefreshError: Error | null = null;
-  /** The one refresh timer and when it fires; null/Infinity when none is armed. */
-  private timer: NodeJS.Timeout | null = null;
-  private timerDueMs = Infinity;
   /** Set once by `close()`. */
   private closed = false;
   /** The Metadata version of the last answered request; -1 before the first. */
@@ -94,7 +86,16 @@ export class Cluster {
     this.pool = opts.pool;
     this.logger = opts.logger.child({ component: 'cluster' });
     this.now = opts.now ?? Date.now;
-    this.backoff = new ExponentialBackoff(opts.retryBackoffMs, opts.retryBackoffMaxMs);
+    this.schedule = new RefreshSchedule(
+      opts.metadataMaxAgeMs,
+      new ExponentialBackoff(opts.retryBackoffMs, opts.retryBackoffMaxMs),
+      this.now,
+      {
+        isBusy: () => this.closed || this.inFlight !== null,
+        hasTopics: () => this.tracked.size > 0,
+        refresh: () => this.refresh(),
+      },
+    );
     const addresses = parseAddresses(opts.bootstrap);
     if (addresses.length === 0) {
       throw new RxKafkaError("no bootstrap broker given: set 'brokers', e.g. ['localhost:9092']", false);
@@ -155,8 +156,7 @@ export class Cluster {
    */
   requestUpdate(): void {
     if (this.closed) return;
-    this.updateRequested = true;
-    this.scheduleNext();
+    this.schedule.request();
   }
 
   /**
@@ -167,7 +167,8 @@ export class Cluster {
   refresh(): Promise<void> {
     if (this.closed) return Promise.reject(new RxKafkaError('the cluster metadata is closed', false));
     if (this.inFlight !== null) {
-      this.updateRequested = true;
+      // Only marks the request: the schedule arms nothing while a refresh is in flight.
+      this.schedule.request();
       return this.inFlight;
     }
     const refresh = this.runRefresh();
@@ -195,11 +196,11 @@ export class Cluster {
   async leastLoadedConnection(): Promise<Connection> {
     if (this.cache.brokers.size === 0) await this.refresh();
     const failures: string[] = [];
-    for (const node of this.candidates(false)) {
+    for (const node of candidateBrokers(this.cache.brokers, this.bootstrapNodes, false, this.pool, this.now())) {
       try {
         return await this.pool.get(node);
       } catch (err) {
-        failures.push(`${formatAddress(node.host, node.port)}: ${reason(err)}`);
+        failures.push(candidateFailure(node, err));
       }
     }
     throw new ConnectionError(this.brokerList(), `no broker could be reached (${failures.join('; ')})`);
@@ -226,7 +227,7 @@ export class Cluster {
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    this.clearTimer();
+    this.schedule.clearTimer();
     this.waiters.rejectAll(closedError);
     this.updates.complete();
   }
@@ -236,12 +237,11 @@ export class Cluster {
     if (this.tracked.has(name)) return;
     this.tracked.add(name);
     if (this.closed) return;
-    this.notBeforeMs = 0;
-    this.requestUpdate();
+    this.schedule.requestNow();
   }
 
   private async runRefresh(): Promise<void> {
-    this.updateRequested = false;
+    this.schedule.started();
     const topics = [...this.tracked];
     try {
       const { response, version } = await this.fetch(topics);
@@ -249,26 +249,21 @@ export class Cluster {
       const incomplete = this.apply(response);
       const answered = new Set(response.topics.map((t) => t.name));
       for (const name of topics) if (!answered.has(name)) incomplete.push(name);
-      this.lastSuccessMs = this.now();
+      // Leaderless partitions or missing topics: look again, backing off (KIP-580-like) while it persists.
+      this.schedule.answered(incomplete.length === 0);
       this.lastRefreshError = null;
       if (incomplete.length > 0) {
-        // Leaderless partitions or missing topics: look again, backing off (KIP-580-like) while it persists.
-        this.attempts++;
-        this.updateRequested = true;
-        this.logger.debug({ incomplete, attempts: this.attempts }, 'metadata incomplete; will refresh again');
-      } else {
-        this.attempts = 0;
+        this.logger.debug({ incomplete, attempts: this.schedule.attempts }, 'metadata incomplete; will refresh again');
       }
     } catch (err) {
-      this.attempts++;
-      this.updateRequested = true;
+      this.schedule.failed();
       this.lastRefreshError = err instanceof Error ? err : new Error(String(err));
-      this.logger.debug({ err, attempts: this.attempts }, 'metadata refresh failed');
+      this.logger.debug({ err, attempts: this.schedule.attempts }, 'metadata refresh failed');
       throw err;
     } finally {
-      this.notBeforeMs = this.now() + this.backoff.backoff(Math.max(0, this.attempts - 1));
+      this.schedule.ended();
       this.inFlight = null;
-      this.scheduleNext();
+      this.schedule.schedule();
     }
   }
 
@@ -277,7 +272,7 @@ export class Cluster {
     topics: string[] | null,
   ): Promise<{ response: MetadataResponse; version: number; connection: Connection }> {
     const failures: string[] = [];
-    for (const node of this.candidates(true)) {
+    for (const node of candidateBrokers(this.cache.brokers, this.bootstrapNodes, true, this.pool, this.now())) {
       try {
         const connection = await this.pool.get(node);
         const version = connection.versionFor(Metadata);
@@ -291,7 +286,7 @@ export class Cluster {
         if (node.nodeId < 0 && connection.inFlightCount === 0) this.pool.closeNode(node.nodeId);
         return { response, version, connection };
       } catch (err) {
-        failures.push(`${formatAddress(node.host, node.port)}: ${reason(err)}`);
+        failures.push(candidateFailure(node, err));
       }
     }
     throw new ConnectionError(
@@ -299,38 +294,6 @@ export class Cluster {
       `no broker answered a Metadata request (tried ${failures.join('; ')}); ` +
         "check that 'brokers' lists reachable Kafka listeners (host:port) and that the brokers are up",
     );
-  }
-
-  /**
-   * Where to send a request any broker can answer: connected brokers, least loaded first; then
-   * known brokers not in reconnect backoff; then (if `withBootstrap`) bootstrap addresses not
-   * already listed; last, those in backoff (they fail fast, but their reason makes the error complete).
-   */
-  private candidates(withBootstrap: boolean): PoolNode[] {
-    const nowMs = this.now();
-    const connected: Array<{ node: PoolNode; load: number }> = [];
-    const idle: PoolNode[] = [];
-    const backingOff: PoolNode[] = [];
-    const addresses = new Set<string>();
-    for (const node of this.cache.brokers.values()) {
-      addresses.add(formatAddress(node.host, node.port));
-      const connection = this.pool.connected(node);
-      if (connection !== undefined) connected.push({ node, load: connection.inFlightCount });
-      else if (this.pool.isBlackedOut(node.nodeId, nowMs)) backingOff.push(node);
-      else idle.push(node);
-    }
-    connected.sort((a, b) => a.load - b.load);
-    const out = connected.map((c) => c.node);
-    out.push(...idle);
-    if (withBootstrap) {
-      for (const node of this.bootstrapNodes) {
-        if (addresses.has(formatAddress(node.host, node.port))) continue;
-        if (this.pool.isBlackedOut(node.nodeId, nowMs)) backingOff.push(node);
-        else out.push(node);
-      }
-    }
-    out.push(...backingOff);
-    return out;
   }
 
   /** Updates the cache and settles waiters; returns the incomplete topics of the response. */
@@ -368,70 +331,12 @@ export class Cluster {
     this.topicCodes.delete(name);
     this.cache.remove(name);
     // The retries were for topics nobody tracks any more.
-    if (this.tracked.size === 0) {
-      this.updateRequested = false;
-      this.clearTimer();
-    }
-  }
-
-  /** Arms the one timer for the next refresh that is due: requested (after backoff), or age-based. */
-  private scheduleNext(): void {
-    if (this.closed || this.inFlight !== null) return;
-    let dueMs: number;
-    if (this.updateRequested) dueMs = this.notBeforeMs;
-    else if (this.tracked.size > 0) dueMs = Math.max(this.lastSuccessMs + this.opts.metadataMaxAgeMs, this.notBeforeMs);
-    else return;
-    if (dueMs <= this.now()) {
-      // Due now (a new topic, the first request): start at once rather than after a timer hop.
-      this.clearTimer();
-      this.startScheduledRefresh();
-      return;
-    }
-    // An earlier timer re-evaluates when it fires; only a later one must be replaced.
-    if (this.timer !== null && this.timerDueMs <= dueMs) return;
-    this.clearTimer();
-    this.timerDueMs = dueMs;
-    this.timer = setTimeout(this.onTimer, Math.max(0, dueMs - this.now()));
-    // A refresh alone must not keep the process alive (waiters and sockets do that).
-    this.timer.unref?.();
-  }
-
-  private readonly onTimer = (): void => {
-    this.timer = null;
-    this.timerDueMs = Infinity;
-    if (this.closed || this.inFlight !== null) return;
-    const nowMs = this.now();
-    const due =
-      nowMs >= this.notBeforeMs &&
-      (this.updateRequested || (this.tracked.size > 0 && nowMs >= this.lastSuccessMs + this.opts.metadataMaxAgeMs));
-    if (!due) {
-      this.scheduleNext();
-      return;
-    }
-    this.startScheduledRefresh();
-  };
-
-  private startScheduledRefresh(): void {
-    this.refresh().catch(() => {
-      // Logged in runRefresh; waiters see lastRefreshError; the retry is already scheduled.
-    });
-  }
-
-  private clearTimer(): void {
-    if (this.timer !== null) clearTimeout(this.timer);
-    this.timer = null;
-    this.timerDueMs = Infinity;
+    if (this.tracked.size === 0) this.schedule.dropRequest();
   }
 
   private brokerList(): string {
     return this.bootstrapNodes.map((n) => formatAddress(n.host, n.port)).join(',');
   }
-}
-
-/** An error's message without the `connection to X: ` prefix when X is already named by the caller. */
-function reason(err: unknown): string {
-  if (err instanceof ConnectionError) return err.message.slice(`connection to ${err.broker}: `.length);
-  return err instanceof Error ? err.message : String(err);
 }
 
 function closedError(topic: string): RxKafkaError {

@@ -1,53 +1,22 @@
-import * as net from 'node:net';
+import type * as net from 'node:net';
 import { performance } from 'node:perf_hooks';
 import type { Logger } from 'pino';
 import { ConnectionError, ProtocolDecodeError, RequestTimeoutError, RxKafkaError } from '../errors';
 import type { Api } from '../protocol/api';
-import { readResponseHeader } from '../protocol/headers';
-import { Reader } from '../protocol/Reader';
 import { formatAddress } from './address';
+import { openBrokerSocket, releaseBrokerSocket, type SocketListeners } from './brokerSocket';
+import { completeResponse, describeDecodeError } from './completeResponse';
+import { DEFAULT_MAX_FRAME_BYTES, type ConnectionOptions, type SendOptions } from './ConnectionOptions';
 import { FrameDecoder } from './FrameDecoder';
 import { InFlightRequests, type InFlightRequest } from './InFlightRequests';
-import { chooseVersion, negotiateApiVersions } from './negotiateApiVersions';
+import { chooseVersion, negotiateApiVersions, type VersionRange } from './negotiateApiVersions';
+import { RequestDeadlines } from './RequestDeadlines';
 import { RequestWriter } from './RequestWriter';
 
-/** Default `maxFrameBytes`: Java's default `socket.request.max.bytes` is 100 MiB too. */
-export const DEFAULT_MAX_FRAME_BYTES = 100 * 1024 * 1024;
+export { DEFAULT_MAX_FRAME_BYTES, type ConnectionOptions, type SendOptions } from './ConnectionOptions';
+export type { VersionRange } from './negotiateApiVersions';
+
 const INT32_MAX = 0x7fffffff;
-/** How long a plain close() waits for the broker to close its side before destroying the socket. */
-const GRACEFUL_CLOSE_MS = 1000;
-
-export interface ConnectionOptions {
-  host: string;
-  port: number;
-  /** The broker's node id; negative for a bootstrap address (whose id is not known yet). */
-  nodeId: number;
-  clientId: string;
-  requestTimeoutMs: number;
-  /** Bounds TCP connect plus ApiVersions negotiation. */
-  connectionSetupTimeoutMs: number;
-  logger: Logger;
-  /** A response size prefix above this is a ProtocolDecodeError. Default 100 MiB. */
-  maxFrameBytes?: number;
-  /** Monotonic clock for request deadlines; tests may inject one. */
-  now?: () => number;
-}
-
-export interface SendOptions {
-  /** The version to use; default: the highest both sides support (`versionFor`). */
-  version?: number;
-  /**
-   * False for requests the broker does not answer (Produce with acks=0): the promise resolves
-   * with `undefined` once the frame was flushed to the socket.
-   */
-  expectResponse?: boolean;
-}
-
-/** A broker's supported version range for one API. */
-export interface VersionRange {
-  minVersion: number;
-  maxVersion: number;
-}
 
 type State = 'new' | 'connecting' | 'negotiating' | 'ready' | 'closed';
 
@@ -81,8 +50,6 @@ export class Connection {
   private tcpWaiter: { resolve: () => void; reject: (error: Error) => void } | null = null;
   /** Bounds connect + negotiation; non-null only until `connect()` settles. */
   private setupTimer: NodeJS.Timeout | null = null;
-  /** Fires no later than the earliest pending deadline; null when nothing is pending (or not armed yet). */
-  private timeoutTimer: NodeJS.Timeout | null = null;
   /** Why the connection closed (undefined while open, or after a plain `close()`). Set once, in `shutdown`. */
   private closeCause: Error | undefined = undefined;
 
@@ -92,6 +59,10 @@ export class Connection {
   private nextCorrelationId = 0;
   /** Requests sent and not complete; empty once closed. */
   private readonly inFlight = new InFlightRequests();
+  /** The request timeout: one timer for the oldest pending deadline; stopped in `shutdown`. */
+  private readonly deadlines: RequestDeadlines;
+  /** The socket event handlers, gathered once; attached in `openSocket`, detached in `shutdown`. */
+  private readonly socketListeners: SocketListeners;
 
   private readonly decoder: FrameDecoder;
   private readonly closeListeners = new Set<(cause: Error | undefined) => void>();
@@ -106,6 +77,15 @@ export class Connection {
     this.logger = opts.logger.child({ component: 'connection', broker: this.broker });
     this.now = opts.now ?? (() => performance.now());
     this.decoder = new FrameDecoder(opts.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES, this.onFrame);
+    this.deadlines = new RequestDeadlines(this.inFlight, this.now, this.onRequestExpired);
+    this.socketListeners = {
+      onConnect: this.onConnect,
+      onData: this.onData,
+      onDrain: this.onDrain,
+      onError: this.onSocketError,
+      onEnd: this.onEnd,
+      onClose: this.onSocketClose,
+    };
   }
 
   /** The broker's supported versions per api key (empty before `connect()` resolves). */
@@ -231,18 +211,9 @@ export class Connection {
   private openSocket(): Promise<void> {
     return new Promise<void>((resolve, reject) => {
       this.tcpWaiter = { resolve, reject };
-      const socket = net.connect({ host: this.opts.host, port: this.opts.port });
+      const socket = openBrokerSocket(this.opts.host, this.opts.port, this.socketListeners);
       this.socket = socket;
       this.out = new RequestWriter(socket);
-      // Requests are whole frames written at once: Nagle would only add latency.
-      socket.setNoDelay(true);
-      socket.setKeepAlive(true);
-      socket.on('connect', this.onConnect);
-      socket.on('data', this.onData);
-      socket.on('drain', this.onDrain);
-      socket.on('error', this.onSocketError);
-      socket.on('end', this.onEnd);
-      socket.on('close', this.onSocketClose);
     });
   }
 
@@ -269,7 +240,7 @@ export class Connection {
       };
       this.inFlight.add(entry, expectResponse);
       this.out!.write(frame, expectResponse ? null : this.onNoResponseFlushed);
-      this.armTimeout();
+      this.deadlines.arm();
     });
   }
 
@@ -294,7 +265,7 @@ export class Connection {
     try {
       this.decoder.push(chunk);
     } catch (err) {
-      const error = err instanceof ProtocolDecodeError ? err : new ProtocolDecodeError(`${this.broker}: ${describe(err)}`);
+      const error = err instanceof ProtocolDecodeError ? err : new ProtocolDecodeError(`${this.broker}: ${describeDecodeError(err)}`);
       this.logger.warn({ err: error }, 'closing the connection: undecodable response');
       this.shutdown(error, () => error);
     }
@@ -302,38 +273,7 @@ export class Connection {
 
   /** One complete response frame: it belongs to the oldest request in flight. Throws to close. */
   private readonly onFrame = (frame: Buffer): void => {
-    const request = this.inFlight.nextToComplete();
-    // Every response header starts with the correlation id; peek at it before parsing the header.
-    if (frame.length >= 4 && (request === undefined || frame.readInt32BE(0) !== request.correlationId)) {
-      if (this.inFlight.isUnsolicited(frame.readInt32BE(0))) {
-        this.logger.debug({ correlationId: frame.readInt32BE(0) }, 'dropped an answer to a request sent without expecting one');
-        return;
-      }
-    }
-    if (request === undefined) {
-      throw new ProtocolDecodeError(`${this.broker} sent a response (${frame.length} bytes) with no request in flight`);
-    }
-    const r = new Reader(frame);
-    const correlationId = readResponseHeader(r, request.api.responseHeaderVersion(request.version));
-    if (correlationId !== request.correlationId) {
-      throw new ProtocolDecodeError(
-        `${this.broker} answered correlation id ${correlationId} while the oldest request in flight is ` +
-          `${request.api.name} with correlation id ${request.correlationId}`,
-      );
-    }
-    this.inFlight.completeNext();
-    let response: unknown;
-    try {
-      response = request.api.decodeResponse(r, request.version);
-    } catch (err) {
-      const error = new ProtocolDecodeError(
-        `${request.api.name} v${request.version} response from ${this.broker}: ${describe(err)}`,
-      );
-      request.reject(error);
-      if (request.keepConnectionOnDecodeError) return;
-      throw error;
-    }
-    request.resolve(response);
+    completeResponse(frame, this.inFlight, this.broker, this.logger);
   };
 
   private readonly onSocketError = (err: Error): void => {
@@ -359,25 +299,8 @@ export class Connection {
     );
   };
 
-  /** Arms the timeout timer for the oldest pending request, unless already armed. */
-  private armTimeout(): void {
-    // An armed timer fires no later than needed: deadlines only grow, so a later request never
-    // needs an earlier check. Fired early, `onTimeoutCheck` re-arms for the actual oldest deadline.
-    if (this.timeoutTimer !== null || this.state === 'closed') return;
-    const oldest = this.inFlight.oldest();
-    if (oldest === undefined) return;
-    const delayMs = Math.max(0, Math.ceil(oldest.deadlineMs - this.now()));
-    this.timeoutTimer = setTimeout(this.onTimeoutCheck, delayMs);
-  }
-
-  private readonly onTimeoutCheck = (): void => {
-    this.timeoutTimer = null;
-    const oldest = this.inFlight.oldest();
-    if (oldest === undefined) return;
-    if (oldest.deadlineMs > this.now()) {
-      this.armTimeout();
-      return;
-    }
+  /** The oldest request's deadline passed (`deadlines` only calls this while open). */
+  private readonly onRequestExpired = (oldest: InFlightRequest): void => {
     // As Java: an expired request closes its connection, since a response may still arrive later
     // and the broker is probably in trouble; everything else in flight is retried elsewhere.
     const timeout = new RequestTimeoutError(this.broker, oldest.api.name, this.opts.requestTimeoutMs);
@@ -401,33 +324,9 @@ export class Connection {
     this.state = 'closed';
     this.closeCause = cause;
     if (this.setupTimer !== null) clearTimeout(this.setupTimer);
-    if (this.timeoutTimer !== null) clearTimeout(this.timeoutTimer);
     this.setupTimer = null;
-    this.timeoutTimer = null;
-    const socket = this.socket;
-    if (socket !== null) {
-      socket.off('connect', this.onConnect);
-      socket.off('data', this.onData);
-      socket.off('drain', this.onDrain);
-      socket.off('error', this.onSocketError);
-      socket.off('end', this.onEnd);
-      socket.off('close', this.onSocketClose);
-      // A write failing during destroy may still emit 'error': without a listener it would crash the process.
-      socket.on('error', noop);
-      if (cause === undefined && wasReady) {
-        // A plain close(): end with FIN after what was written (acks=0 frames included) rather than
-        // destroy, which resets the connection if a reply is still unread and lets the broker drop
-        // requests it has received but not read. Replies are discarded; the socket is destroyed
-        // once the broker closes its side, or after a grace period that does not keep the process alive.
-        socket.resume();
-        socket.end();
-        socket.once('close', () => clearTimeout(grace));
-        const grace = setTimeout(() => socket.destroy(), GRACEFUL_CLOSE_MS);
-        grace.unref();
-      } else {
-        socket.destroy();
-      }
-    }
+    this.deadlines.stop();
+    if (this.socket !== null) releaseBrokerSocket(this.socket, this.socketListeners, cause === undefined && wasReady);
     this.decoder.reset();
     this.out?.clear();
 
@@ -462,8 +361,3 @@ export class Connection {
 }
 
 function noop(): void {}
-
-function describe(err: unknown): string {
-  if (err instanceof ProtocolDecodeError) return err.message.replace(/^malformed data from broker: /, '');
-  return err instanceof Error ? err.message : String(err);
-}

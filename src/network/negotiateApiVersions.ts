@@ -10,6 +10,12 @@ export interface NegotiatedVersions {
   apiKeys: ApiVersionRange[];
 }
 
+/** A broker's supported version range for one API. */
+export interface VersionRange {
+  minVersion: number;
+  maxVersion: number;
+}
+
 /** Sends one request at an explicit version on the connection being negotiated. */
 export type NegotiationSend = (api: Api<any, any>, req: unknown, version: number) => Promise<any>;
 
@@ -67,7 +73,7 @@ function findRange(apiKeys: ApiVersionRange[], apiKey: number): ApiVersionRange 
  */
 export function chooseVersion(
   broker: string,
-  range: { minVersion: number; maxVersion: number } | undefined,
+  range: VersionRange | undefined,
   api: Api<any, any>,
 ): number {
   const ours = `v${api.minVersion}..v${api.maxVersion}`;

@@ -1,0 +1,30 @@
+import type { Logger } from 'pino';
+
+/** Default `maxFrameBytes`: Java's default `socket.request.max.bytes` is 100 MiB too. */
+export const DEFAULT_MAX_FRAME_BYTES = 100 * 1024 * 1024;
+
+export interface ConnectionOptions {
+  host: string;
+  port: number;
+  /** The broker's node id; negative for a bootstrap address (whose id is not known yet). */
+  nodeId: number;
+  clientId: string;
+  requestTimeoutMs: number;
+  /** Bounds TCP connect plus ApiVersions negotiation. */
+  connectionSetupTimeoutMs: number;
+  logger: Logger;
+  /** A response size prefix above this is a ProtocolDecodeError. Default 100 MiB. */
+  maxFrameBytes?: number;
+  /** Monotonic clock for request deadlines; tests may inject one. */
+  now?: () => number;
+}
+
+export interface SendOptions {
+  /** The version to use; default: the highest both sides support (`versionFor`). */
+  version?: number;
+  /**
+   * False for requests the broker does not answer (Produce with acks=0): the promise resolves
+   * with `undefined` once the frame was flushed to the socket.
+   */
+  expectResponse?: boolean;
+}

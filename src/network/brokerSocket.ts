@@ -1,0 +1,59 @@
+import * as net from 'node:net';
+
+/** How long a plain close() waits for the broker to close its side before destroying the socket. */
+const GRACEFUL_CLOSE_MS = 1000;
+
+/** A connection's socket event handlers: created once per connection, attached on open, detached on release. */
+export interface SocketListeners {
+  readonly onConnect: () => void;
+  readonly onData: (chunk: Buffer) => void;
+  readonly onDrain: () => void;
+  readonly onError: (err: Error) => void;
+  readonly onEnd: () => void;
+  readonly onClose: () => void;
+}
+
+/** Starts a TCP connection to a broker with `listeners` attached; 'connect' tells when it is open. */
+export function openBrokerSocket(host: string, port: number, listeners: SocketListeners): net.Socket {
+  const socket = net.connect({ host, port });
+  // Requests are whole frames written at once: Nagle would only add latency.
+  socket.setNoDelay(true);
+  socket.setKeepAlive(true);
+  socket.on('connect', listeners.onConnect);
+  socket.on('data', listeners.onData);
+  socket.on('drain', listeners.onDrain);
+  socket.on('error', listeners.onError);
+  socket.on('end', listeners.onEnd);
+  socket.on('close', listeners.onClose);
+  return socket;
+}
+
+/**
+ * Lets go of a connection's socket for good: detaches `listeners`, then ends it gracefully
+ * (`graceful`: a plain close of a ready connection) or destroys it.
+ */
+export function releaseBrokerSocket(socket: net.Socket, listeners: SocketListeners, graceful: boolean): void {
+  socket.off('connect', listeners.onConnect);
+  socket.off('data', listeners.onData);
+  socket.off('drain', listeners.onDrain);
+  socket.off('error', listeners.onError);
+  socket.off('end', listeners.onEnd);
+  socket.off('close', listeners.onClose);
+  // A write failing during destroy may still emit 'error': without a listener it would crash the process.
+  socket.on('error', noop);
+  if (graceful) {
+    // A plain close(): end with FIN after what was written (acks=0 frames included) rather than
+    // destroy, which resets the connection if a reply is still unread and lets the broker drop
+    // requests it has received but not read. Replies are discarded; the socket is destroyed
+    // once the broker closes its side, or after a grace period that does not keep the process alive.
+    socket.resume();
+    socket.end();
+    socket.once('close', () => clearTimeout(grace));
+    const grace = setTimeout(() => socket.destroy(), GRACEFUL_CLOSE_MS);
+    grace.unref();
+  } else {
+    socket.destroy();
+  }
+}
+
+function noop(): void {}
