@@ -8,6 +8,7 @@ import { ConnectionError, KafkaProtocolError } from '../../src/errors';
 import { ConnectionPool } from '../../src/network/ConnectionPool';
 import { Metadata } from '../../src/protocol/Metadata';
 import { MockCluster } from '../support/MockCluster';
+import { failure } from '../support/rejection';
 
 const logger = pino({ level: 'silent' });
 const TOPIC = 'cl-orders';
@@ -41,14 +42,6 @@ function makeCluster(extra: Partial<ClusterOptions> = {}, bootstrap?: string[]):
   return cluster;
 }
 
-function failure(promise: Promise<unknown>): Promise<Error> {
-  return promise.then(
-    () => {
-      throw new Error('expected a rejection');
-    },
-    (err: Error) => err,
-  );
-}
 
 beforeAll(async () => {
   mock = await MockCluster.start({ brokers: 3 });

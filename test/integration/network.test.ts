@@ -9,6 +9,7 @@ import { ApiVersions } from '../../src/protocol/ApiVersions';
 import { Metadata } from '../../src/protocol/Metadata';
 import { Produce } from '../../src/protocol/Produce';
 import { MockCluster } from '../support/MockCluster';
+import { failure } from '../support/rejection';
 
 const logger = pino({ level: 'silent' });
 const TOPIC = 'net-orders';
@@ -35,14 +36,6 @@ function connectionTo(id: number, requestTimeoutMs = 10000): Connection {
   return conn;
 }
 
-function failure(promise: Promise<unknown>): Promise<Error> {
-  return promise.then(
-    () => {
-      throw new Error('expected a rejection');
-    },
-    (err: Error) => err,
-  );
-}
 
 beforeAll(async () => {
   mock = await MockCluster.start({ brokers: 3 });

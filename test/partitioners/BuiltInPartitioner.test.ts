@@ -1,4 +1,5 @@
 import { BuiltInPartitioner } from '../../src/partitioners';
+import { seededRandom } from '../support/random';
 
 /** A random source that returns the given values in turn (then repeats the last). */
 function sequence(...values: number[]): () => number {
@@ -6,16 +7,6 @@ function sequence(...values: number[]): () => number {
   return () => values[Math.min(i++, values.length - 1)];
 }
 
-/** A seeded PRNG (mulberry32), so that distribution tests are deterministic. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe('BuiltInPartitioner (KIP-794 uniform sticky)', () => {
   it('chooses uniformly with the random source, then sticks to that partition', () => {
@@ -54,7 +45,7 @@ describe('BuiltInPartitioner (KIP-794 uniform sticky)', () => {
   });
 
   it('chooses only among available partitions (with a leader)', () => {
-    const p = new BuiltInPartitioner(seeded(1));
+    const p = new BuiltInPartitioner(seededRandom(1));
     const seen = new Set<number>();
     let current = p.partition(6, [1, 4]);
     for (let i = 0; i < 100; i++) {
@@ -81,7 +72,7 @@ describe('BuiltInPartitioner (KIP-794 uniform sticky)', () => {
     const numPartitions = 5;
     const batchSize = 1000;
     const recordBytes = 100;
-    const p = new BuiltInPartitioner(seeded(42));
+    const p = new BuiltInPartitioner(seededRandom(42));
     const records = new Array<number>(numPartitions).fill(0);
     let switches = 0;
     let last = -1;

@@ -17,17 +17,8 @@ import {
   encodeMetadataResponse,
   encodeProduceResponse,
 } from './responseEncoders';
+import { seededRandom } from '../support/random';
 
-/** A small deterministic PRNG (mulberry32), so that a failure reproduces. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type AnyApi = Api<unknown, unknown>;
 
@@ -142,7 +133,7 @@ describe('response decoders on untrusted bytes', () => {
   it.each(cases.map(([name, api, v, body]) => [`${name} v${v}`, api, v, body] as const))(
     '%s: random mutations and garbage decode or throw ProtocolDecodeError',
     (_label, api, version, body) => {
-      const random = prng(body.length * 31 + version);
+      const random = seededRandom(body.length * 31 + version);
       for (let i = 0; i < 1500; i++) {
         let input: Buffer;
         if (i % 3 === 0) {
@@ -167,7 +158,7 @@ describe('response decoders on untrusted bytes', () => {
   );
 
   it('response headers: truncations and garbage throw ProtocolDecodeError', () => {
-    const random = prng(7);
+    const random = seededRandom(7);
     for (let i = 0; i < 2000; i++) {
       const input = Buffer.alloc(Math.floor(random() * 12));
       for (let j = 0; j < input.length; j++) input[j] = Math.floor(random() * 256);
@@ -186,7 +177,7 @@ describe('response decoders on untrusted bytes', () => {
     b.append(1, Buffer.from('key'), Buffer.from('value'), [{ key: 'h', value: Buffer.from('x') }]);
     b.append(-5, null, Buffer.from('v2'), null);
     const batch = Buffer.from(b.bytes());
-    const random = prng(11);
+    const random = seededRandom(11);
     for (let i = 0; i < 3000; i++) {
       const input = Buffer.from(batch);
       input[Math.floor(random() * input.length)] = Math.floor(random() * 256);
