@@ -18,6 +18,8 @@ export class BufferPool {
   constructor(
     readonly totalBytes: number,
     readonly poolableBytes: number,
+    /** Told the bytes available after every allocation and release (the producer's bufferAvailable$). */
+    private readonly onChange: (availableBytes: number) => void = () => {},
   ) {
     this.availableBytes = totalBytes;
   }
@@ -29,6 +31,12 @@ export class BufferPool {
 
   /** A buffer of at least `sizeBytes`, or null when that much memory is not free now. */
   allocate(sizeBytes: number): Buffer | null {
+    const buffer = this.take(sizeBytes);
+    if (buffer !== null) this.onChange(this.available);
+    return buffer;
+  }
+
+  private take(sizeBytes: number): Buffer | null {
     if (sizeBytes === this.poolableBytes && this.free.length > 0) return this.free.pop()!;
     if (sizeBytes > this.totalBytes) return null; // never fits: the caller reports it
     // Release pooled buffers to the GC until the request fits (Java's freeUp()).
@@ -45,6 +53,7 @@ export class BufferPool {
   deallocate(buffer: Buffer): void {
     if (buffer.length === this.poolableBytes) this.free.push(buffer);
     else this.availableBytes += buffer.length;
+    this.onChange(this.available);
     if (this.waiters.length > 0) {
       const waiters = this.waiters;
       this.waiters = [];

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { asyncScheduler, isObservable, Observable, SchedulerLike, Subscription } from 'rxjs';
+import { asyncScheduler, BehaviorSubject, distinctUntilChanged, isObservable, Observable, SchedulerLike, Subscription } from 'rxjs';
 import { Cluster } from '../cluster/Cluster';
 import { ConnectionPool } from '../network/ConnectionPool';
 import { ExponentialBackoff } from '../network/Backoff';
@@ -36,6 +36,18 @@ export class Producer implements AckStageHost, PullGate {
   /** @internal */ readonly pool: BufferPool;
   /** @internal */ readonly sender: Sender;
   private readonly connections: ConnectionPool;
+  /**
+   * Bytes of `bufferMemory` free now, emitted as batches take and return memory: a source that can
+   * pause itself (a consumer, a socket, a paginated API) can watch it (DESIGN.md, backpressure 3).
+   */
+  readonly bufferAvailable$: Observable<number>;
+  /**
+   * true while the producer takes records without holding any back; false while some wait for
+   * memory or metadata. Pulled sources pause on it by themselves; pushed ones can pause on it.
+   */
+  readonly ready$: Observable<boolean>;
+  private readonly bufferAvailableSubject: BehaviorSubject<number>;
+  private readonly readySubject = new BehaviorSubject<boolean>(true);
   /** Keyless partitioning state per topic (KIP-794). */
   private readonly sticky = new Map<string, BuiltInPartitioner>();
   /** Live accumulate stages, so that flush() reaches every open batch. */
@@ -74,7 +86,10 @@ export class Producer implements AckStageHost, PullGate {
       allowAutoTopicCreation: c.allowAutoTopicCreation,
       logger: c.logger,
     });
-    this.pool = new BufferPool(c.bufferMemory, c.batchSize);
+    this.bufferAvailableSubject = new BehaviorSubject(c.bufferMemory);
+    this.pool = new BufferPool(c.bufferMemory, c.batchSize, (bytes) => this.bufferAvailableSubject.next(bytes));
+    this.bufferAvailable$ = this.bufferAvailableSubject.pipe(distinctUntilChanged());
+    this.ready$ = this.readySubject.pipe(distinctUntilChanged());
     const txn = c.idempotence
       ? new TransactionManager(
           this.cluster,
@@ -141,6 +156,8 @@ export class Producer implements AckStageHost, PullGate {
         clearTimeout(timer);
         this.sender.close(new ProducerClosedError(`the producer was closed before the record was acknowledged (close timeout ${timeoutMs} ms)`));
         this.metadataSubscription.unsubscribe();
+        this.bufferAvailableSubject.complete();
+        this.readySubject.complete();
         this.cluster.close();
         this.connections.close();
       })();
@@ -179,7 +196,10 @@ export class Producer implements AckStageHost, PullGate {
 
   /** @internal A stage holds `n` more (or, negative, fewer) records back. */
   addBacklog(n: number): void {
+    const before = this.backlogCount;
     this.backlogCount += n;
+    if (before === 0 && this.backlogCount > 0) this.readySubject.next(false);
+    else if (before > 0 && this.backlogCount === 0) this.readySubject.next(true);
     if (this.backlogCount === 0 && this.roomWaiters.length > 0) {
       const waiters = this.roomWaiters;
       this.roomWaiters = [];

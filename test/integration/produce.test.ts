@@ -175,6 +175,29 @@ describe('createProducer on the mock cluster', () => {
     expect(await kcatConsume(cluster.bootstrap, topic)).toHaveLength(30000);
   });
 
+  it('exposes its pressure: ready$ turns false while records wait for memory, bufferAvailable$ returns to bufferMemory', async () => {
+    const topic = await newTopic(3);
+    const bufferMemory = 64 * 1024;
+    const producer = createProducer({ brokers: cluster.bootstrap, topic, bufferMemory, batchSize: 16384 });
+    const ready: boolean[] = [];
+    const available: number[] = [];
+    producer.ready$.subscribe((r) => ready.push(r));
+    producer.bufferAvailable$.subscribe((b) => available.push(b));
+    // A pushed burst of 2000 × 200 B (~420 KB) cannot fit in 64 KiB at once: records wait.
+    const value = Buffer.alloc(200, 7);
+    const acks = ok(
+      await lastValueFrom(producer.produce(from(Array.from({ length: 2000 }, (_, i) => ({ key: `k${i % 9}`, value, meta: i })))).pipe(toArray())),
+    );
+    expect(acks).toHaveLength(2000);
+    expect(ready[0]).toBe(true);
+    expect(ready).toContain(false);
+    expect(ready[ready.length - 1]).toBe(true);
+    expect(Math.min(...available)).toBeLessThan(16384);
+    expect(available[available.length - 1]).toBe(bufferMemory);
+    await producer.close();
+    expect(await kcatConsume(cluster.bootstrap, topic)).toHaveLength(2000);
+  });
+
   it('serves several streams with one producer; flush() waits for their acks', async () => {
     const topic = await newTopic(3);
     const producer = createProducer({ brokers: cluster.bootstrap, topic, lingerMs: 1000 });
