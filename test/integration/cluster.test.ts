@@ -1,6 +1,5 @@
 // Cluster (metadata cache and refresh) over a real ConnectionPool against the librdkafka mock
 // cluster of this jest project's version.
-import * as net from 'node:net';
 import pino from 'pino';
 import { firstValueFrom } from 'rxjs';
 import { Cluster, type ClusterOptions } from '../../src/cluster/Cluster';
@@ -9,6 +8,7 @@ import { ConnectionPool } from '../../src/network/ConnectionPool';
 import { Metadata } from '../../src/protocol/Metadata';
 import { MockCluster } from '../support/MockCluster';
 import { failure } from '../support/rejection';
+import { retry, sleep, unusedPort, waitUntil } from '../support/wait';
 
 const logger = pino({ level: 'silent' });
 const TOPIC = 'cl-orders';
@@ -186,35 +186,3 @@ describe(`cluster metadata against mock ${process.env.RXKAFKA_MOCK_VERSION ?? '2
     expect(wait.message).toMatch(new RegExp(`no metadata for topic '${TOPIC}' after 1000 ms: .*ECONNREFUSED`));
   });
 });
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-async function waitUntil(condition: () => boolean, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await sleep(25);
-  }
-}
-
-async function retry<T>(fn: () => Promise<T>, timeoutMs: number): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await fn();
-    } catch (err) {
-      if (Date.now() > deadline) throw err;
-      await sleep(50);
-    }
-  }
-}
-
-async function unusedPort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as net.AddressInfo).port;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}

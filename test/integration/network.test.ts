@@ -1,6 +1,5 @@
 // Connection and ConnectionPool against the librdkafka mock cluster (the version this jest project
 // selects): negotiation, raw Metadata, pipelining, slow and vanishing brokers.
-import * as net from 'node:net';
 import pino from 'pino';
 import { Connection } from '../../src/network/Connection';
 import { ConnectionPool } from '../../src/network/ConnectionPool';
@@ -10,6 +9,7 @@ import { Metadata } from '../../src/protocol/Metadata';
 import { Produce } from '../../src/protocol/Produce';
 import { MockCluster } from '../support/MockCluster';
 import { failure } from '../support/rejection';
+import { retry, sleep, unusedPort } from '../support/wait';
 
 const logger = pino({ level: 'silent' });
 const TOPIC = 'net-orders';
@@ -158,28 +158,3 @@ describe(`network against mock ${process.env.RXKAFKA_MOCK_VERSION ?? '2.12'}`, (
     expect(err.message).toBe(`connection to 127.0.0.1:${port} (bootstrap): connect ECONNREFUSED 127.0.0.1:${port}`);
   });
 });
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-/** Calls `fn` until it resolves (the pool fails fast during backoff), up to `timeoutMs`. */
-async function retry<T>(fn: () => Promise<T>, timeoutMs: number): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await fn();
-    } catch (err) {
-      if (Date.now() > deadline) throw err;
-      await sleep(50);
-    }
-  }
-}
-
-async function unusedPort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as net.AddressInfo).port;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
