@@ -6,11 +6,14 @@
  * records$.pipe(toKafka({ brokers: 'localhost:9092', topic: 'events' })).subscribe((ack) => …);
  */
 export { toKafka } from './toKafka';
-export { serialize, SerializeOptions } from './serialize';
+export { serialize } from './serialize';
+export type { SerializeOptions } from './serialize';
 export { partition } from './partition';
 export { accumulate } from './accumulate';
-export { send, SendOptions } from './send';
-export { createProducer, Producer, RecordSource } from '../src/producer/Producer';
+export { send } from './send';
+export type { SendOptions } from './send';
+export { createProducer, Producer } from '../src/producer/Producer';
+export type { RecordSource } from '../src/producer/Producer';
 export type { ProducerConfig } from '../src/producer/config';
 export type { ProducerBatch } from '../src/producer/ProducerBatch';
 export type { Ack, FailedAck, ProducerRecord, RecordMetadata, SerializedRecord } from '../src/types';
