@@ -128,7 +128,7 @@ export class BufferExhaustedError extends RxKafkaError {
 /** A key, value or header serializer threw, or produced something that is not a Buffer. */
 export class SerializationError extends RxKafkaError {
   constructor(what: string, cause: unknown) {
-    super(`could not serialize the record's ${what}: ${cause instanceof Error ? cause.message : String(cause)}`, false, {
+    super(`could not serialize the record's ${what}: ${messageOf(cause)}`, false, {
       cause,
     });
   }
@@ -167,4 +167,14 @@ export class MetadataTimeoutError extends RxKafkaError {
     );
     this.topic = topic;
   }
+}
+
+/** `thrown` as an Error: what a `catch` or a promise rejection gave, which JavaScript does not type. */
+export function asError(thrown: unknown): Error {
+  return thrown instanceof Error ? thrown : new Error(String(thrown));
+}
+
+/** The message of whatever was thrown. */
+export function messageOf(thrown: unknown): string {
+  return thrown instanceof Error ? thrown.message : String(thrown);
 }

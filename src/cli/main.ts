@@ -2,6 +2,7 @@
 import { runMetadata } from './metadata';
 import { runProduce } from './produce';
 import { CliUsageError } from './options';
+import { messageOf } from '../errors';
 
 const USAGE = `usage:
   rxkafka produce --brokers H:P[,H:P…] --topic T [--format lines|ndjson] [--key-field F]
@@ -48,7 +49,7 @@ main(process.argv.slice(2)).then(
       process.stderr.write(`rxkafka: ${err.message}\n\n${USAGE}\n`);
       process.exitCode = 2;
     } else {
-      process.stderr.write(`rxkafka: ${err instanceof Error ? err.message : String(err)}\n`);
+      process.stderr.write(`rxkafka: ${messageOf(err)}\n`);
       process.exitCode = 1;
     }
   },

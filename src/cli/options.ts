@@ -1,5 +1,5 @@
 import { parseArgs, ParseArgsConfig } from 'node:util';
-import { ConfigError } from '../errors';
+import { ConfigError, messageOf } from '../errors';
 
 /** A command line that cannot be understood: exit code 2 and the usage text, before anything connects. */
 export class CliUsageError extends Error {}
@@ -15,7 +15,7 @@ export function parse(args: string[], options: ParseArgsConfig['options'], allow
   try {
     return parseArgs({ args: joinNegativeValues(args, options), options, allowPositionals, strict: true }) as ParsedArgs;
   } catch (err) {
-    throw new CliUsageError(err instanceof Error ? err.message : String(err));
+    throw new CliUsageError(messageOf(err));
   }
 }
 

@@ -8,6 +8,7 @@ import { ndjsonKey, NdjsonLineError } from './ndjsonKey';
 import { inCliTerms } from './options';
 import { parseProduceArgs } from './produceOptions';
 import { Progress } from './progress';
+import { messageOf } from '../errors';
 
 /** Counts for the summary; `records` are the input lines that became records (empty lines do not). */
 interface Counts {
@@ -118,7 +119,7 @@ async function produceLines(
         }
       },
       error: (err: unknown) => {
-        problems.push(err instanceof Error ? err.message : String(err));
+        problems.push(messageOf(err));
         resolve();
       },
       complete: resolve,

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import { Observable, Subject } from 'rxjs';
-import { ConnectionError, RxKafkaError } from '../errors';
+import { asError, ConnectionError, RxKafkaError } from '../errors';
 import { Metadata, type MetadataResponse } from '../protocol/Metadata';
 import { formatAddress, parseAddresses } from '../network/address';
 import { ExponentialBackoff } from '../network/Backoff';
@@ -257,7 +257,7 @@ export class Cluster {
       }
     } catch (err) {
       this.schedule.failed();
-      this.lastRefreshError = err instanceof Error ? err : new Error(String(err));
+      this.lastRefreshError = asError(err);
       this.logger.debug({ err, attempts: this.schedule.attempts }, 'metadata refresh failed');
       throw err;
     } finally {

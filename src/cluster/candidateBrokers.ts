@@ -1,4 +1,4 @@
-import { ConnectionError } from '../errors';
+import { ConnectionError, messageOf } from '../errors';
 import { formatAddress } from '../network/address';
 import type { ConnectionPool, PoolNode } from '../network/ConnectionPool';
 import type { BrokerNode } from './MetadataCache';
@@ -49,5 +49,5 @@ export function candidateFailure(node: PoolNode, err: unknown): string {
 /** An error's message without the `connection to X: ` prefix when X is already named by the caller. */
 function reason(err: unknown): string {
   if (err instanceof ConnectionError) return err.message.slice(`connection to ${err.broker}: `.length);
-  return err instanceof Error ? err.message : String(err);
+  return messageOf(err);
 }

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { ProtocolDecodeError } from '../errors';
+import { messageOf, ProtocolDecodeError } from '../errors';
 import { readResponseHeader } from '../protocol/headers';
 import { Reader } from '../protocol/Reader';
 import type { InFlightRequests } from './InFlightRequests';
@@ -50,5 +50,5 @@ export function completeResponse(frame: Buffer, inFlight: InFlightRequests, brok
 /** A decoding failure's message, without the generic prefix (the caller names the broker and API). */
 export function describeDecodeError(err: unknown): string {
   if (err instanceof ProtocolDecodeError) return err.message.replace(/^malformed data from broker: /, '');
-  return err instanceof Error ? err.message : String(err);
+  return messageOf(err);
 }

@@ -1,4 +1,4 @@
-import { RecordError } from '../errors';
+import { messageOf, RecordError } from '../errors';
 import type { SerializedRecord } from '../types';
 import type { BuiltInPartitioner } from './BuiltInPartitioner';
 import { partitionForKey } from './keyPartition';
@@ -85,7 +85,7 @@ export function choosePartition(
       p = partitioner(record, numPartitions);
     } catch (err) {
       throw new RecordError(
-        `the partitioner threw for a record of topic '${record.topic}': ${err instanceof Error ? err.message : String(err)}`,
+        `the partitioner threw for a record of topic '${record.topic}': ${messageOf(err)}`,
         ref(record),
         err,
       );

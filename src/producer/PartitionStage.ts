@@ -1,5 +1,5 @@
 import type { Cluster, TopicInfo } from '../cluster/Cluster';
-import { MetadataTimeoutError } from '../errors';
+import { asError, MetadataTimeoutError } from '../errors';
 import { choosePartition, Partitioner } from '../partitioners';
 import type { BuiltInPartitioner } from '../partitioners/BuiltInPartitioner';
 import type { SerializedRecord } from '../types';
@@ -78,7 +78,7 @@ export class PartitionStage {
         this.host.config.batchSize,
       );
     } catch (err) {
-      record.error = err instanceof Error ? err : new Error(String(err));
+      record.error = asError(err);
     }
   }
 

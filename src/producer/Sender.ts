@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { SchedulerLike, Subscription } from 'rxjs';
 import type { Cluster } from '../cluster/Cluster';
-import { DeliveryTimeoutError, ProducerClosedError, RxKafkaError } from '../errors';
+import { asError, DeliveryTimeoutError, ProducerClosedError, RxKafkaError } from '../errors';
 import type { Connection } from '../network/Connection';
 import { ExponentialBackoff } from '../network/Backoff';
 import { ErrorCode, kafkaError } from '../protocol/errorCodes';
@@ -254,7 +254,7 @@ export class Sender {
     // A disconnect may mean the broker is gone and its partitions have new leaders.
     this.cluster.requestUpdate();
     const nowMs = this.scheduler.now();
-    const err = error instanceof Error ? error : new Error(String(error));
+    const err = asError(error);
     for (let i = 0; i < batches.length; i++) this.retryOrFail(batches[i], err, nowMs);
     this.wakeup();
   }
@@ -334,7 +334,7 @@ export class Sender {
       this.producerIdPending = false;
       // Without a producer id nothing can be sent idempotently: fail what is queued. Batches
       // enqueued later try again.
-      const err = error instanceof Error ? error : new Error(String(error));
+      const err = asError(error);
       this.logger.error({ err }, 'InitProducerId failed');
       for (const queue of this.queues.values()) {
         const batches = queue.batches.splice(0);
@@ -354,7 +354,7 @@ export class Sender {
         node.connecting = false;
         this.logger.debug({ nodeId, err: error }, 'connect failed');
         // Kept on the waiting batches, so that a DeliveryTimeoutError says why they never went.
-        const err = error instanceof Error ? error : new Error(String(error));
+        const err = asError(error);
         for (let i = 0; i < queues.length; i++) {
           const batches = queues[i].batches;
           for (let j = 0; j < batches.length; j++) batches[j].lastError = err;
