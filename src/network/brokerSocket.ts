@@ -13,18 +13,23 @@ export interface SocketListeners {
   readonly onClose: () => void;
 }
 
+/** Which handler listens to which socket event; attach and detach walk the same table. */
+const EVENTS: ReadonlyArray<readonly [string, keyof SocketListeners]> = [
+  ['connect', 'onConnect'],
+  ['data', 'onData'],
+  ['drain', 'onDrain'],
+  ['error', 'onError'],
+  ['end', 'onEnd'],
+  ['close', 'onClose'],
+];
+
 /** Starts a TCP connection to a broker with `listeners` attached; 'connect' tells when it is open. */
 export function openBrokerSocket(host: string, port: number, listeners: SocketListeners): net.Socket {
   const socket = net.connect({ host, port });
   // Requests are whole frames written at once: Nagle would only add latency.
   socket.setNoDelay(true);
   socket.setKeepAlive(true);
-  socket.on('connect', listeners.onConnect);
-  socket.on('data', listeners.onData);
-  socket.on('drain', listeners.onDrain);
-  socket.on('error', listeners.onError);
-  socket.on('end', listeners.onEnd);
-  socket.on('close', listeners.onClose);
+  for (const [event, handler] of EVENTS) socket.on(event, listeners[handler]);
   return socket;
 }
 
@@ -33,12 +38,7 @@ export function openBrokerSocket(host: string, port: number, listeners: SocketLi
  * (`graceful`: a plain close of a ready connection) or destroys it.
  */
 export function releaseBrokerSocket(socket: net.Socket, listeners: SocketListeners, graceful: boolean): void {
-  socket.off('connect', listeners.onConnect);
-  socket.off('data', listeners.onData);
-  socket.off('drain', listeners.onDrain);
-  socket.off('error', listeners.onError);
-  socket.off('end', listeners.onEnd);
-  socket.off('close', listeners.onClose);
+  for (const [event, handler] of EVENTS) socket.off(event, listeners[handler]);
   // A write failing during destroy may still emit 'error': without a listener it would crash the process.
   socket.on('error', noop);
   if (graceful) {

@@ -226,21 +226,6 @@ export function echoHandler(req: FakeRequest): void {
   if (req.apiKey === Echo.apiKey) req.conn.reply(req.correlationId, echoBody(parseEcho(req.body).value));
 }
 
-/** A port with nothing listening (bound then released). */
-export async function unusedPort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as net.AddressInfo).port;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
-/** The error `promise` rejects with; fails the test if it resolves. */
-export async function failure(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (err) {
-    return err as Error;
-  }
-  throw new Error('expected a rejection, got a value');
-}
+// Shared with the integration tests.
+export { unusedPort } from '../support/wait';
+export { failure } from '../support/rejection';
