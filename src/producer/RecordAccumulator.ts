@@ -36,8 +36,13 @@ export interface Backlog {
  * record at once, 'buffer' waits without limit.
  */
 export class RecordAccumulator {
-  /** Open batch per "topic\0partition"; invariant: every batch here is open and non-empty. */
-  private readonly open = new Map<string, ProducerBatch>();
+  /**
+   * Open batches in creation order; invariant: every batch here is open and non-empty, and has
+   * its slot in `openByTopic`. Creation order is linger order, so the lingered ones are a prefix.
+   */
+  private readonly open: ProducerBatch[] = [];
+  /** The same batches by topic, then partition: found per record without building a key string. */
+  private readonly openByTopic = new Map<string, Array<ProducerBatch | undefined>>();
   /** Records that found no memory, oldest first, with the time they started waiting. */
   private readonly waiting: SerializedRecord[] = [];
   private readonly waitingSinceMs: number[] = [];
@@ -81,14 +86,13 @@ export class RecordAccumulator {
 
   /** Closes and emits every open batch (end of stream, or the producer's flush()). */
   flush(): void {
-    for (const batch of this.open.values()) this.closeAndEmit(batch);
-    this.open.clear();
+    this.closeAndEmitFirst(this.open.length);
     this.reschedule();
   }
 
   /** True when records are still held here (open batches or waiting for memory). */
   get isEmpty(): boolean {
-    return this.open.size === 0 && this.waitingCount === 0;
+    return this.open.length === 0 && this.waitingCount === 0;
   }
 
   /**
@@ -107,8 +111,9 @@ export class RecordAccumulator {
     this.waiting.length = 0;
     this.waitingSinceMs.length = 0;
     this.waitingHead = 0;
-    for (const batch of this.open.values()) this.pool.deallocate(batch.buffer!);
-    this.open.clear();
+    for (let i = 0; i < this.open.length; i++) this.pool.deallocate(this.open[i].buffer!);
+    this.open.length = 0;
+    this.openByTopic.clear();
   }
 
   /** Appends into the open batch or a new one; false when no memory is available now. */
@@ -116,15 +121,16 @@ export class RecordAccumulator {
     const keyBytes = record.key === null ? -1 : record.key.length;
     const valueBytes = record.value === null ? -1 : record.value.length;
     const sizeBound = recordSizeUpperBound(keyBytes, valueBytes, record.headers);
-    const tpKey = record.topic + '\0' + record.partition;
-    let batch = this.open.get(tpKey);
+    let slots = this.openByTopic.get(record.topic);
+    let batch = slots === undefined ? undefined : slots[record.partition];
     if (batch !== undefined) {
       if (batch.hasRoomFor(sizeBound)) {
         batch.append(record.timestamp, record.key, record.value, record.headers, record.meta);
         return true;
       }
       // Full: hand it on; the record starts the next batch.
-      this.open.delete(tpKey);
+      slots![record.partition] = undefined;
+      this.open.splice(this.open.indexOf(batch), 1);
       this.closeAndEmit(batch);
     }
     const needed = RECORD_BATCH_OVERHEAD + sizeBound;
@@ -142,8 +148,10 @@ export class RecordAccumulator {
     batch = ProducerBatch.open(record.topic, record.partition, nowMs, buffer);
     batch.origin = this;
     batch.append(record.timestamp, record.key, record.value, record.headers, record.meta);
-    this.open.set(tpKey, batch);
-    if (this.config.lingerMs <= 0 || this.backlog.flushing) {
+    if (slots === undefined) this.openByTopic.set(record.topic, (slots = []));
+    slots[record.partition] = batch;
+    this.open.push(batch);
+    if (this.lingerMs() <= 0) {
       // No linger: the batch is sendable now; records appended in the same tick still join it
       // because the sender drains asynchronously, so close on the next timer turn.
       this.scheduleAt(nowMs);
@@ -203,12 +211,10 @@ export class RecordAccumulator {
     this.timerDueMs = Infinity;
     if (this.disposed) return;
     const nowMs = this.scheduler.now();
-    for (const [tpKey, batch] of this.open) {
-      if (batch.createdMs + this.config.lingerMs <= nowMs) {
-        this.open.delete(tpKey);
-        this.closeAndEmit(batch);
-      }
-    }
+    const lingerMs = this.lingerMs();
+    let lingered = 0;
+    while (lingered < this.open.length && this.open[lingered].createdMs + lingerMs <= nowMs) lingered++;
+    this.closeAndEmitFirst(lingered);
     if (this.config.bufferPolicy === 'error' && this.waitingCount > 0) {
       while (this.waitingCount > 0 && this.waitingSinceMs[this.waitingHead] + this.config.maxBlockMs <= nowMs) {
         this.emitFailed(this.shiftWaiting(), new BufferExhaustedError(this.config.bufferMemory, this.config.maxBlockMs));
@@ -222,13 +228,14 @@ export class RecordAccumulator {
     this.reschedule();
   };
 
+  /** How long batches linger now: not at all while a flush() is in progress (as in Java). */
+  private lingerMs(): number {
+    return this.backlog.flushing ? 0 : this.config.lingerMs;
+  }
+
   /** Arms the timer for the earliest linger deadline or maxBlockMs expiry still pending. */
   private reschedule(): void {
-    let due = Infinity;
-    for (const batch of this.open.values()) {
-      const t = batch.createdMs + this.config.lingerMs;
-      if (t < due) due = t;
-    }
+    let due = this.open.length === 0 ? Infinity : this.open[0].createdMs + this.lingerMs();
     if (this.config.bufferPolicy === 'error' && this.waitingCount > 0) {
       const t = this.waitingSinceMs[this.waitingHead] + this.config.maxBlockMs;
       if (t < due) due = t;
@@ -245,6 +252,17 @@ export class RecordAccumulator {
     this.timer?.unsubscribe();
     this.timerDueMs = dueMs;
     this.timer = this.scheduler.schedule(this.onTimer, Math.max(0, dueMs - this.scheduler.now()));
+  }
+
+  /**
+   * Takes the `n` oldest open batches out before emitting any: an emit can re-enter (a stopping
+   * send stage flushes us) and must find them gone.
+   */
+  private closeAndEmitFirst(n: number): void {
+    if (n === 0) return;
+    const batches = this.open.splice(0, n);
+    for (let i = 0; i < batches.length; i++) this.openByTopic.get(batches[i].topic)![batches[i].partition] = undefined;
+    for (let i = 0; i < batches.length; i++) this.closeAndEmit(batches[i]);
   }
 
   private closeAndEmit(batch: ProducerBatch): void {
