@@ -2,9 +2,13 @@
 # Builds the mock-cluster launchers that the integration tests run, one per librdkafka version:
 #   .cache/broker/mock-2.0.2/launcher   against Debian's librdkafka-dev (shared)
 #   .cache/broker/mock-2.12/launcher    against librdkafka 2.12.0 built from the source that ships
-#                                       in the node-rdkafka 3.6.1 npm package (static, ~1 min)
+#                                       in the node-rdkafka 3.6.1 npm package (static, ~1 min), with
+#                                       strict-producer-state.patch: the strict broker, which checks
+#                                       producer id, epoch, sequence and CRC as Kafka does
+#                                       (see the patch's header comment)
 # Idempotent and quiet: when both launchers are current it only checks and exits (well under 1 s).
-# A launcher is rebuilt when launcher.c changes; librdkafka 2.12 only when its library is missing.
+# A launcher is rebuilt when launcher.c changes; librdkafka 2.12 when its library is missing or the
+# patch changed.
 # Missing Debian packages are installed when running as root (a fresh CI or dev box), otherwise
 # the script says which apt-get command to run.
 set -euo pipefail
@@ -13,6 +17,7 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 cache="$root/.cache/broker"
 launcher_src="$here/launcher.c"
+strict_patch="$here/strict-producer-state.patch"
 
 # librdkafka 2.12.0 source: the node-rdkafka tarball, pinned by its registry integrity.
 nrd_spec="node-rdkafka@3.6.1"
@@ -20,13 +25,14 @@ nrd_integrity="sha512-sfpTbrT35429cs0RE8Yb9avGX9BiRRvpV7aweQsghKTjtrVZP3jBrKOPIt
 lrk_version="2.12.0"
 
 # Everything this script and the readers need. python3-kafka is the second independent reader.
-apt_packages=(build-essential pkg-config zlib1g-dev librdkafka-dev kcat python3-kafka)
+apt_packages=(build-essential patch pkg-config zlib1g-dev librdkafka-dev kcat python3-kafka)
 
 fail() { echo "test/broker/setup.sh: $*" >&2; exit 1; }
 
 missing_packages() {
   local missing=()
   command -v cc >/dev/null && command -v make >/dev/null || missing+=(build-essential)
+  command -v patch >/dev/null || missing+=(patch)
   command -v pkg-config >/dev/null || missing+=(pkg-config)
   if command -v pkg-config >/dev/null; then
     pkg-config --exists zlib || missing+=(zlib1g-dev)
@@ -99,7 +105,8 @@ fi
 out="$cache/mock-2.12"
 lrk="$cache/librdkafka-$lrk_version"
 lib="$lrk/src/librdkafka.a"
-if [[ ! -f "$lrk/.built" ]]; then
+patch_hash="$(sha256sum "$strict_patch" | cut -c1-16)"
+if [[ "$(cat "$lrk/.built" 2>/dev/null)" != "$patch_hash" ]]; then
   rm -rf "$lrk" "$cache/dl"
   mkdir -p "$cache/dl"
   # npm pack fetches through the npm client (its cache, registry and proxy settings).
@@ -112,13 +119,14 @@ if [[ ! -f "$lrk/.built" ]]; then
   rm -rf "$cache/dl"
   grep -q '#define RD_KAFKA_VERSION 0x020c00ff' "$lrk/src/rdkafka.h" ||
     fail "$nrd_spec does not carry librdkafka $lrk_version"
+  (cd "$lrk" && quiet "$cache/librdkafka-patch.log" patch -p1 --forward <"$strict_patch")
   # Minimal: no TLS/SASL/HTTP/zstd (the mock uses none of them), builtin lz4, and --no-download so
   # that mklove never fetches anything (no --install-deps either).
   # (mklove loads any ./configure.<name> as a module: keep logs out of the source tree.)
   (cd "$lrk" && quiet "$cache/librdkafka-configure.log" ./configure --no-download --disable-gssapi --disable-curl \
     --disable-ssl --disable-zstd --disable-lz4-ext --enable-zlib --disable-syslog)
   quiet "$cache/librdkafka-make.log" make -C "$lrk/src" -j"$(nproc)" librdkafka.a
-  touch "$lrk/.built"
+  echo "$patch_hash" >"$lrk/.built"
 fi
 stamp="$out/launcher.stamp"
 want_stamp="$src_hash $lrk_version"

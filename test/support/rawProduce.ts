@@ -1,6 +1,7 @@
 /**
  * A deliberately tiny, independent Produce v3 client for harness tests only: one RecordBatch v2
- * (magic 2, no compression, no idempotence) to one partition on one broker, acks=1 by default.
+ * (magic 2, no compression) to one partition on one broker, acks=1 by default; optionally with
+ * an idempotent producer's id, epoch and base sequence, to probe the strict broker.
  *
  * It exists so that the harness can write bytes that rxkafka's own encoder would never write
  * (e.g. a wrong CRC) and prove that the independent readers notice. It shares no code with
@@ -37,6 +38,10 @@ export interface RawProduceOptions {
   /** Base timestamp in ms; every record gets timestamp_delta 0. */
   timestampMs?: number;
   requestTimeoutMs?: number;
+  /** Idempotent producer state stamped on the batch (default none: -1, -1, -1). */
+  producerId?: bigint;
+  producerEpoch?: number;
+  baseSequence?: number;
 }
 
 export interface RawProduceResult {
@@ -88,9 +93,9 @@ export function encodeRecordBatch(records: RawRecord[], opts: RawProduceOptions 
   o = tail.writeInt32BE(records.length - 1, o); // last offset delta
   o = tail.writeBigInt64BE(ts, o); // base timestamp
   o = tail.writeBigInt64BE(ts, o); // max timestamp
-  o = tail.writeBigInt64BE(-1n, o); // producer id
-  o = tail.writeInt16BE(-1, o); // producer epoch
-  o = tail.writeInt32BE(-1, o); // base sequence
+  o = tail.writeBigInt64BE(opts.producerId ?? -1n, o); // producer id
+  o = tail.writeInt16BE(opts.producerEpoch ?? -1, o); // producer epoch
+  o = tail.writeInt32BE(opts.baseSequence ?? -1, o); // base sequence
   tail.writeInt32BE(records.length, o);
   const covered = Buffer.concat([tail, recordBytes]);
   let crc = crc32c.buf(covered) >>> 0;
