@@ -89,6 +89,26 @@ export class RecordError<M = unknown> extends RxKafkaError {
   }
 }
 
+/**
+ * The record itself cannot be produced as given: it is not an object, names no topic, has an
+ * invalid partition or timestamp, or has neither a key nor a value. Only that record fails.
+ */
+export class InvalidRecordError<M = unknown> extends RecordError<M> {
+  constructor(message: string, record: RecordRef<M>) {
+    super(message, record);
+  }
+}
+
+/**
+ * The user's `partitioner` threw for this record, or returned something other than an existing
+ * partition. `cause` is what it threw, if it threw. Only that record fails.
+ */
+export class PartitionerError<M = unknown> extends RecordError<M> {
+  constructor(message: string, record: RecordRef<M>, cause?: unknown) {
+    super(message, record, cause);
+  }
+}
+
 /** The record's batch was not acknowledged within `deliveryTimeoutMs` (retries included). */
 export class DeliveryTimeoutError extends RxKafkaError {
   constructor(topic: string, partition: number, deliveryTimeoutMs: number, lastError?: unknown) {

@@ -1,4 +1,5 @@
-import { messageOf, RecordError } from '../errors';
+import { InvalidRecordError, messageOf, PartitionerError, RecordError } from '../errors';
+import { describeType } from '../serde/describeType';
 import type { SerializedRecord } from '../types';
 import type { BuiltInPartitioner } from './BuiltInPartitioner';
 import { partitionForKey } from './keyPartition';
@@ -50,8 +51,9 @@ export function estimateRecordBytes(record: SerializedRecord): number {
  * 4. the topic's sticky partition for a keyless record; its byte count is updated here
  *    (`onAppend`), hence `batchSize`.
  *
- * @throws RecordError when the explicit or user-chosen partition does not exist, or the user's
- * partitioner throws. The caller fails that record only.
+ * @throws InvalidRecordError when the record's explicit partition does not exist; PartitionerError
+ * when the user's partitioner throws or returns anything but an existing partition. The caller
+ * fails that record only.
  *
  * @example
  * record.partition = choosePartition(record, topicInfo, config.partitioner, producer.stickyPartitioner(record.topic), config.batchSize);
@@ -70,7 +72,7 @@ export function choosePartition(
 
   if (record.partition >= 0) {
     if (record.partition >= numPartitions) {
-      throw new RecordError(
+      throw new InvalidRecordError(
         `partition ${record.partition} of topic '${record.topic}' does not exist: the topic has ${numPartitions} ` +
           `partition${numPartitions === 1 ? '' : 's'} (0…${numPartitions - 1}); fix record.partition or leave it out`,
         ref(record),
@@ -84,15 +86,16 @@ export function choosePartition(
     try {
       p = partitioner(record, numPartitions);
     } catch (err) {
-      throw new RecordError(
-        `the partitioner threw for a record of topic '${record.topic}': ${messageOf(err)}`,
+      throw new PartitionerError(
+        `the partitioner threw for a record of topic '${record.topic}': ${messageOf(err)}; ` +
+          'fix the partitioner (it must return a partition for every record) or give such records a partition',
         ref(record),
         err,
       );
     }
     if (typeof p !== 'number' || !Number.isInteger(p) || p < 0 || p >= numPartitions) {
-      throw new RecordError(
-        `the partitioner returned ${String(p)} for topic '${record.topic}', which has ${numPartitions} partitions: ` +
+      throw new PartitionerError(
+        `the partitioner returned ${typeof p === 'number' ? String(p) : describeType(p)} for topic '${record.topic}', which has ${numPartitions} partitions: ` +
           `it must return an integer from 0 to ${numPartitions - 1}`,
         ref(record),
       );

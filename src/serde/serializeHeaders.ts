@@ -12,7 +12,7 @@ export type RecordHeaders = NonNullable<ProducerRecord['headers']>;
  * as a null value. Returns null for no headers (nothing to allocate for the common case).
  *
  * @throws SerializationError naming the header (`header 'trace-id'`) for a non-string key or a
- * value of another type.
+ * value of another type, or `headers` for a shape that is neither (a Map, a string, …).
  *
  * @example
  * serializeHeaders({ 'trace-id': 'abc', flag: null })
@@ -36,10 +36,15 @@ export function serializeHeaders(headers: RecordHeaders | null | undefined): Rec
     }
     return out;
   }
-  if (typeof headers !== 'object') {
+  if (typeof headers !== 'object' || !isPlainObject(headers)) {
+    // A Map or a class instance has no own enumerable entries to read: taking it for an empty
+    // object would drop its headers without a word.
     throw new SerializationError(
       'headers',
-      new TypeError(`expected an object or an array of { key, value }, got ${describeType(headers)}`),
+      new TypeError(
+        `expected a plain object or an array of { key, value }, got ${describeType(headers)}` +
+          (headers instanceof Map ? ': convert it with Object.fromEntries(map)' : ''),
+      ),
     );
   }
   const keys = Object.keys(headers);
@@ -50,6 +55,12 @@ export function serializeHeaders(headers: RecordHeaders | null | undefined): Rec
     out[i] = { key, value: headerValue(key, (headers as Record<string, unknown>)[key]) };
   }
   return out;
+}
+
+/** `{ … }` or `Object.create(null)`: the shapes whose own keys are the headers. */
+function isPlainObject(o: object): boolean {
+  const proto = Object.getPrototypeOf(o);
+  return proto === Object.prototype || proto === null;
 }
 
 function headerValue(key: string, value: unknown): Buffer | null {

@@ -1,4 +1,4 @@
-import { RecordError, SerializationError } from '../errors';
+import { InvalidRecordError, SerializationError, type RecordRef } from '../errors';
 import type { ProducerRecord, RecordHeader, SerializedRecord } from '../types';
 import { DefaultSerializerTypeError } from './defaultSerializer';
 import { describeType } from './describeType';
@@ -11,11 +11,14 @@ const MAX_PARTITION = 0x7fffffff;
 /**
  * Turns one record into bytes (the `serialize` stage's work). Never throws: a record that cannot be
  * serialized comes back with `error` set — a SerializationError naming the key, the value or the
- * header that failed, or a RecordError when the record has no topic or an invalid partition or
- * timestamp — so that the stream goes on and the record fails on its own ack.
+ * header that failed, or an InvalidRecordError when the record has no topic, an invalid partition
+ * or timestamp, or neither a key nor a value — so that the stream goes on and the record fails on
+ * its own ack.
  *
- * A record whose key and value are both null is valid (Kafka accepts it), and null/undefined keys
- * and values are not passed to the serializers (see Serializer).
+ * A null value with a key (a tombstone) and a value without a key are valid; a record with
+ * neither is refused: Kafka would store it, but it carries nothing, and is far more often a
+ * mapping mistake upstream (a field renamed, a wrong property read) than an intent.
+ * null/undefined keys and values are not passed to the serializers (see Serializer).
  *
  * @param defaultTopic the producer's `topic` option, for records that name none.
  * @param nowMs the timestamp of records that carry none.
@@ -32,7 +35,7 @@ export function serializeRecord<M = unknown>(
   nowMs: number,
 ): SerializedRecord<M> {
   if (record === null || typeof record !== 'object') {
-    return failed<M>('', -1, nowMs, undefined, new RecordError(
+    return failed<M>('', -1, nowMs, undefined, new InvalidRecordError(
       `a record must be an object such as { value }, got ${describeType(record)}: wrap it, e.g. map((value) => ({ value }))`,
       {},
     ));
@@ -45,14 +48,14 @@ export function serializeRecord<M = unknown>(
       record.topic === undefined || record.topic === null
         ? 'record has no topic and toKafka/createProducer has no default `topic`: set record.topic or the `topic` option'
         : `record.topic must be a non-empty string, got ${describeType(topic)}${topic === '' ? ' (empty)' : ''}`;
-    return failed('', -1, nowMs, meta, new RecordError(message, { meta }));
+    return failed('', -1, nowMs, meta, new InvalidRecordError(message, { meta }));
   }
 
   let partition = -1;
   if (record.partition !== undefined && record.partition !== null) {
     const p = record.partition as unknown;
     if (typeof p !== 'number' || !Number.isInteger(p) || p < 0 || p > MAX_PARTITION) {
-      return failed(topic, -1, nowMs, meta, new RecordError(
+      return failed(topic, -1, nowMs, meta, new InvalidRecordError(
         `record.partition must be a non-negative integer (or left out to let the partitioner choose), got ${String(p)}`,
         { topic, meta },
       ));
@@ -65,16 +68,26 @@ export function serializeRecord<M = unknown>(
     const t = record.timestamp as unknown;
     // Java rejects negative timestamps too ("Timestamp should always be non-negative or null").
     if (typeof t !== 'number' || !Number.isSafeInteger(t) || t < 0) {
-      return failed(topic, partition, nowMs, meta, new RecordError(
+      return failed(topic, partition, nowMs, meta, new InvalidRecordError(
         `record.timestamp must be milliseconds since the epoch (a non-negative integer), got ${String(t)}; use Date.getTime()`,
-        { topic, partition: partition >= 0 ? partition : undefined, meta },
+        recordRef(topic, partition, meta),
       ));
     }
     timestamp = t;
   }
 
+  const hasKey = record.key !== undefined && record.key !== null;
+  const hasValue = record.value !== undefined && record.value !== null;
+  if (!hasKey && !hasValue) {
+    return failed(topic, partition, timestamp, meta, new InvalidRecordError(
+      'record has neither a key nor a value: set value (a record without a key is fine), or key with a null ' +
+        "value for a tombstone; check that the record's fields are named key and value",
+      recordRef(topic, partition, meta),
+    ));
+  }
+
   let key: Buffer | null = null;
-  if (record.key !== undefined && record.key !== null) {
+  if (hasKey) {
     try {
       key = toBytes(keySerializer(record.key as never, topic));
     } catch (err) {
@@ -83,7 +96,7 @@ export function serializeRecord<M = unknown>(
   }
 
   let value: Buffer | null = null;
-  if (record.value !== undefined && record.value !== null) {
+  if (hasValue) {
     try {
       value = toBytes(valueSerializer(record.value as never, topic));
     } catch (err) {
@@ -120,6 +133,11 @@ function serializationError(what: 'key' | 'value', err: unknown): SerializationE
     return new SerializationError(what, hint);
   }
   return new SerializationError(what, err);
+}
+
+/** Where the failed record was going, as far as known (-1: partition not chosen). */
+function recordRef<M>(topic: string, partition: number, meta: M | undefined): RecordRef<M> {
+  return { topic, partition: partition >= 0 ? partition : undefined, meta };
 }
 
 function failed<M>(topic: string, partition: number, timestamp: number, meta: M | undefined, error: Error): SerializedRecord<M> {

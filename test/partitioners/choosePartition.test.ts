@@ -1,4 +1,4 @@
-import { RecordError } from '../../src/errors';
+import { InvalidRecordError, PartitionerError, RecordError } from '../../src/errors';
 import { BuiltInPartitioner, choosePartition, estimateRecordBytes, Partitioner, partitionForKey } from '../../src/partitioners';
 import type { SerializedRecord } from '../../src/types';
 
@@ -17,7 +17,7 @@ describe('choosePartition', () => {
 
   it('fails an explicit partition the topic does not have', () => {
     const attempt = () => choosePartition(record({ partition: 3 }), topic3, undefined, new BuiltInPartitioner(), 100);
-    expect(attempt).toThrow(RecordError);
+    expect(attempt).toThrow(InvalidRecordError);
     expect(attempt).toThrow("partition 3 of topic 't' does not exist: the topic has 3 partitions (0…2); fix record.partition or leave it out");
     try {
       attempt();
@@ -37,16 +37,49 @@ describe('choosePartition', () => {
     expect(calls).toEqual([[r, 3]]);
   });
 
-  it("fails the record when the user's partitioner returns an invalid partition or throws", () => {
-    for (const bad of [3, -1, 1.5, NaN, '1' as never]) {
-      expect(() => choosePartition(record(), topic3, () => bad, new BuiltInPartitioner(), 100)).toThrow(
-        /the partitioner returned .* for topic 't', which has 3 partitions: it must return an integer from 0 to 2/,
-      );
+  /** The error choosePartition throws for `r`. */
+  function thrownBy(partitioner: Partitioner, r = record()): unknown {
+    try {
+      choosePartition(r, topic3, partitioner, new BuiltInPartitioner(), 100);
+    } catch (err) {
+      return err;
     }
-    const throwing: Partitioner = () => {
-      throw new Error('no region');
-    };
-    expect(() => choosePartition(record(), topic3, throwing, new BuiltInPartitioner(), 100)).toThrow(/the partitioner threw .*: no region/);
+    throw new Error('choosePartition did not throw');
+  }
+
+  it.each([
+    [3, '3'],
+    [-1, '-1'],
+    [1.5, '1.5'],
+    [NaN, 'NaN'],
+    [Infinity, 'Infinity'],
+    ['1', 'a string'],
+    [undefined, 'undefined'],
+    [null, 'null'],
+    [{ partition: 1 }, 'an object'],
+  ])("fails the record with PartitionerError when the user's partitioner returns %p", (bad, shown) => {
+    const err = thrownBy(() => bad as never);
+    expect(err).toBeInstanceOf(PartitionerError);
+    expect(err).toBeInstanceOf(RecordError);
+    expect((err as PartitionerError).message).toBe(
+      `the partitioner returned ${shown} for topic 't', which has 3 partitions: it must return an integer from 0 to 2`,
+    );
+    expect((err as PartitionerError).record).toEqual({ topic: 't', partition: undefined, meta: 'm' });
+  });
+
+  it("fails the record with PartitionerError naming the cause when the user's partitioner throws", () => {
+    const cause = new Error('no region');
+    const err = thrownBy(() => {
+      throw cause;
+    }) as PartitionerError;
+    expect(err).toBeInstanceOf(PartitionerError);
+    expect(err.message).toBe(
+      "the partitioner threw for a record of topic 't': no region; fix the partitioner (it must return a partition " +
+        'for every record) or give such records a partition',
+    );
+    expect(err.cause).toBe(cause);
+    expect(err.record.meta).toBe('m');
+    expect(err.retriable).toBe(false);
   });
 
   it('hashes a key with murmur2 over all partitions, leader or not (Java)', () => {

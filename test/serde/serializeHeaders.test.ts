@@ -50,6 +50,41 @@ describe('serializeHeaders', () => {
   });
 
   it('refuses headers that are neither an object nor an array', () => {
-    expect(() => serializeHeaders('a=b' as never)).toThrow(/headers: expected an object or an array/);
+    expect(() => serializeHeaders('a=b' as never)).toThrow(/headers: expected a plain object or an array of \{ key, value \}, got a string/);
+  });
+
+  it('refuses a Map or a class instance rather than sending no headers', () => {
+    const map = new Map([['trace-id', 'abc']]);
+    expect(() => serializeHeaders(map as never)).toThrow(
+      "could not serialize the record's headers: expected a plain object or an array of { key, value }, got a Map: convert it with Object.fromEntries(map)",
+    );
+    class Headers {
+      'trace-id' = 'abc';
+    }
+    expect(() => serializeHeaders(new Headers() as never)).toThrow(/got a Headers$/);
+    // A prototype-less object is a plain object: its own keys are the headers.
+    const bare = Object.assign(Object.create(null), { a: 'x' });
+    expect(serializeHeaders(bare)).toEqual([{ key: 'a', value: Buffer.from('x') }]);
+  });
+
+  it.each([
+    ['a number', 5],
+    ['a boolean', true],
+    ['an object', { nested: 'x' }],
+    ['an array', ['x']],
+    ['a Date', new Date(0)],
+  ])('names the header whose value is %s, in both shapes', (type, value) => {
+    const object = () => serializeHeaders({ h: value as never });
+    const array = () => serializeHeaders([{ key: 'h', value: value as never }]);
+    for (const attempt of [object, array]) {
+      expect(attempt).toThrow(SerializationError);
+      expect(attempt).toThrow(`could not serialize the record's header 'h': header values must be a string, a Buffer or null, got ${type}`);
+    }
+  });
+
+  it.each([[undefined], [null], [5], [Symbol('k')], [{}]])('names the position of a header whose key is %p', (key) => {
+    const attempt = () => serializeHeaders([{ key: 'ok', value: 'x' }, { key: key as never, value: 'y' }]);
+    expect(attempt).toThrow(SerializationError);
+    expect(attempt).toThrow(/^could not serialize the record's header #1: header key must be a string, got /);
   });
 });

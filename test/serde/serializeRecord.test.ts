@@ -1,4 +1,4 @@
-import { RecordError, SerializationError } from '../../src/errors';
+import { InvalidRecordError, RecordError, SerializationError } from '../../src/errors';
 import { defaultSerializer, jsonSerializer, Serializer, serializeRecord, stringSerializer } from '../../src/serde';
 import type { ProducerRecord, SerializedRecord } from '../../src/types';
 
@@ -41,14 +41,35 @@ describe('serializeRecord', () => {
     expect(seen).toEqual(['orders', 'orders']);
   });
 
-  it('accepts a record with neither key nor value (legal in Kafka) and never calls serializers for null', () => {
+  it.each([
+    [{}],
+    [{ key: null, value: null }],
+    [{ key: undefined, value: undefined }],
+    [{ key: null }],
+    [{ Value: 'misnamed' }],
+  ])('fails a record with neither key nor value (%p), naming its meta, without calling the serializers', (fields) => {
     const never: Serializer<unknown> = () => {
       throw new Error('must not be called');
     };
-    const out = ser({ key: null, value: undefined }, 'events', never, never);
-    expect(out.error).toBeNull();
-    expect(out.key).toBeNull();
-    expect(out.value).toBeNull();
+    const out = ser({ ...fields, partition: 2, meta: 'm9' } as ProducerRecord, 'events', never, never);
+    expect(out.error).toBeInstanceOf(InvalidRecordError);
+    expect(out.error).toBeInstanceOf(RecordError);
+    expect(out.error!.message).toBe(
+      'record has neither a key nor a value: set value (a record without a key is fine), or key with a null value ' +
+        "for a tombstone; check that the record's fields are named key and value",
+    );
+    expect((out.error as InvalidRecordError).record).toEqual({ topic: 'events', partition: 2, meta: 'm9' });
+    expect(out.meta).toBe('m9');
+  });
+
+  it('accepts a key without a value (a tombstone) and a value without a key, never calling serializers for null', () => {
+    const never: Serializer<unknown> = () => {
+      throw new Error('must not be called');
+    };
+    const tombstone = ser({ key: 'k', value: null }, 'events', stringSerializer, never);
+    expect([tombstone.error, tombstone.key, tombstone.value]).toEqual([null, Buffer.from('k'), null]);
+    const keyless = ser({ key: undefined, value: 'v' }, 'events', never, stringSerializer);
+    expect([keyless.error, keyless.key, keyless.value]).toEqual([null, null, Buffer.from('v')]);
   });
 
   it('keeps a tombstone a tombstone with the JSON serializer', () => {
@@ -77,6 +98,21 @@ describe('serializeRecord', () => {
     expect(value.error!.message).toMatch(/^could not serialize the record's value: it is an object.*serializers: \{ value: serializers\.json \}/);
   });
 
+  it.each([
+    ['a string', 'no schema for topic', 'no schema for topic'],
+    ['undefined', undefined, 'undefined'],
+    ['an object', { code: 42 }, '[object Object]'],
+  ])('turns a serializer throwing %s into a SerializationError of that record only', (_what, thrown, shown) => {
+    const throwing: Serializer<unknown> = () => {
+      throw thrown;
+    };
+    const out = ser({ key: 'k', value: 'v', meta: 3 }, 'events', throwing, defaultSerializer);
+    expect(out.error).toBeInstanceOf(SerializationError);
+    expect(out.error!.message).toBe(`could not serialize the record's key: ${shown}`);
+    expect((out.error as SerializationError).cause).toBe(thrown);
+    expect([out.topic, out.meta]).toEqual(['events', 3]);
+  });
+
   it('fails a serializer that returns something other than bytes', () => {
     const bad: Serializer<unknown> = () => 'text' as never;
     const out = ser({ value: 'v' }, 'events', defaultSerializer, bad);
@@ -91,7 +127,7 @@ describe('serializeRecord', () => {
 
   it('fails a record with no topic and no default topic', () => {
     const out = serializeRecord({ value: 'v', meta: 7 }, undefined, defaultSerializer, defaultSerializer, NOW);
-    expect(out.error).toBeInstanceOf(RecordError);
+    expect(out.error).toBeInstanceOf(InvalidRecordError);
     expect(out.error!.message).toBe(
       'record has no topic and toKafka/createProducer has no default `topic`: set record.topic or the `topic` option',
     );
@@ -101,7 +137,7 @@ describe('serializeRecord', () => {
 
   it.each([[-1], [1.5], [NaN], ['2' as never], [2 ** 31]])('fails partition %p (not a non-negative integer)', (partition) => {
     const out = ser({ value: 'v', partition });
-    expect(out.error).toBeInstanceOf(RecordError);
+    expect(out.error).toBeInstanceOf(InvalidRecordError);
     expect(out.error!.message).toMatch(/record\.partition must be a non-negative integer/);
   });
 
@@ -112,7 +148,7 @@ describe('serializeRecord', () => {
 
   it('fails (does not throw on) something that is not a record object', () => {
     const out = serializeRecord('just a string' as never, 'events', defaultSerializer, defaultSerializer, NOW);
-    expect(out.error).toBeInstanceOf(RecordError);
+    expect(out.error).toBeInstanceOf(InvalidRecordError);
     expect(out.error!.message).toMatch(/must be an object such as \{ value \}, got a string/);
   });
 });
