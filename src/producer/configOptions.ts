@@ -1,3 +1,4 @@
+import { isIPv6 } from 'node:net';
 import pino, { Logger } from 'pino';
 import { ConfigError } from '../errors';
 
@@ -38,7 +39,7 @@ const COMPRESSION_TYPES = ['gzip', 'snappy', 'lz4', 'zstd'];
 /** `{ name: 'lingerMs', alias: 'linger.ms', … }`, in ProducerConfig's order. */
 export const OPTIONS: readonly OptionSpec[] = [
   { name: 'brokers', alias: 'bootstrap.servers', defaultValue: undefined, parse: parseBrokers },
-  { name: 'clientId', alias: 'client.id', defaultValue: 'rxkafka', parse: stringOption },
+  { name: 'clientId', alias: 'client.id', defaultValue: 'rxkafka', parse: parseClientId },
   { name: 'topic', defaultValue: undefined, parse: parseTopic },
   { name: 'acks', alias: 'acks', defaultValue: -1, parse: parseAcks },
   { name: 'idempotence', alias: 'enable.idempotence', defaultValue: true, parse: booleanOption },
@@ -100,10 +101,56 @@ const JAVA_EQUIVALENTS: Record<string, string> = {
   'interceptor.classes': 'add RxJS operators (tap, map) to the record stream instead',
 };
 
+const NO_TLS_SASL =
+  'rxkafka connects in plaintext only (TLS and SASL are not supported yet): remove it and use a PLAINTEXT listener';
+const NO_TRANSACTIONS = 'transactions are not supported yet: remove it';
+const NO_COMPRESSION = "compression is not supported yet: remove it (compression is always 'none')";
+const BUILT_IN_PARTITIONER =
+  "rxkafka's built-in partitioner is Java's default (murmur2 of the key, else uniform sticky) and has no settings: " +
+  'remove it, or pass your own partitioner: (record, numPartitions) => partition';
+const NOT_IMPLEMENTED = 'is a Java producer option that rxkafka does not implement: remove it';
+
+/**
+ * Java producer options rxkafka does not have, with what to do instead. Without this table a
+ * properties file brought over would get a misleading "did you mean" (metadata.max.idle.ms is not
+ * a misspelt metadata.max.age.ms).
+ */
+const JAVA_UNSUPPORTED = new Map<string, string>();
+for (const [message, names] of [
+  [NO_TLS_SASL, ['security.protocol', 'security.providers']],
+  [NO_TRANSACTIONS, ['transaction.timeout.ms', 'transaction.two.phase.commit.enable']],
+  [NO_COMPRESSION, ['compression.gzip.level', 'compression.lz4.level', 'compression.zstd.level']],
+  [BUILT_IN_PARTITIONER, ['partitioner.ignore.keys', 'partitioner.adaptive.partitioning.enable', 'partitioner.availability.timeout.ms']],
+  [
+    NOT_IMPLEMENTED,
+    ['send.buffer.bytes', 'receive.buffer.bytes', 'connections.max.idle.ms', 'metadata.max.idle.ms',
+      'socket.connection.setup.timeout.max.ms', 'client.dns.lookup', 'metadata.recovery.strategy',
+      'metadata.recovery.rebootstrap.trigger.ms', 'metrics.sample.window.ms', 'metrics.num.samples',
+      'metrics.recording.level', 'metric.reporters', 'auto.include.jmx.reporter', 'enable.metrics.push', 'config.providers'],
+  ],
+] as const) {
+  for (const name of names) JAVA_UNSUPPORTED.set(name, message);
+}
+
+/** Whole families of Java options (ssl.keystore.location, sasl.jaas.config, …). */
+const JAVA_UNSUPPORTED_PREFIXES: ReadonlyArray<[string, string]> = [
+  ['ssl.', NO_TLS_SASL],
+  ['sasl.', NO_TLS_SASL],
+];
+
+function unsupportedJavaOption(name: string): string | undefined {
+  const known = JAVA_UNSUPPORTED.get(name);
+  if (known !== undefined) return known;
+  for (const [prefix, message] of JAVA_UNSUPPORTED_PREFIXES) if (name.startsWith(prefix)) return message;
+  return undefined;
+}
+
 /** "unknown option; did you mean 'lingerMs'?" — the closest known name, in the user's style. */
 export function unknownOptionMessage(name: string): string {
   const equivalent = JAVA_EQUIVALENTS[name];
   if (equivalent !== undefined) return `is not an rxkafka option: ${equivalent}`;
+  const unsupported = unsupportedJavaOption(name);
+  if (unsupported !== undefined) return unsupported === NOT_IMPLEMENTED ? unsupported : `is not supported: ${unsupported}`;
   const suggestion = closestOption(name);
   return suggestion !== undefined
     ? `is not a producer option; did you mean '${suggestion}'?`
@@ -187,6 +234,18 @@ function stringOption(raw: unknown, givenName: string): string {
   return raw;
 }
 
+/** The request header carries client.id as a STRING: an int16 length, so at most 32767 bytes. */
+const MAX_CLIENT_ID_BYTES = 0x7fff;
+
+function parseClientId(raw: unknown, givenName: string): string {
+  const clientId = stringOption(raw, givenName);
+  const bytes = Buffer.byteLength(clientId, 'utf8');
+  if (bytes > MAX_CLIENT_ID_BYTES) {
+    throw new ConfigError(givenName, `is ${bytes} bytes long; the Kafka request header holds at most ${MAX_CLIENT_ID_BYTES}: shorten it`);
+  }
+  return clientId;
+}
+
 function oneOf<T extends string>(allowed: readonly T[]) {
   return (raw: unknown, givenName: string): T => {
     if (typeof raw === 'string' && (allowed as readonly string[]).includes(raw)) return raw as T;
@@ -202,7 +261,25 @@ function functionOption(shape: string) {
 }
 
 /** `host:port` or `[ipv6]:port`; Java's bootstrap.servers needs the port too. */
-const ADDRESS = /^(?:\[[0-9A-Fa-f:.%a-zA-Z]+\]|[A-Za-z0-9_.-]+):(\d{1,5})$/;
+const ADDRESS = /^(\[[^\]]*\]|[^:[\]]+):(\d{1,5})$/;
+/** A DNS label (underscores allowed: container and compose service names use them). */
+const HOST_LABEL = /^[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?$/;
+const MAX_HOST_NAME_LENGTH = 253;
+
+/** Why `host` (as written before ':port') cannot be connected to, or undefined if it looks right. */
+function hostProblem(host: string): string | undefined {
+  if (host.startsWith('[')) {
+    const inner = host.slice(1, -1);
+    // A zone index (fe80::1%eth0) is not part of the address proper.
+    const zone = inner.indexOf('%');
+    return isIPv6(zone < 0 ? inner : inner.slice(0, zone)) ? undefined : `'${inner}' in brackets is not an IPv6 address`;
+  }
+  const name = host.endsWith('.') ? host.slice(0, -1) : host; // a fully qualified name may end with '.'
+  if (name.length === 0 || name.length > MAX_HOST_NAME_LENGTH || !name.split('.').every((label) => HOST_LABEL.test(label))) {
+    return `'${host}' is not a host name or IP address (dot-separated labels of letters, digits, '-' and '_', not starting or ending with '-')`;
+  }
+  return undefined;
+}
 
 function parseBrokers(raw: unknown, givenName: string): string[] {
   let entries: string[];
@@ -223,13 +300,15 @@ function parseBrokers(raw: unknown, givenName: string): string[] {
       throw new ConfigError(givenName, `'${address}': write brokers as host:port, without '${scheme[0]}'`);
     }
     const match = ADDRESS.exec(address);
-    const port = match === null ? NaN : Number(match[1]);
+    const port = match === null ? NaN : Number(match[2]);
     if (match === null || port < 1 || port > 65535) {
       throw new ConfigError(
         givenName,
         `'${address}' is not host:port (e.g. localhost:9092, or [::1]:9092 for IPv6; the port is required)`,
       );
     }
+    const problem = hostProblem(match[1]);
+    if (problem !== undefined) throw new ConfigError(givenName, `'${address}': ${problem}`);
     brokers.push(address);
   }
   if (brokers.length === 0) {

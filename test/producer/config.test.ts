@@ -3,6 +3,7 @@ import { Writable } from 'node:stream';
 import { ConfigError } from '../../src/errors';
 import { ProducerConfig, resolveConfig } from '../../src/producer/config';
 import { jsonSerializer } from '../../src/serde';
+import { createProducer, toKafka } from '../../operators';
 
 const brokers = 'localhost:9092';
 
@@ -124,7 +125,17 @@ describe('resolveConfig', () => {
       ['localhost', /'localhost' is not host:port .*the port is required/],
       ['localhost:0', /'localhost:0' is not host:port/],
       ['localhost:70000', /'localhost:70000' is not host:port/],
-      ['a b:9092', /'a b:9092' is not host:port/],
+      ['a b:9092', /'a b:9092': 'a b' is not a host name or IP address/],
+      ['-kafka:9092', /'-kafka:9092': '-kafka' is not a host name or IP address \(dot-separated labels/],
+      ['kafka-.example.com:9092', /'kafka-\.example\.com' is not a host name/],
+      ['a..b:9092', /'a\.\.b' is not a host name/],
+      ['.:9092', /'\.' is not a host name/],
+      [`${'a'.repeat(64)}:9092`, /is not a host name/],
+      ['[kafka]:9092', /'\[kafka\]:9092': 'kafka' in brackets is not an IPv6 address/],
+      ['[]:9092', /'' in brackets is not an IPv6 address/],
+      ['host:9092:9093', /'host:9092:9093' is not host:port/],
+      ['::1:9092', /'::1:9092' is not host:port .*\[::1\]:9092 for IPv6/],
+      ['kafka:', /'kafka:' is not host:port/],
       ['PLAINTEXT://kafka:9092', /write brokers as host:port, without 'PLAINTEXT:\/\/'/],
       [' , ', /lists no broker/],
       [9092, /must be a string 'host:port,host:port' or an array/],
@@ -134,6 +145,17 @@ describe('resolveConfig', () => {
       expect(err.option).toBe('brokers');
       expect(err.message).toMatch(message);
     });
+  });
+
+  it.each([
+    'kafka_1:9092',
+    '10.0.0.1:9092',
+    'kafka.example.com.:9092',
+    '[fe80::1%eth0]:9092',
+    '[::ffff:10.0.0.1]:9092',
+    `${'a'.repeat(63)}.example:65535`,
+  ])('accepts the broker address %s', (address) => {
+    expect(resolveConfig({ brokers: address }).brokers).toEqual([address]);
   });
 
   describe('acks', () => {
@@ -234,6 +256,22 @@ describe('resolveConfig', () => {
       );
     });
 
+    it.each([
+      ['security.protocol', 'SSL', /is not supported: rxkafka connects in plaintext only \(TLS and SASL are not supported yet\): remove it/],
+      ['ssl.truststore.location', '/etc/ts.jks', /connects in plaintext only/],
+      ['sasl.jaas.config', 'x', /connects in plaintext only/],
+      ['transaction.timeout.ms', '60000', /is not supported: transactions are not supported yet: remove it/],
+      ['compression.zstd.level', '3', /is not supported: compression is not supported yet/],
+      ['partitioner.ignore.keys', 'true', /built-in partitioner is Java's default .* pass your own partitioner/],
+      ['metadata.max.idle.ms', '300000', /^invalid producer option 'metadata.max.idle.ms': is a Java producer option that rxkafka does not implement: remove it$/],
+      ['send.buffer.bytes', '131072', /is a Java producer option that rxkafka does not implement/],
+    ])('says a Java option rxkafka lacks is unsupported (%s), rather than guessing a near name', (name, value, message) => {
+      const err = configError({ brokers, [name]: value });
+      expect(err.option).toBe(name);
+      expect(err.message).toMatch(message);
+      expect(err.message).not.toMatch(/did you mean/);
+    });
+
     it('points Java class options to their rxkafka form', () => {
       expect(configError({ brokers, 'value.serializer': 'org.apache.kafka.common.serialization.StringSerializer' }).message).toMatch(
         /rxkafka takes functions, not classes: serializers: \{ value: serializers.json \}/,
@@ -263,6 +301,7 @@ describe('resolveConfig', () => {
       ['metadataMaxAgeMs', -1, /must be an integer from 0/],
       ['maxBlockMs', 1e12, /must be an integer from 0 to 2147483647/],
       ['clientId', 5, /must be a string, got 5/],
+      ['clientId', 'é'.repeat(16384), /is 32768 bytes long; the Kafka request header holds at most 32767: shorten it/],
       ['topic', '', /'' is not a valid Kafka topic name/],
       ['topic', 'a/b', /'a\/b' is not a valid Kafka topic name/],
       ['topic', 7, /must be a topic name \(a string\), got 7/],
@@ -401,8 +440,60 @@ describe('resolveConfig', () => {
     });
   });
 
+  it('accepts a clientId of 32767 bytes, the most a request header holds', () => {
+    expect(resolveConfig({ brokers, clientId: 'x'.repeat(32767) }).clientId).toHaveLength(32767);
+  });
+
   it('type-checks Java names next to camelCase ones', () => {
     const config: ProducerConfig = { brokers, topic: 'events', 'linger.ms': '10' };
     expect(resolveConfig(config).lingerMs).toBe(10);
+  });
+});
+
+/**
+ * What issue #3 lists as invalid, through the two ways a producer is made: each throws a
+ * ConfigError synchronously, before anything connects (the broker address is never dialled),
+ * naming the option and what to do.
+ */
+describe('invalid configurations fail at creation', () => {
+  const cases: Array<[string, Record<string, unknown>, string, RegExp]> = [
+    ['idempotence with acks 1', { idempotence: true, acks: 1 }, 'acks', /set acks: 'all', or idempotence: false/],
+    ['idempotence with acks 0', { 'enable.idempotence': 'true', acks: '0' }, 'acks', /set acks: 'all', or enable.idempotence: false/],
+    ['more than 5 in flight with idempotence', { maxInFlight: 6 }, 'maxInFlight', /set maxInFlight to 5 or less, or idempotence: false/],
+    ['a negative size', { batchSize: -1 }, 'batchSize', /must be an integer from 0/],
+    ['a non-integer size', { bufferMemory: 1024.5 }, 'bufferMemory', /must be an integer from 1/],
+    ['a negative timeout', { requestTimeoutMs: -30000 }, 'requestTimeoutMs', /must be an integer from 1/],
+    ['a non-integer timeout', { 'linger.ms': '0.5' }, 'linger.ms', /must be a number \(ms\), got '0.5'/],
+    ['an unknown option', { lingerMS: 5 }, 'lingerMS', /did you mean 'lingerMs'\?/],
+    ['an unknown Java option', { 'batch.sise': '100' }, 'batch.sise', /did you mean 'batch.size'\?/],
+    ['batchSize above maxRequestSize', { batchSize: 4096, maxRequestSize: 1024 }, 'batchSize', /lower batchSize or raise maxRequestSize/],
+    [
+      'deliveryTimeoutMs below lingerMs + requestTimeoutMs',
+      { deliveryTimeoutMs: 1000, lingerMs: 500, requestTimeoutMs: 1000 },
+      'deliveryTimeoutMs',
+      /raise deliveryTimeoutMs to at least 1500/,
+    ],
+    ['no brokers', { brokers: ' , ' }, 'brokers', /give at least one host:port/],
+    ['a broker without a port', { brokers: 'kafka-1:9092,kafka-2' }, 'brokers', /'kafka-2' is not host:port/],
+    ['a broker with a URL scheme', { brokers: 'kafka://kafka-1:9092' }, 'brokers', /without 'kafka:\/\/'/],
+  ];
+
+  const makers: Array<[string, (config: ProducerConfig) => unknown]> = [
+    ['createProducer', (config) => createProducer(config)],
+    ['toKafka (where it is called, not on subscribe)', (config) => toKafka(config)],
+  ];
+
+  it.each(cases)('%s: createProducer and toKafka throw at once', (_what, config, option, message) => {
+    for (const [name, make] of makers) {
+      let thrown: unknown;
+      try {
+        make({ brokers: 'localhost:1', ...config } as ProducerConfig);
+      } catch (err) {
+        thrown = err;
+      }
+      if (!(thrown instanceof ConfigError)) throw new Error(`${name} gave ${String(thrown)}`);
+      expect(thrown.option).toBe(option);
+      expect(thrown.message).toMatch(message);
+    }
   });
 });
