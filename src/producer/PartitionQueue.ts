@@ -1,4 +1,5 @@
 import type { ProducerBatch } from './ProducerBatch';
+import type { TxnPartitionEntry } from './TxnPartitionEntry';
 
 /** The closed batches of one partition waiting to be sent, and those of its batches in flight. */
 export interface PartitionQueue {
@@ -20,6 +21,8 @@ export interface PartitionQueue {
   inFlightNodeId: number;
   /** Next drainOrder to give a batch of this partition on its first drain. */
   nextDrainOrder: number;
+  /** Idempotence: the id/epoch and next sequence of this partition (unused without idempotence). */
+  readonly txn: TxnPartitionEntry;
 }
 
 /**
@@ -49,8 +52,7 @@ export function reenqueue(queue: PartitionQueue, batch: ProducerBatch): void {
 }
 
 /** True when a batch of the same partition drained before this one is still queued or in flight. */
-export function hasEarlierUnsettled(queue: PartitionQueue | undefined, batch: ProducerBatch): boolean {
-  if (queue === undefined) return false;
+export function hasEarlierUnsettled(queue: PartitionQueue, batch: ProducerBatch): boolean {
   for (let i = 0; i < queue.batches.length; i++) {
     const b = queue.batches[i];
     if (b.drainOrder >= 0 && b.drainOrder < batch.drainOrder) return true;

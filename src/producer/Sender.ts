@@ -10,6 +10,7 @@ import { canDrain, hasEarlierUnsettled, PartitionQueue, reenqueue } from './Part
 import { buildProduceRequest, findPartition, isMetadataError } from './produceRequest';
 import type { ProducerBatch } from './ProducerBatch';
 import type { TransactionManager } from './TransactionManager';
+import { newTxnPartitionEntry } from './TxnPartitionEntry';
 
 /** What the sender needs from the producer's configuration. */
 export interface SenderConfig {
@@ -84,7 +85,7 @@ export class Sender {
     const tpKey = batch.topic + '\0' + batch.partition;
     let queue = this.queues.get(tpKey);
     if (queue === undefined) {
-      queue = { topic: batch.topic, partition: batch.partition, tpKey, batches: [], inFlight: [], inFlightNodeId: -1, nextDrainOrder: 0 };
+      queue = { topic: batch.topic, partition: batch.partition, tpKey, batches: [], inFlight: [], inFlightNodeId: -1, nextDrainOrder: 0, txn: newTxnPartitionEntry() };
       this.queues.set(tpKey, queue);
     }
     queue.batches.push(batch);
@@ -117,12 +118,10 @@ export class Sender {
     let nextWakeMs = this.expire(nowMs);
 
     const txn = this.txn;
-    if (txn !== null && (!txn.hasProducerId || txn.epochBumpNeeded)) {
-      // Sequences need a producer id; after a lost sequenced batch, wait for in-flight requests
-      // to settle before bumping the epoch (their sequences belong to the old epoch). Queued
-      // batches still expire meanwhile.
+    if (txn !== null && !txn.hasProducerId) {
+      // Sequences need a producer id (the first, or a new one after ours was fenced). Queued
+      // batches still expire meanwhile; requests in flight under the old id settle on their own.
       if (nextWakeMs !== Infinity) this.scheduleWake(nextWakeMs);
-      if (txn.epochBumpNeeded && this.inFlightBatches > 0) return;
       if (this.pendingCount > 0) this.initProducerId(txn);
       return;
     }
@@ -138,6 +137,7 @@ export class Sender {
         continue;
       }
       if (!canDrain(queue, nowMs, this.config.maxInFlight)) continue;
+      if (txn !== null && !this.sequencesReady(queue, txn)) continue;
       const leader = this.cluster.leaderFor(queue.topic, queue.partition);
       if (leader === undefined) {
         unknownLeader = true;
@@ -178,6 +178,7 @@ export class Sender {
     for (let k = 0; k < n; k++) {
       const queue = queues[(start + k) % n];
       if (!canDrain(queue, nowMs, this.config.maxInFlight)) continue;
+      if (this.txn !== null && mustWaitForOldEpoch(queue, this.txn)) continue;
       const batch = queue.batches[0];
       if (batches.length > 0 && sizeBytes + batch.sizeInBytes > this.config.maxRequestSize) break;
       queue.batches.shift();
@@ -185,10 +186,10 @@ export class Sender {
       queue.inFlightNodeId = nodeId;
       if (batch.drainOrder < 0) batch.drainOrder = queue.nextDrainOrder++;
       const txn = this.txn;
-      // First drain, or first since the id/epoch changed (sequences restarted at 0): a sequence
-      // now, in queue order, which is drain order. A retry under the same epoch keeps its own.
-      if (txn !== null && (batch.baseSequence < 0 || batch.producerEpoch !== txn.producerEpoch || batch.producerId !== txn.producerId)) {
-        batch.setProducerState(txn.producerId, txn.producerEpoch, txn.assignSequence(queue.tpKey, batch.recordCount), false);
+      // First drain: a sequence now, in queue order, which is drain order. A retry keeps its own
+      // id, epoch and sequence, so that the broker can tell it from a new batch.
+      if (txn !== null && batch.baseSequence < 0) {
+        batch.setProducerState(txn.producerId, txn.producerEpoch, txn.assignSequence(queue.txn, batch.recordCount), false);
       }
       batch.attempts++;
       sizeBytes += batch.sizeInBytes;
@@ -236,9 +237,16 @@ export class Sender {
           // The broker did not append the batch: its sequence does not follow what the broker has
           // for this producer. If an earlier batch of the partition is still unsettled, this one
           // simply follows it again. Otherwise there is a real gap (an earlier batch was lost) or
-          // the broker lost our state: as Java's idempotent producer, bump the epoch so that
-          // sequences restart at 0, and resend the batch under the new epoch.
-          if (!hasEarlierUnsettled(this.queues.get(batch.topic + '\0' + batch.partition), batch)) this.txn.epochBumpNeeded = true;
+          // the broker lost our state: as Java's idempotent producer, the partition restarts at
+          // sequence 0 under a bumped epoch, and the batch is resent there.
+          const queue = this.queueOf(batch);
+          if (!hasEarlierUnsettled(queue, batch)) queue.txn.resetNeeded = true;
+          this.retryOrFail(batch, error, nowMs, true);
+        } else if (this.txn !== null && code === ErrorCode.INVALID_PRODUCER_EPOCH) {
+          // The broker has a newer epoch of our id on this partition (fenced): nothing was
+          // appended, so the batch is resent under a new producer id, from sequence 0.
+          this.txn.requestNewProducerId(`INVALID_PRODUCER_EPOCH on ${batch.topic}-${batch.partition}`);
+          this.queueOf(batch).txn.resetNeeded = true;
           this.retryOrFail(batch, error, nowMs, true);
         } else {
           this.retryOrFail(batch, error, nowMs);
@@ -289,17 +297,49 @@ export class Sender {
     }
     batch.lastError = error;
     batch.retryAfterMs = retryAtMs;
-    reenqueue(this.queues.get(batch.topic + '\0' + batch.partition)!, batch);
+    reenqueue(this.queueOf(batch), batch);
     this.scheduleWake(retryAtMs);
   }
 
   private failBatch(batch: ProducerBatch, error: Error): void {
     if (this.txn !== null && batch.baseSequence >= 0) {
-      // The broker may never see this sequence: later batches would be out of order. Bump the
-      // epoch and restamp what is still queued (KIP-360).
-      this.txn.epochBumpNeeded = true;
+      // The broker may never see this sequence: later batches would be out of order. The
+      // partition restarts at 0 under a newer epoch (KIP-360).
+      this.queueOf(batch).txn.resetNeeded = true;
     }
     batch.fail(error);
+  }
+
+  private queueOf(batch: ProducerBatch): PartitionQueue {
+    return this.queues.get(batch.topic + '\0' + batch.partition)!;
+  }
+
+  /**
+   * Whether the partition's batches may be stamped and sent as far as idempotence goes. A
+   * partition whose sequences need a reset (KIP-360) waits until none of its batches is in
+   * flight, then restarts at sequence 0 — under a bumped epoch if it was running under the
+   * current one, else under the current one, which is newer than anything the broker has of it.
+   */
+  private sequencesReady(queue: PartitionQueue, txn: TransactionManager): boolean {
+    const entry = queue.txn;
+    if (entry.resetNeeded) {
+      if (queue.inFlight.length > 0) return false;
+      if (!txn.isStale(entry)) {
+        txn.bumpEpoch();
+        if (!txn.hasProducerId) {
+          this.wakeup(); // epoch exhausted: the next pass asks for a new id
+          return false;
+        }
+      }
+      entry.resetNeeded = false;
+      // Queue order is drain order: the batches already sequenced come first, in order.
+      const list = queue.batches;
+      for (let i = 0; i < list.length && list[i].baseSequence >= 0; i++) {
+        list[i].setProducerState(txn.producerId, txn.producerEpoch, txn.assignSequence(entry, list[i].recordCount), false);
+      }
+      this.logger.debug({ topic: queue.topic, partition: queue.partition, epoch: txn.producerEpoch }, 'partition sequences restarted at 0');
+    }
+    return !mustWaitForOldEpoch(queue, txn);
   }
 
   /** Fails queued batches whose delivery deadline passed; returns the next deadline. */
@@ -385,4 +425,13 @@ export class Sender {
       this.wakeup();
     }, Math.max(0, dueMs - this.scheduler.now()));
   }
+}
+
+/**
+ * A new batch of a partition still running under an older id/epoch must wait until the batches
+ * in flight under it have settled: the new one starts at sequence 0 under the current epoch, and
+ * once the broker has that, it refuses the old epoch (Java's shouldStopDrainBatchesForPartition).
+ */
+function mustWaitForOldEpoch(queue: PartitionQueue, txn: TransactionManager): boolean {
+  return queue.inFlight.length > 0 && queue.batches[0].baseSequence < 0 && txn.isStale(queue.txn);
 }

@@ -5,29 +5,34 @@ import { ProducerClosedError, RxKafkaError } from '../errors';
 import { ErrorCode, kafkaError } from '../protocol/errorCodes';
 import { InitProducerId } from '../protocol/InitProducerId';
 import type { ExponentialBackoff } from '../network/Backoff';
+import type { TxnPartitionEntry } from './TxnPartitionEntry';
+
+/** The highest producer epoch: after it, a new producer id is needed (Java's Short.MAX_VALUE). */
+const MAX_EPOCH = 0x7fff;
 
 /**
- * Idempotence state (Java's TransactionManager, idempotent half): the producer id and epoch the
- * broker assigned, and the next sequence number per partition. Sequences are assigned when a batch
- * is first drained, so they follow send order; a retry resends the same sequence.
+ * Idempotence state (Java's TransactionManager, idempotent half): the producer id and epoch, and
+ * each partition's sequences (TxnPartitionEntry). Sequences are assigned when a batch is first
+ * drained, so they follow send order; a retry resends the same sequence.
  *
- * Epoch bump (KIP-360): when a batch that already has a sequence can no longer be delivered (it
- * expired or failed), the broker's view of that partition's sequence has a gap. The sender stops
- * draining, waits for in-flight requests to settle, and calls `initProducerId()` again: with the
- * current id/epoch (InitProducerId v3+) the broker returns the same id with epoch+1 (older brokers,
- * or a broker that no longer knows the id: a new id), and every sequence restarts at 0. Queued
- * batches are restamped when drained again.
+ * Epoch bump (KIP-360), as Java's idempotent producer does it: when a partition's sequences have
+ * a gap the broker will never see filled (a sequenced batch failed or expired), or the broker no
+ * longer accepts them (OUT_OF_ORDER_SEQUENCE_NUMBER with nothing earlier unsettled,
+ * UNKNOWN_PRODUCER_ID), the epoch is bumped locally — a broker accepts a higher epoch that starts
+ * at sequence 0 — and that partition restarts at 0. Other partitions finish what they stamped
+ * under the old epoch first (see TxnPartitionEntry). A new producer id (InitProducerId) is needed
+ * only when the epoch is exhausted or the broker fenced ours (INVALID_PRODUCER_EPOCH).
  */
 export class TransactionManager {
   /** -1n until InitProducerId answered. */
   producerId = -1n;
   producerEpoch = -1;
-  /** Next sequence to assign, per "topic\0partition"; cleared whenever the id or epoch changes. */
-  private readonly nextSequence = new Map<string, number>();
+  /** Set when the current id cannot go on (epoch exhausted or fenced): drain waits for a new one. */
+  newProducerIdNeeded = false;
+  /** Epoch bumps done locally, for logs and tests. */
+  epochBumps = 0;
   /** The InitProducerId exchange under way, shared by concurrent callers. */
   private pending: Promise<void> | null = null;
-  /** Set when a sequenced batch was lost: drain must pause until the epoch is bumped. */
-  epochBumpNeeded = false;
   /** Set by close(): an exchange under way stops at its next step. */
   private closed = false;
 
@@ -42,19 +47,54 @@ export class TransactionManager {
   ) {}
 
   get hasProducerId(): boolean {
-    return this.producerId >= 0n;
+    return this.producerId >= 0n && !this.newProducerIdNeeded;
   }
 
-  /** Base sequence for a batch of `recordCount` records on `tpKey`; advances the partition's counter. */
-  assignSequence(tpKey: string, recordCount: number): number {
-    const seq = this.nextSequence.get(tpKey) ?? 0;
+  /** The partition's sequences run under an older id/epoch than the producer's. */
+  isStale(entry: TxnPartitionEntry): boolean {
+    return entry.producerId !== this.producerId || entry.producerEpoch !== this.producerEpoch;
+  }
+
+  /**
+   * Base sequence for a batch of `recordCount` records on the partition; advances its counter. A
+   * stale partition (nothing of it unsettled under its old epoch: the caller's invariant)
+   * restarts at 0 under the current id/epoch.
+   */
+  assignSequence(entry: TxnPartitionEntry, recordCount: number): number {
+    if (this.isStale(entry)) {
+      entry.producerId = this.producerId;
+      entry.producerEpoch = this.producerEpoch;
+      entry.nextSequence = 0;
+    }
+    const seq = entry.nextSequence;
     // Sequences are int32 and wrap to 0 (Kafka's DefaultRecordBatch.incrementSequence).
     const next = seq + recordCount;
-    this.nextSequence.set(tpKey, next > 0x7fffffff ? next - 0x80000000 : next);
+    entry.nextSequence = next > 0x7fffffff ? next - 0x80000000 : next;
     return seq;
   }
 
-  /** Obtains a producer id (first call) or a bumped epoch (after `epochBumpNeeded`). */
+  /**
+   * Bumps the epoch locally (Java's bumpIdempotentProducerEpoch): every partition becomes stale
+   * and restarts at 0 once its old batches settled. At the highest epoch, asks for a new id
+   * instead (`newProducerIdNeeded`).
+   */
+  bumpEpoch(): void {
+    if (this.producerEpoch >= MAX_EPOCH) {
+      this.requestNewProducerId('epoch exhausted');
+      return;
+    }
+    this.producerEpoch++;
+    this.epochBumps++;
+    this.logger.info({ producerId: String(this.producerId), epoch: this.producerEpoch }, 'producer epoch bumped');
+  }
+
+  /** The broker fenced our id/epoch, or the epoch is exhausted: drain waits for InitProducerId. */
+  requestNewProducerId(reason: string): void {
+    if (!this.newProducerIdNeeded) this.logger.info({ reason }, 'asking for a new producer id');
+    this.newProducerIdNeeded = true;
+  }
+
+  /** Obtains a producer id: the first, or a new one after `requestNewProducerId`. */
   initProducerId(): Promise<void> {
     if (this.pending === null) {
       this.pending = this.exchange().finally(() => {
@@ -69,31 +109,23 @@ export class TransactionManager {
     this.closed = true;
   }
 
+  /**
+   * Asks for a new producer id. For an idempotent producer a Kafka broker always answers with a
+   * fresh id (it ignores a current id/epoch when there is no transactional id), so none is sent.
+   */
   private async exchange(): Promise<void> {
     const startMs = this.scheduler.now();
-    // Cleared when the broker refuses to bump our epoch: then a new producer id does as well.
-    let bump = this.hasProducerId;
     for (let attempt = 0; ; attempt++) {
       if (this.closed) throw new ProducerClosedError('the producer was closed while it was getting a producer id');
       try {
         const conn = await this.cluster.leastLoadedConnection();
-        const version = conn.versionFor(InitProducerId);
-        const bumping = bump && version >= 3;
         const res = await conn.send(InitProducerId, {
           transactionalId: null,
           transactionTimeoutMs: 60000,
-          producerId: bumping ? this.producerId : -1n,
-          producerEpoch: bumping ? this.producerEpoch : -1,
+          producerId: -1n,
+          producerEpoch: -1,
         });
         if (res.errorCode !== ErrorCode.NONE) {
-          if (bumping && isBumpRefused(res.errorCode)) {
-            // The broker does not know our id/epoch any more (or, like librdkafka's mock, cannot
-            // bump an idempotent producer's epoch). For an idempotent producer a new id is as good
-            // as a new epoch: sequences restart at 0 either way.
-            this.logger.info({ errorCode: res.errorCode }, 'epoch bump refused; asking for a new producer id');
-            bump = false;
-            continue;
-          }
           throw kafkaError(
             res.errorCode,
             'InitProducerId failed: the idempotent producer cannot get a producer id, so it cannot send; ' +
@@ -102,8 +134,7 @@ export class TransactionManager {
         }
         this.producerId = res.producerId;
         this.producerEpoch = res.producerEpoch;
-        this.nextSequence.clear();
-        this.epochBumpNeeded = false;
+        this.newProducerIdNeeded = false;
         this.logger.debug({ producerId: String(res.producerId), epoch: res.producerEpoch }, 'producer id assigned');
         return;
       } catch (err) {
@@ -118,14 +149,4 @@ export class TransactionManager {
   private delay(ms: number): Promise<void> {
     return new Promise((resolve) => this.scheduler.schedule(() => resolve(), ms));
   }
-}
-
-/** Answers to a bump request after which a request for a new producer id should succeed. */
-function isBumpRefused(code: number): boolean {
-  return (
-    code === ErrorCode.INVALID_PRODUCER_ID_MAPPING ||
-    code === ErrorCode.INVALID_PRODUCER_EPOCH ||
-    code === ErrorCode.UNKNOWN_PRODUCER_ID ||
-    code === ErrorCode.PRODUCER_FENCED
-  );
 }

@@ -509,10 +509,10 @@ describe('Sender with idempotence', () => {
     await tick();
     expect(done[0].error).toBeNull();
     expect(done[0].baseOffset).toBe(-1n); // no offset given: the acks say -1
-    expect(txn!.epochBumpNeeded).toBe(false);
+    expect(txn!.epochBumps).toBe(0);
   });
 
-  it('after a sequenced batch expires, bumps the epoch once in-flight requests settle, then restamps queued batches from sequence 0', async () => {
+  it("after a sequenced batch expires, its partition restarts at 0 under a bumped epoch; another partition first settles what it sent under the old one", async () => {
     const { scheduler, cluster, sender, txn, done, listen } = setup({ maxInFlight: 5, deliveryTimeoutMs: 1000 }, { idempotent: true });
     sender.enqueue(listen(batch(0, 0, ['lost'])));
     await tick();
@@ -534,32 +534,30 @@ describe('Sender with idempotence', () => {
     await advanceTo(scheduler, 1000);
     expect(done.map((b) => b.metas[0])).toEqual(['lost']);
     expect(done[0].error).toBeInstanceOf(DeliveryTimeoutError);
-    expect(txn!.epochBumpNeeded).toBe(true);
-    // Nothing new is written, and the epoch is not bumped, while p1-a and p1-b are in flight.
+    // Partition 0 has nothing in flight: it restarts at once under epoch 1 (a local bump, no
+    // InitProducerId). Partition 1 has p1-a and p1-b in flight under epoch 0: its next batch waits.
     cluster.leaders.set('t-0', 1);
     sender.enqueue(listen(batch(0, 1000, ['p0-next'])));
     sender.enqueue(listen(batch(1, 1000, ['p1-next'])));
     await tick();
-    expect(cluster.conn.requests).toHaveLength(3);
     expect(cluster.conn.initRequests).toHaveLength(1);
+    expect(txn!.epochBumps).toBe(1);
+    expect(cluster.conn.requests).toHaveLength(4);
+    const r4 = cluster.conn.requests[3];
+    expect([...batchesOf(r4.req).keys()]).toEqual([0]);
+    expect(stamp(r4.req, 0)).toEqual({ producerId: 1000n, epoch: 1, seq: 0, values: ['p0-next'] });
     r2.resolve(ok(r2.req, 0n));
     await tick();
-    expect(cluster.conn.initRequests).toHaveLength(1);
+    expect(cluster.conn.requests).toHaveLength(4);
     r3.resolve(ok(r3.req, 1n));
     await tick();
-    // Bump (InitProducerId v3+ with the current id and epoch), then sequences restart at 0.
-    expect(cluster.conn.initRequests).toHaveLength(2);
-    expect(cluster.conn.initRequests[1].req).toMatchObject({ producerId: 1000n, producerEpoch: 0 });
-    cluster.conn.initRequests[1].resolve(initOk(1000n, 1));
-    await tick();
-    const r4 = cluster.conn.requests[3];
-    expect(stamp(r4.req, 0)).toEqual({ producerId: 1000n, epoch: 1, seq: 0, values: ['p0-next'] });
-    expect(stamp(r4.req, 1)).toEqual({ producerId: 1000n, epoch: 1, seq: 0, values: ['p1-next'] });
-    expect(txn!.epochBumpNeeded).toBe(false);
+    const r5 = cluster.conn.requests[4];
+    expect(stamp(r5.req, 1)).toEqual({ producerId: 1000n, epoch: 1, seq: 0, values: ['p1-next'] });
+    expect(txn!.epochBumps).toBe(1);
   });
 
-  it('restamps a batch waiting for its retry under the new epoch', async () => {
-    const { scheduler, cluster, sender, listen } = setup({ maxInFlight: 5 }, { idempotent: true });
+  it("a bump for one partition leaves another partition's retries under their old epoch and sequences, so the broker can still spot a duplicate", async () => {
+    const { scheduler, cluster, sender, txn, done, listen } = setup({ maxInFlight: 5 }, { idempotent: true });
     sender.enqueue(listen(batch(0, 0, ['bad'])));
     sender.enqueue(listen(batch(1, 0, ['retry-me'])));
     await tick();
@@ -569,36 +567,60 @@ describe('Sender with idempotence', () => {
     await tick();
     const [r1, r2] = cluster.conn.requests;
     expect(stamp(r2.req, 1).seq).toBe(1);
-    // One request: partition 0 fails for good (gap: bump), partition 1 is retriable; then 'after' is retried too.
+    // One request: partition 0 fails for good (its sequences need a reset), partition 1 is
+    // retriable (and may have been written); then 'after' is refused behind it.
     r1.resolve(withErrors(r1.req, { 0: ErrorCode.MESSAGE_TOO_LARGE, 1: ErrorCode.NOT_ENOUGH_REPLICAS }));
     r2.resolve(withError(r2.req, ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER));
-    await tick();
-    expect(cluster.conn.initRequests).toHaveLength(2);
-    cluster.conn.initRequests[1].resolve(initOk(1000n, 1));
     await settle(scheduler);
     const r3 = cluster.conn.requests[2];
-    expect(stamp(r3.req, 1)).toEqual({ producerId: 1000n, epoch: 1, seq: 0, values: ['retry-me'] });
+    expect(stamp(r3.req, 1)).toEqual({ producerId: 1000n, epoch: 0, seq: 0, values: ['retry-me'] });
     r3.resolve(ok(r3.req));
     await settle(scheduler);
-    expect(stamp(cluster.conn.requests[3].req, 1)).toEqual({ producerId: 1000n, epoch: 1, seq: 1, values: ['after'] });
+    expect(stamp(cluster.conn.requests[3].req, 1)).toEqual({ producerId: 1000n, epoch: 0, seq: 1, values: ['after'] });
+    cluster.conn.requests[3].resolve(ok(cluster.conn.requests[3].req, 1n));
+    await tick();
+    expect(done.map((b) => [b.metas[0], b.error?.name ?? null])).toEqual([
+      ['bad', 'KafkaProtocolError'],
+      ['retry-me', null],
+      ['after', null],
+    ]);
+    // Partition 0 restarts under a bumped epoch when it next has something to send.
+    expect(txn!.epochBumps).toBe(0);
+    sender.enqueue(listen(batch(0, scheduler.now(), ['p0-next'])));
+    await tick();
+    expect(stamp(cluster.conn.requests[4].req, 0)).toEqual({ producerId: 1000n, epoch: 1, seq: 0, values: ['p0-next'] });
   });
 
-  it('restamps under the new epoch even when a drain runs the moment the new epoch arrives', async () => {
-    const { scheduler, cluster, sender, listen } = setup({ maxInFlight: 5 }, { idempotent: true });
-    sender.enqueue(listen(batch(0, 0, ['bad'])));
-    sender.enqueue(listen(batch(1, 0, ['retry-me'])));
+  it('INVALID_PRODUCER_EPOCH (fenced): asks for a new producer id and resends the batch under it from sequence 0', async () => {
+    const { scheduler, cluster, sender, done, listen } = setup({ maxInFlight: 5, deliveryTimeoutMs: 30000 }, { idempotent: true });
+    sender.enqueue(listen(batch(0, 0, ['a'])));
+    sender.enqueue(listen(batch(1, 0, ['b'])));
     await tick();
-    cluster.conn.initRequests[0].resolve(initOk(1000n, 0));
+    cluster.conn.initRequests[0].resolve(initOk(5n, 0));
     await tick();
-    const r1 = cluster.conn.requests[0];
-    r1.resolve(withErrors(r1.req, { 0: ErrorCode.MESSAGE_TOO_LARGE, 1: ErrorCode.NOT_ENOUGH_REPLICAS }));
-    await advanceTo(scheduler, 200); // 'retry-me' is due, but the bump comes first
-    expect(cluster.conn.requests).toHaveLength(1);
-    // Another wakeup (e.g. a metadata update) in the same tick as the InitProducerId answer.
-    cluster.conn.initRequests[1].resolve(initOk(1000n, 1));
-    sender.wakeup();
+    sender.enqueue(listen(batch(0, 0, ['a2'])));
     await tick();
-    expect(stamp(cluster.conn.requests[1].req, 1)).toEqual({ producerId: 1000n, epoch: 1, seq: 0, values: ['retry-me'] });
+    const [r1, r2] = cluster.conn.requests;
+    r1.resolve(withErrors(r1.req, { 0: ErrorCode.INVALID_PRODUCER_EPOCH, 1: ErrorCode.NOT_ENOUGH_REPLICAS }));
+    r2.resolve(withError(r2.req, ErrorCode.INVALID_PRODUCER_EPOCH));
+    await settle(scheduler);
+    expect(cluster.conn.initRequests).toHaveLength(2);
+    expect(cluster.conn.initRequests[1].req).toMatchObject({ producerId: -1n, producerEpoch: -1 });
+    expect(cluster.conn.requests).toHaveLength(2); // nothing is sent while the new id is pending
+    cluster.conn.initRequests[1].resolve(initOk(6n, 0));
+    await advanceTo(scheduler, 1000);
+    // (Requests hold the batches' bytes, which a restamp rewrites in place: look at new requests only.)
+    const sent = cluster.conn.requests.slice(2).flatMap((r) => [...batchesOf(r.req).keys()].map((p) => ({ p, ...stamp(r.req, p) })));
+    // Partition 0 restarts under the new id; partition 1's retry keeps the id it may have been written under.
+    expect(sent.filter((x) => x.p === 0)[0]).toEqual({ p: 0, producerId: 6n, epoch: 0, seq: 0, values: ['a'] });
+    expect(sent.filter((x) => x.p === 1)[0]).toEqual({ p: 1, producerId: 5n, epoch: 0, seq: 0, values: ['b'] });
+    for (const r of cluster.conn.requests.slice(2)) r.resolve(ok(r.req));
+    await advanceTo(scheduler, 2000);
+    const last = cluster.conn.requests[cluster.conn.requests.length - 1];
+    expect(stamp(last.req, 0)).toEqual({ producerId: 6n, epoch: 0, seq: 1, values: ['a2'] });
+    last.resolve(ok(last.req));
+    await tick();
+    expect(done.map((b) => b.error)).toEqual([null, null, null]);
   });
 
   it('OUT_OF_ORDER_SEQUENCE_NUMBER behind a batch being retried: retried in order, same sequences, no bump', async () => {
@@ -614,7 +636,7 @@ describe('Sender with idempotence', () => {
     r1.resolve(withError(r1.req, ErrorCode.NOT_LEADER_OR_FOLLOWER));
     r2.resolve(withError(r2.req, ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER));
     await settle(scheduler);
-    expect(txn!.epochBumpNeeded).toBe(false);
+    expect(txn!.epochBumps).toBe(0);
     const r3 = cluster.conn.requests[2];
     expect(stamp(r3.req, 0)).toEqual({ producerId: 9n, epoch: 0, seq: 0, values: ['1'] });
     r3.resolve(ok(r3.req, 0n));
@@ -633,8 +655,8 @@ describe('Sender with idempotence', () => {
   it.each([
     ['OUT_OF_ORDER_SEQUENCE_NUMBER', ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER],
     ['UNKNOWN_PRODUCER_ID', ErrorCode.UNKNOWN_PRODUCER_ID],
-  ])('%s with nothing earlier unsettled: bumps the epoch and resends the batch from sequence 0', async (_name, code) => {
-    const { scheduler, cluster, sender, done, listen } = setup({}, { idempotent: true });
+  ])('%s with nothing earlier unsettled: bumps the epoch locally and resends the batch from sequence 0', async (_name, code) => {
+    const { scheduler, cluster, sender, txn, done, listen } = setup({}, { idempotent: true });
     sender.enqueue(listen(batch(0, 0, ['a'])));
     await tick();
     cluster.conn.initRequests[0].resolve(initOk(5n, 2));
@@ -646,10 +668,9 @@ describe('Sender with idempotence', () => {
     r1.resolve(ok(r1.req, 0n));
     const r2 = cluster.conn.requests[1];
     r2.resolve(withError(r2.req, code));
-    await tick();
-    expect(cluster.conn.initRequests).toHaveLength(2);
-    cluster.conn.initRequests[1].resolve(initOk(5n, 3));
     await settle(scheduler);
+    expect(cluster.conn.initRequests).toHaveLength(1);
+    expect(txn!.epochBumps).toBe(1);
     const r3 = cluster.conn.requests[2];
     expect(stamp(r3.req, 0)).toEqual({ producerId: 5n, epoch: 3, seq: 0, values: ['b'] });
     r3.resolve(ok(r3.req, 1n));
@@ -657,32 +678,35 @@ describe('Sender with idempotence', () => {
     expect(done.map((b) => b.error)).toEqual([null, null]);
   });
 
-  it('a refused epoch bump (INVALID_PRODUCER_ID_MAPPING, as librdkafka’s mock answers) falls back to a new producer id', async () => {
-    const { scheduler, cluster, sender, done, listen } = setup({}, { idempotent: true });
+  it('a batch failing for good with later ones in flight: they come back out of order and restart at 0 under a bumped epoch, in order', async () => {
+    const { scheduler, cluster, sender, done, listen } = setup({ maxInFlight: 5 }, { idempotent: true });
     sender.enqueue(listen(batch(0, 0, ['too-big'])));
     await tick();
     cluster.conn.initRequests[0].resolve(initOk(5n, 0));
     await tick();
     sender.enqueue(listen(batch(0, 0, ['next'])));
     await tick();
-    const [r1, r2] = cluster.conn.requests;
-    expect(stamp(r2.req, 0).seq).toBe(1);
-    // 'too-big' fails for good, so 'next' no longer follows what the broker has.
+    sender.enqueue(listen(batch(0, 0, ['last'])));
+    await tick();
+    const [r1, r2, r3] = cluster.conn.requests;
+    expect([stamp(r2.req, 0).seq, stamp(r3.req, 0).seq]).toEqual([1, 2]);
+    // 'too-big' fails for good, so 'next' and 'last' no longer follow what the broker has.
     r1.resolve(withError(r1.req, ErrorCode.MESSAGE_TOO_LARGE));
     r2.resolve(withError(r2.req, ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER));
-    await tick();
-    expect(done[0].error).toBeInstanceOf(KafkaProtocolError);
-    expect(cluster.conn.initRequests[1].req).toMatchObject({ producerId: 5n, producerEpoch: 0 });
-    cluster.conn.initRequests[1].resolve(initOk(-1n, -1, ErrorCode.INVALID_PRODUCER_ID_MAPPING));
     await settle(scheduler);
-    expect(cluster.conn.initRequests[2].req).toMatchObject({ producerId: -1n, producerEpoch: -1 });
-    cluster.conn.initRequests[2].resolve(initOk(6n, 0));
+    expect(cluster.conn.requests).toHaveLength(3); // 'last' is still in flight under epoch 0
+    r3.resolve(withError(r3.req, ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER));
     await settle(scheduler);
-    const r3 = cluster.conn.requests[2];
-    expect(stamp(r3.req, 0)).toEqual({ producerId: 6n, epoch: 0, seq: 0, values: ['next'] });
-    r3.resolve(ok(r3.req));
+    const r4 = cluster.conn.requests[3];
+    expect(stamp(r4.req, 0)).toEqual({ producerId: 5n, epoch: 1, seq: 0, values: ['next'] });
+    r4.resolve(ok(r4.req));
+    await settle(scheduler);
+    const r5 = cluster.conn.requests[4];
+    expect(stamp(r5.req, 0)).toEqual({ producerId: 5n, epoch: 1, seq: 1, values: ['last'] });
+    r5.resolve(ok(r5.req, 1n));
     await tick();
-    expect(done.map((b) => b.error?.name ?? null)).toEqual(['KafkaProtocolError', null]);
+    expect(done.map((b) => b.error?.name ?? null)).toEqual(['KafkaProtocolError', null, null]);
+    expect(cluster.conn.initRequests).toHaveLength(1);
   });
 
   it('retries InitProducerId after a retriable error, with backoff', async () => {

@@ -5,6 +5,7 @@ import { ExponentialBackoff } from '../../src/network/Backoff';
 import { ErrorCode } from '../../src/protocol/errorCodes';
 import type { InitProducerIdRequest, InitProducerIdResponse } from '../../src/protocol/InitProducerId';
 import { TransactionManager } from '../../src/producer/TransactionManager';
+import { newTxnPartitionEntry } from '../../src/producer/TxnPartitionEntry';
 
 /** The one broker connection: InitProducerId requests wait for the test to answer them. */
 class FakeConnection {
@@ -77,62 +78,44 @@ describe('TransactionManager', () => {
   it('assigns base sequences per partition in drain order (0, n, n+m, …) and wraps at int32', async () => {
     const { conn, txn } = setup();
     await withProducerId(txn, conn, 1n, 0);
-    expect(txn.assignSequence('t\0' + 0, 2)).toBe(0);
-    expect(txn.assignSequence('t\0' + 0, 3)).toBe(2);
-    expect(txn.assignSequence('t\0' + 1, 1)).toBe(0);
-    expect(txn.assignSequence('t\0' + 0, 1)).toBe(5);
+    const [p0, p1, u0] = [newTxnPartitionEntry(), newTxnPartitionEntry(), newTxnPartitionEntry()];
+    expect(txn.assignSequence(p0, 2)).toBe(0);
+    expect(txn.assignSequence(p0, 3)).toBe(2);
+    expect(txn.assignSequence(p1, 1)).toBe(0);
+    expect(txn.assignSequence(p0, 1)).toBe(5);
+    expect(p0).toMatchObject({ producerId: 1n, producerEpoch: 0, nextSequence: 6 });
     // Kafka's DefaultRecordBatch.incrementSequence: past 2^31-1 the sequence wraps to 0.
-    expect(txn.assignSequence('u\0' + 0, 0x7fffffff)).toBe(0);
-    expect(txn.assignSequence('u\0' + 0, 1)).toBe(0x7fffffff);
-    expect(txn.assignSequence('u\0' + 0, 1)).toBe(0);
+    expect(txn.assignSequence(u0, 0x7fffffff)).toBe(0);
+    expect(txn.assignSequence(u0, 1)).toBe(0x7fffffff);
+    expect(txn.assignSequence(u0, 1)).toBe(0);
   });
 
-  it('bumps the epoch with InitProducerId v3+ (current id and epoch), and sequences restart at 0', async () => {
+  it('bumps the epoch locally, as Java does for an idempotent producer: no request; a partition restarts at 0 when it is next stamped', async () => {
     const { conn, txn } = setup();
     await withProducerId(txn, conn, 7n, 2);
-    txn.assignSequence('t\0' + 0, 10);
-    txn.epochBumpNeeded = true;
-    const bump = txn.initProducerId();
-    await tick();
-    expect(conn.requests[1].req).toMatchObject({ producerId: 7n, producerEpoch: 2 });
-    conn.requests[1].resolve(answer(7n, 3));
-    await bump;
-    expect([txn.producerId, txn.producerEpoch, txn.epochBumpNeeded]).toEqual([7n, 3, false]);
-    expect(txn.assignSequence('t\0' + 0, 1)).toBe(0);
+    const p0 = newTxnPartitionEntry();
+    txn.assignSequence(p0, 10);
+    expect(txn.isStale(p0)).toBe(false);
+    txn.bumpEpoch();
+    expect(conn.requests).toHaveLength(1);
+    expect([txn.producerId, txn.producerEpoch, txn.hasProducerId, txn.epochBumps]).toEqual([7n, 3, true, 1]);
+    // The partition still runs under epoch 2 until the Sender lets it restart.
+    expect(txn.isStale(p0)).toBe(true);
+    expect(txn.assignSequence(p0, 1)).toBe(0);
+    expect(p0).toMatchObject({ producerId: 7n, producerEpoch: 3, nextSequence: 1 });
   });
 
-  it('asks for a new producer id instead when the broker cannot bump (InitProducerId < v3)', async () => {
+  it('at the highest epoch (32767), asks for a new producer id instead of bumping; InitProducerId carries no current id', async () => {
     const { conn, txn } = setup();
-    await withProducerId(txn, conn, 7n, 2);
-    conn.version = 2;
-    const bump = txn.initProducerId();
+    await withProducerId(txn, conn, 7n, 0x7fff);
+    txn.bumpEpoch();
+    expect([txn.hasProducerId, txn.newProducerIdNeeded, txn.producerEpoch]).toEqual([false, true, 0x7fff]);
+    const fresh = txn.initProducerId();
     await tick();
-    expect(conn.requests[1].req).toMatchObject({ producerId: -1n, producerEpoch: -1 });
+    expect(conn.requests[1].req).toEqual({ transactionalId: null, transactionTimeoutMs: 60000, producerId: -1n, producerEpoch: -1 });
     conn.requests[1].resolve(answer(8n, 0));
-    await bump;
-    expect([txn.producerId, txn.producerEpoch]).toEqual([8n, 0]);
-  });
-
-  it.each([
-    ['INVALID_PRODUCER_ID_MAPPING', ErrorCode.INVALID_PRODUCER_ID_MAPPING],
-    ['INVALID_PRODUCER_EPOCH', ErrorCode.INVALID_PRODUCER_EPOCH],
-    ['UNKNOWN_PRODUCER_ID', ErrorCode.UNKNOWN_PRODUCER_ID],
-    ['PRODUCER_FENCED', ErrorCode.PRODUCER_FENCED],
-  ])('a bump refused with %s falls back to a new producer id', async (_name, code) => {
-    const { conn, txn } = setup();
-    await withProducerId(txn, conn, 7n, 2);
-    txn.assignSequence('t\0' + 0, 10);
-    txn.epochBumpNeeded = true;
-    const bump = txn.initProducerId();
-    await tick();
-    conn.requests[1].resolve(answer(-1n, -1, code));
-    await tick();
-    expect(conn.requests).toHaveLength(3);
-    expect(conn.requests[2].req).toMatchObject({ producerId: -1n, producerEpoch: -1 });
-    conn.requests[2].resolve(answer(9n, 0));
-    await bump;
-    expect([txn.producerId, txn.producerEpoch, txn.epochBumpNeeded]).toEqual([9n, 0, false]);
-    expect(txn.assignSequence('t\0' + 0, 1)).toBe(0);
+    await fresh;
+    expect([txn.hasProducerId, txn.producerId, txn.producerEpoch]).toEqual([true, 8n, 0]);
   });
 
   it('retries retriable errors with backoff, on the scheduler', async () => {
