@@ -1,6 +1,7 @@
 import { isIPv6 } from 'node:net';
 import pino, { Logger } from 'pino';
 import { ConfigError } from '../errors';
+import { isValidTopicName, TOPIC_NAME_RULES } from '../protocol/topicName';
 
 /**
  * The option table behind resolveConfig: each option's camelCase name, its Java producer name, its
@@ -317,14 +318,10 @@ function parseBrokers(raw: unknown, givenName: string): string[] {
   return brokers;
 }
 
-/** Kafka's topic name rules (Topic.validate): 1–249 of [a-zA-Z0-9._-], not '.' or '..'. */
 function parseTopic(raw: unknown, givenName: string): string {
   if (typeof raw !== 'string') throw new ConfigError(givenName, `must be a topic name (a string), got ${show(raw)}`);
-  if (raw.length === 0 || raw.length > 249 || raw === '.' || raw === '..' || !/^[a-zA-Z0-9._-]+$/.test(raw)) {
-    throw new ConfigError(
-      givenName,
-      `${show(raw)} is not a valid Kafka topic name: 1 to 249 characters from a-z, A-Z, 0-9, '.', '_', '-'`,
-    );
+  if (!isValidTopicName(raw)) {
+    throw new ConfigError(givenName, `${show(raw)} is not a valid Kafka topic name: ${TOPIC_NAME_RULES}`);
   }
   return raw;
 }

@@ -1,6 +1,7 @@
 import { InvalidRecordError, SerializationError, type RecordRef } from '../errors';
 import type { ProducerRecord, RecordHeader, SerializedRecord } from '../types';
 import { DefaultSerializerTypeError } from './defaultSerializer';
+import { isValidTopicName, TOPIC_NAME_RULES } from '../protocol/topicName';
 import { describeType } from './describeType';
 import type { Serializer } from './Serializer';
 import { serializeHeaders } from './serializeHeaders';
@@ -9,10 +10,16 @@ import { serializeHeaders } from './serializeHeaders';
 const MAX_PARTITION = 0x7fffffff;
 
 /**
+ * The last topic name found valid. Records of a stream nearly always share their topic, so the
+ * name rules run once per change of topic rather than once per record.
+ */
+let lastValidTopic = '';
+
+/**
  * Turns one record into bytes (the `serialize` stage's work). Never throws: a record that cannot be
  * serialized comes back with `error` set — a SerializationError naming the key, the value or the
- * header that failed, or an InvalidRecordError when the record has no topic, an invalid partition
- * or timestamp, or neither a key nor a value — so that the stream goes on and the record fails on
+ * header that failed, or an InvalidRecordError when the record has no topic or an invalid one, an
+ * invalid partition or timestamp, or neither a key nor a value — so that the stream goes on and the record fails on
  * its own ack.
  *
  * A null value with a key (a tombstone) and a value without a key are valid; a record with
@@ -49,6 +56,15 @@ export function serializeRecord<M = unknown>(
         ? 'record has no topic and toKafka/createProducer has no default `topic`: set record.topic or the `topic` option'
         : `record.topic must be a non-empty string, got ${describeType(topic)}${topic === '' ? ' (empty)' : ''}`;
     return failed('', -1, nowMs, meta, new InvalidRecordError(message, { meta }));
+  }
+  if (topic !== lastValidTopic) {
+    if (!isValidTopicName(topic)) {
+      return failed('', -1, nowMs, meta, new InvalidRecordError(
+        `record.topic '${topic.length > 300 ? `${topic.slice(0, 300)}…` : topic}' is not a valid Kafka topic name: ${TOPIC_NAME_RULES}`,
+        { meta },
+      ));
+    }
+    lastValidTopic = topic;
   }
 
   let partition = -1;

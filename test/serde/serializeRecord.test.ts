@@ -135,6 +135,15 @@ describe('serializeRecord', () => {
     expect(ser({ topic: '', value: 'v' }).error!.message).toMatch(/record.topic must be a non-empty string/);
   });
 
+  it.each([['a b'], ['orders/eu'], ['.'], ['x'.repeat(250)]])('fails record.topic %p, which Kafka would refuse, before any broker sees it', (topic) => {
+    const out = ser({ topic, value: 'v', meta: 4 });
+    expect(out.error).toBeInstanceOf(InvalidRecordError);
+    expect(out.error!.message).toMatch(/^record\.topic '.*' is not a valid Kafka topic name: 1 to 249 characters from a-z, A-Z, 0-9/);
+    expect((out.error as InvalidRecordError).record.meta).toBe(4);
+    // A valid topic right after it is accepted again.
+    expect(ser({ topic: 'orders.eu', value: 'v' }).error).toBeNull();
+  });
+
   it.each([[-1], [1.5], [NaN], ['2' as never], [2 ** 31]])('fails partition %p (not a non-negative integer)', (partition) => {
     const out = ser({ value: 'v', partition });
     expect(out.error).toBeInstanceOf(InvalidRecordError);
