@@ -16,10 +16,10 @@ export function toKafka<K = unknown, V = unknown, M = unknown>(
   scheduler?: SchedulerLike,
 ): OperatorFunction<ProducerRecord<K, V, M>, Ack<M>> {
   // Validate now, so a bad option throws where toKafka() is called, before anything connects.
-  resolveConfig(config);
+  const resolved = resolveConfig(config);
   return (source: Observable<ProducerRecord<K, V, M>>) =>
     defer(() => {
-      const producer = new Producer(config, scheduler);
+      const producer = new Producer(resolved, scheduler);
       return producer.produce<K, V, M>(source).pipe(finalize(() => void producer.close(0)));
     });
 }

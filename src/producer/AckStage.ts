@@ -114,11 +114,16 @@ export class AckStage<M> implements BatchListener {
       }
     } else if (this.failure === null) {
       const where = batch.topic ? `${batch.topic}${batch.partition >= 0 ? `-${batch.partition}` : ''}` : 'an unknown topic';
-      this.failure = new RecordError<M>(
-        `record for ${where} was not delivered: ${batch.error.message}`,
-        { topic: batch.topic || undefined, partition: batch.partition >= 0 ? batch.partition : undefined, meta: metas[0] as M },
-        batch.error,
-      );
+      // A record's own RecordError (InvalidRecordError, PartitionerError) already names the record
+      // and says what is wrong: the stream errors with it rather than a wrapper around it.
+      this.failure =
+        batch.error instanceof RecordError
+          ? (batch.error as RecordError<M>)
+          : new RecordError<M>(
+              `record for ${where} was not delivered: ${batch.error.message}`,
+              { topic: batch.topic || undefined, partition: batch.partition >= 0 ? batch.partition : undefined, meta: metas[0] as M },
+              batch.error,
+            );
       this.furtherFailures += n - 1;
       // Hand over what the accumulate stage already holds (it is sent like any batch), then stop.
       this.origin?.flush();

@@ -64,7 +64,7 @@ export class Producer implements AckStageHost, PullGate {
   private flushesInProgress = 0;
   private readonly metadataSubscription: Subscription;
 
-  constructor(config: ProducerConfig, scheduler: SchedulerLike = asyncScheduler) {
+  constructor(config: ProducerConfig | ResolvedConfig, scheduler: SchedulerLike = asyncScheduler) {
     this.config = resolveConfig(config);
     const c = this.config;
     this.scheduler = scheduler;

@@ -189,7 +189,10 @@ type Values = { -readonly [K in keyof ResolvedConfig]: ResolvedConfig[K] };
  * resolveConfig({ brokers: 'localhost:9092', acks: 1 }).idempotence // false (acks ≠ all, idempotence not set)
  * resolveConfig({ brokers: 'localhost:9092', acks: 1, idempotence: true }) // throws ConfigError
  */
-export function resolveConfig(user: ProducerConfig | Record<string, unknown>): ResolvedConfig {
+export function resolveConfig(user: ProducerConfig | ResolvedConfig | Record<string, unknown>): ResolvedConfig {
+  // Already resolved (toKafka validates at call time, then each subscription's Producer gets the
+  // result): checked and logged once.
+  if (isResolved(user)) return user;
   if (user === null || typeof user !== 'object' || Array.isArray(user)) {
     throw new ConfigError('config', `the producer configuration must be an object such as { brokers: 'localhost:9092' }`);
   }
@@ -230,7 +233,15 @@ export function resolveConfig(user: ProducerConfig | Record<string, unknown>): R
   checkBackoff(v, 'retryBackoffMs', 'retryBackoffMaxMs');
   checkBackoff(v, 'reconnectBackoffMs', 'reconnectBackoffMaxMs');
   checkIdempotence(v, nameOf);
+  Object.defineProperty(v, RESOLVED, { value: true });
   return v;
+}
+
+/** Marks a ResolvedConfig (non-enumerable, so that it does not show when the config is logged). */
+const RESOLVED = Symbol('rxkafka.resolvedConfig');
+
+function isResolved(c: unknown): c is ResolvedConfig {
+  return typeof c === 'object' && c !== null && (c as Record<symbol, unknown>)[RESOLVED] === true;
 }
 
 type NameOf = (option: string) => string;

@@ -1,4 +1,5 @@
 import pino from 'pino';
+import { EMPTY } from 'rxjs';
 import { Writable } from 'node:stream';
 import { ConfigError } from '../../src/errors';
 import { ProducerConfig, resolveConfig } from '../../src/producer/config';
@@ -495,5 +496,21 @@ describe('invalid configurations fail at creation', () => {
       expect(thrown.option).toBe(option);
       expect(thrown.message).toMatch(message);
     }
+  });
+});
+
+describe('toKafka', () => {
+  it('checks and logs the configuration once, however many times the operator is subscribed', async () => {
+    const { logger, lines } = capturingLogger();
+    const operator = toKafka({ brokers, acks: 1, logger });
+    for (let i = 0; i < 3; i++) await new Promise<void>((resolve, reject) => EMPTY.pipe(operator).subscribe({ complete: resolve, error: reject }));
+    await tick();
+    expect(lines.filter((l) => String(l.msg).startsWith('idempotence is disabled'))).toHaveLength(1);
+  });
+
+  it('a resolved configuration passes through resolveConfig unchanged', () => {
+    const resolved = resolveConfig({ brokers, lingerMs: 7 });
+    expect(resolveConfig(resolved)).toBe(resolved);
+    expect(resolveConfig({ brokers, lingerMs: 7 })).not.toBe(resolved);
   });
 });
