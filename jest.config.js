@@ -1,5 +1,8 @@
-// Fast unit tests (no broker), and the integration tests once per librdkafka mock-cluster version
-// (test/broker/setup.sh builds both launchers; MockCluster picks one from RXKAFKA_MOCK_VERSION).
+// Fast unit tests (no broker), the integration tests once per librdkafka mock-cluster version
+// (test/broker/setup.sh builds both launchers; MockCluster picks one from RXKAFKA_MOCK_VERSION),
+// and the fault scenarios of issue 3 (test/faults/, 100k records each) on the 2.12 mock only: it
+// is the one made strict about producer ids and sequences, as a real broker is. The soak
+// (test/soak/, npm run soak) is a plain node script, not a jest project.
 const common = {
   preset: 'ts-jest',
   testEnvironment: 'node',
@@ -14,8 +17,18 @@ const integration = (version) => ({
 });
 module.exports = {
   projects: [
-    { ...common, displayName: 'unit', testMatch: ['<rootDir>/test/**/*.test.ts'], testPathIgnorePatterns: ['/test/integration/'] },
+    {
+      ...common,
+      displayName: 'unit',
+      testMatch: ['<rootDir>/test/**/*.test.ts'],
+      testPathIgnorePatterns: ['/test/integration/', '/test/faults/', '/test/soak/'],
+    },
     integration('2.0.2'),
     integration('2.12'),
+    {
+      ...integration('2.12'),
+      displayName: 'faults',
+      testMatch: ['<rootDir>/test/faults/**/*.test.ts'],
+    },
   ],
 };
