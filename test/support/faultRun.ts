@@ -164,6 +164,8 @@ export interface Outcome extends Delivery {
   topic: string;
   /** When each ack arrived (Date.now()), parallel to `acks`. */
   ackTimes: number[];
+  /** When the stream was subscribed (Date.now()), and how long until it ended. */
+  startedMs: number;
   elapsedMs: number;
   /** See recordBatchErrors. */
   batchErrors: string[];
@@ -211,8 +213,11 @@ export async function run(cluster: MockCluster, s: Scenario): Promise<Outcome> {
   if (s.fault !== undefined && fault === null) throw new Error('faultRun: the stream ended before the fault was injected');
   await fault;
   await s.beforeRead?.();
+  // kcat fetches about a batch per partition per round trip: a round trip the fault left behind
+  // would make reading 100k records take tens of seconds.
+  for (let id = 1; id <= cluster.brokers.length; id++) await cluster.setRtt(id, 0);
   const read = await kcatConsume(cluster.bootstrap, topic, { timeoutMs: 60_000 });
-  return { topic, first: 0, n, keys: shape.keys, acks, ackTimes, error, read, elapsedMs, batchErrors };
+  return { topic, first: 0, n, keys: shape.keys, acks, ackTimes, error, read, startedMs: started, elapsedMs, batchErrors };
 }
 
 /** A count and the first few examples. */
