@@ -48,7 +48,7 @@ it('all brokers down at start, up after 3 s: the records wait for metadata, then
 
 describe('all brokers down for good', () => {
   const maxBlockMs = 3000;
-  const durationMs = 6000;
+  const durationMs = 5000;
   // Records wait for the topic's metadata up to maxBlockMs (then a later record starts a new wait).
   const config = { maxBlockMs, deliveryTimeoutMs: 5000, requestTimeoutMs: 2000 };
 

@@ -131,7 +131,7 @@ export interface FaultContext {
 export interface Scenario extends Partial<RecordShape> {
   /** Topic to produce to; default a new one (newTopic). */
   topic?: string;
-  /** Records to produce (default 100,000), over about `durationMs` (default 6000). */
+  /** Records to produce (default 100,000), over about `durationMs` (default 5000). */
   n?: number;
   durationMs?: number;
   /** Producer options on top of the bootstrap, the topic and lingerMs 5. */
@@ -188,7 +188,7 @@ export async function run(cluster: MockCluster, s: Scenario): Promise<Outcome> {
   const startFault = (): void => {
     if (fault === null && s.fault !== undefined) fault = s.fault(ctx);
   };
-  const source = pacedRecords(0, n, s.durationMs ?? 6000, (i) => {
+  const source = pacedRecords(0, n, s.durationMs ?? 5000, (i) => {
     if (i === faultAt) faultDue = true;
     sent = i + 1;
     return makeRecord(i, shape);
