@@ -1,7 +1,8 @@
 // Fast unit tests (no broker), the integration tests once per librdkafka mock-cluster version
 // (test/broker/setup.sh builds both launchers; MockCluster picks one from RXKAFKA_MOCK_VERSION),
 // and the fault scenarios of issue 3 (test/faults/, 100k records each) on the 2.12 mock only: it
-// is the one made strict about producer ids and sequences, as a real broker is. The soak
+// is the one made strict about producer ids and sequences, as a real broker is (mostly waiting on
+// paced streams: `npx jest --selectProjects faults --maxWorkers=2` takes ~80 s on 2 cores). The soak
 // (test/soak/, npm run soak) is a plain node script, not a jest project.
 const common = {
   preset: 'ts-jest',
