@@ -55,10 +55,15 @@ export class Producer implements AckStageHost, PullGate {
   /** Records held in stage queues (metadata or memory waits); pulled sources pause while > 0. */
   private backlogCount = 0;
   /** Batches handed to the sender and not yet done. */
-  private outstandingBatches = 0;
-  /** Resolvers waiting for room (pulled sources) and for idleness (flush). */
+  private readonly outstanding = new Set<ProducerBatch>();
+  /** Records that ever left the backlog (moved on into batches, or failed): flush() counts on it. */
+  private backlogLeft = 0;
+  /** Resolvers waiting for room (pulled sources) and for idleness (close). */
   private roomWaiters: Array<() => void> = [];
   private idleWaiters: Array<() => void> = [];
+  /** flush() calls waiting for the backlog they saw to move on, then for the batches they saw. */
+  private backlogWaiters: Array<{ target: number; resolve: () => void }> = [];
+  private flushWaiters: Array<{ batches: Set<ProducerBatch>; resolve: () => void }> = [];
   private closing: Promise<void> | null = null;
   /** flush() calls not yet resolved; while > 0, batches do not linger. */
   private flushesInProgress = 0;
@@ -108,6 +113,9 @@ export class Producer implements AckStageHost, PullGate {
       c.retryBackoffMs,
       c.retryBackoffMaxMs,
     );
+    this.sender.onPartitionDrained = (topic, partition) => {
+      for (const acc of this.accumulators) acc.partitionReady(topic, partition);
+    };
     // New leaders may make queued batches sendable.
     this.metadataSubscription = this.cluster.updates$.subscribe(this.sender.wakeup);
   }
@@ -126,35 +134,62 @@ export class Producer implements AckStageHost, PullGate {
 
   /**
    * Sends every open batch now (lingerMs is ignored until the flush is over, as in Java) and
-   * resolves when every record already given to the producer is acked or failed.
+   * resolves when every record given to the producer before the call is acked or failed. Records
+   * that arrive after it are not waited for (Java's flush waits for the batches that exist when
+   * it is called): under a continuous stream it returns as soon as the earlier records settled.
+   * Records held back at the call (waiting for metadata or memory) count as given: Java's send()
+   * would have waited for them before returning.
    */
   async flush(): Promise<void> {
-    for (const acc of this.accumulators) acc.flush();
-    if (this.isIdle()) return;
     this.flushesInProgress++;
     try {
-      await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
+      if (this.backlogCount > 0) {
+        // The backlog is released in arrival order per stage; once as many records have left it
+        // as it held at the call, they are in batches (or failed).
+        const target = this.backlogLeft + this.backlogCount;
+        await new Promise<void>((resolve) => this.backlogWaiters.push({ target, resolve }));
+      }
+      for (const acc of this.accumulators) acc.flush();
+      if (this.outstanding.size > 0) {
+        const batches = new Set(this.outstanding);
+        await new Promise<void>((resolve) => this.flushWaiters.push({ batches, resolve }));
+      }
+    } finally {
+      this.flushesInProgress--;
+    }
+  }
+
+  /** Sends everything now and resolves once nothing is left: no backlog, no open or outstanding batch. */
+  private async drain(): Promise<void> {
+    this.flushesInProgress++;
+    try {
+      for (const acc of this.accumulators) acc.flush();
+      if (!this.isIdle()) await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
     } finally {
       this.flushesInProgress--;
     }
   }
 
   /**
-   * Flushes, waiting at most `timeoutMs` (default `deliveryTimeoutMs`) for acks; then fails what is
-   * left with ProducerClosedError and closes every connection. Never hangs past the timeout.
+   * Sends everything, waiting at most `timeoutMs` (default `deliveryTimeoutMs`) until every record
+   * given to the producer — also those still arriving meanwhile — is acked or failed; then fails
+   * what is left with ProducerClosedError and closes every connection. Never hangs past the timeout.
    */
   close(timeoutMs: number = this.config.deliveryTimeoutMs): Promise<void> {
     if (this.closing === null) {
       this.closing = (async () => {
         let timer: NodeJS.Timeout | undefined;
         await Promise.race([
-          this.flush(),
+          this.drain(),
           new Promise<void>((resolve) => {
             timer = setTimeout(resolve, timeoutMs);
           }),
         ]);
         clearTimeout(timer);
         this.sender.close(new ProducerClosedError(`the producer was closed before the record was acknowledged (close timeout ${timeoutMs} ms)`));
+        // A flush() still waiting has nothing more to wait for: what it waited for failed.
+        for (const w of this.backlogWaiters.splice(0)) w.resolve();
+        for (const w of this.flushWaiters.splice(0)) w.resolve();
         this.metadataSubscription.unsubscribe();
         this.bufferAvailableSubject.complete();
         this.readySubject.complete();
@@ -192,12 +227,17 @@ export class Producer implements AckStageHost, PullGate {
     get flushing(): boolean {
       return self.flushesInProgress > 0;
     },
+    partitionBusy: (topic: string, partition: number): boolean => self.sender.hasQueued(topic, partition),
   }))(this);
 
   /** @internal A stage holds `n` more (or, negative, fewer) records back. */
   addBacklog(n: number): void {
     const before = this.backlogCount;
     this.backlogCount += n;
+    if (n < 0) {
+      this.backlogLeft -= n;
+      if (this.backlogWaiters.length > 0) this.releaseBacklogWaiters();
+    }
     if (before === 0 && this.backlogCount > 0) this.readySubject.next(false);
     else if (before > 0 && this.backlogCount === 0) this.readySubject.next(true);
     if (this.backlogCount === 0 && this.roomWaiters.length > 0) {
@@ -220,15 +260,35 @@ export class Producer implements AckStageHost, PullGate {
 
   /** @internal */
   enqueue(batch: ProducerBatch): void {
-    this.outstandingBatches++;
+    this.outstanding.add(batch);
     this.sender.enqueue(batch);
   }
 
   /** @internal A batch given to enqueue() is done (each comes back here exactly once). */
   release(batch: ProducerBatch): void {
     this.pool.deallocate(batch.buffer!);
-    this.outstandingBatches--;
+    this.outstanding.delete(batch);
+    if (this.flushWaiters.length > 0) this.releaseFlushWaiters(batch);
     this.checkIdle();
+  }
+
+  private releaseBacklogWaiters(): void {
+    const waiting = this.backlogWaiters;
+    this.backlogWaiters = [];
+    for (let i = 0; i < waiting.length; i++) {
+      if (this.backlogLeft >= waiting[i].target) waiting[i].resolve();
+      else this.backlogWaiters.push(waiting[i]);
+    }
+  }
+
+  private releaseFlushWaiters(done: ProducerBatch): void {
+    const waiting = this.flushWaiters;
+    this.flushWaiters = [];
+    for (let i = 0; i < waiting.length; i++) {
+      waiting[i].batches.delete(done);
+      if (waiting[i].batches.size === 0) waiting[i].resolve();
+      else this.flushWaiters.push(waiting[i]);
+    }
   }
 
   /** @internal A batch that was never enqueued (its stream stopped) gives its memory back. */
@@ -237,7 +297,7 @@ export class Producer implements AckStageHost, PullGate {
   }
 
   private isIdle(): boolean {
-    if (this.outstandingBatches > 0 || this.backlogCount > 0) return false;
+    if (this.outstanding.size > 0 || this.backlogCount > 0) return false;
     for (const acc of this.accumulators) if (!acc.isEmpty) return false;
     return true;
   }

@@ -46,6 +46,8 @@ export class ProducerBatch {
   listener: BatchListener | null = null;
   /** Closed: no more appends; the record-batch header is final. */
   closed = false;
+  /** Lingered, but held open by the accumulator while its partition is busy in the sender. */
+  held = false;
   /**
    * The stage that filled the batch, so that the send stage can make it hand over its other open
    * batches when the stream stops (stopOnError): accepted records are still sent, not dropped.

@@ -23,12 +23,23 @@ export interface Backlog {
    * still on their way when flush() was called (e.g. waiting for metadata) do not wait lingerMs.
    */
   readonly flushing: boolean;
+  /**
+   * True while the sender already holds a closed batch of this partition that it has not sent
+   * yet: a lingered batch of the partition then stays open and keeps taking records (as Java's
+   * stays in its deque until drained), rather than queueing as one more small batch behind it.
+   */
+  partitionBusy(topic: string, partition: number): boolean;
 }
 
 /**
  * The `accumulate` stage of one stream (Java's RecordAccumulator, per subscription): `append` writes
  * each record into its partition's open ProducerBatch; a batch is handed on (`emit`) when the next
- * record does not fit, when it has lingered `lingerMs`, or on `flush`.
+ * record does not fit, when it has lingered `lingerMs` and the sender can take it, or on `flush`.
+ *
+ * A lingered batch whose partition is busy in the sender (a closed batch of it waits there
+ * unsent: the broker is slow, or in-flight requests are at their bound) is held open and keeps
+ * growing; `partitionReady` hands it on when the sender takes that partition's queued batch.
+ * Without this, a slow broker would get a queue of small batches, each costing a request slot.
  *
  * Memory comes from the producer's shared BufferPool. When it is exhausted, records wait here in
  * arrival order (backpressure point 1) until a completed batch returns memory; how long they may
@@ -88,6 +99,16 @@ export class RecordAccumulator {
   flush(): void {
     this.closeAndEmitFirst(this.open.length);
     this.reschedule();
+  }
+
+  /** The sender took the last queued batch of the partition: a held batch of it goes now. */
+  partitionReady(topic: string, partition: number): void {
+    if (this.disposed) return;
+    const batch = this.openByTopic.get(topic)?.[partition];
+    if (batch === undefined || !batch.held) return;
+    this.openByTopic.get(topic)![partition] = undefined;
+    this.open.splice(this.open.indexOf(batch), 1);
+    this.closeAndEmit(batch);
   }
 
   /** True when records are still held here (open batches or waiting for memory). */
@@ -214,7 +235,7 @@ export class RecordAccumulator {
     const lingerMs = this.lingerMs();
     let lingered = 0;
     while (lingered < this.open.length && this.open[lingered].createdMs + lingerMs <= nowMs) lingered++;
-    this.closeAndEmitFirst(lingered);
+    this.closeAndEmitLingered(lingered);
     if (this.config.bufferPolicy === 'error' && this.waitingCount > 0) {
       while (this.waitingCount > 0 && this.waitingSinceMs[this.waitingHead] + this.config.maxBlockMs <= nowMs) {
         this.emitFailed(this.shiftWaiting(), new BufferExhaustedError(this.config.bufferMemory, this.config.maxBlockMs));
@@ -233,9 +254,11 @@ export class RecordAccumulator {
     return this.backlog.flushing ? 0 : this.config.lingerMs;
   }
 
-  /** Arms the timer for the earliest linger deadline or maxBlockMs expiry still pending. */
+  /** Arms the timer for the earliest linger deadline (of a batch not held) or maxBlockMs expiry still pending. */
   private reschedule(): void {
-    let due = this.open.length === 0 ? Infinity : this.open[0].createdMs + this.lingerMs();
+    let first = 0;
+    while (first < this.open.length && this.open[first].held) first++;
+    let due = first === this.open.length ? Infinity : this.open[first].createdMs + this.lingerMs();
     if (this.config.bufferPolicy === 'error' && this.waitingCount > 0) {
       const t = this.waitingSinceMs[this.waitingHead] + this.config.maxBlockMs;
       if (t < due) due = t;
@@ -263,6 +286,29 @@ export class RecordAccumulator {
     const batches = this.open.splice(0, n);
     for (let i = 0; i < batches.length; i++) this.openByTopic.get(batches[i].topic)![batches[i].partition] = undefined;
     for (let i = 0; i < batches.length; i++) this.closeAndEmit(batches[i]);
+  }
+
+  /**
+   * The `n` oldest open batches have lingered: those whose partition is busy in the sender are
+   * held open (they keep taking records), the others are taken out, then emitted (see above).
+   */
+  private closeAndEmitLingered(n: number): void {
+    if (n === 0) return;
+    let ready: ProducerBatch[] | null = null;
+    let kept = 0;
+    for (let i = 0; i < n; i++) {
+      const batch = this.open[i];
+      if (this.backlog.partitionBusy(batch.topic, batch.partition)) {
+        batch.held = true;
+        this.open[kept++] = batch;
+      } else {
+        (ready ??= []).push(batch);
+        this.openByTopic.get(batch.topic)![batch.partition] = undefined;
+      }
+    }
+    if (ready === null) return;
+    this.open.splice(kept, n - kept);
+    for (let i = 0; i < ready.length; i++) this.closeAndEmit(ready[i]);
   }
 
   private closeAndEmit(batch: ProducerBatch): void {

@@ -54,6 +54,10 @@ export class Sender {
   /** This sender's InitProducerId exchange is under way; at most one, whose outcome restamps or fails the queues. */
   private producerIdPending = false;
   private readonly retryBackoff: ExponentialBackoff;
+  /** Partitions whose last queued batch left the queue during this pass; told after it. */
+  private drained: PartitionQueue[] = [];
+  /** Told when a partition's queue empties, so that a batch held open for it can come. */
+  onPartitionDrained: (topic: string, partition: number) => void = () => {};
 
   constructor(
     private readonly config: SenderConfig,
@@ -74,6 +78,12 @@ export class Sender {
     let n = this.inFlightBatches;
     for (const q of this.queues.values()) n += q.batches.length;
     return n;
+  }
+
+  /** Whether a closed batch of the partition waits here unsent (RecordAccumulator holds lingered batches meanwhile). */
+  hasQueued(topic: string, partition: number): boolean {
+    const queue = this.queues.get(topic + '\0' + partition);
+    return queue !== undefined && queue.batches.length > 0;
   }
 
   /** Takes a closed batch for sending. */
@@ -123,6 +133,7 @@ export class Sender {
       // batches still expire meanwhile; requests in flight under the old id settle on their own.
       if (nextWakeMs !== Infinity) this.scheduleWake(nextWakeMs);
       if (this.pendingCount > 0) this.initProducerId(txn);
+      this.tellDrained();
       return;
     }
 
@@ -167,7 +178,18 @@ export class Sender {
       }
     }
     if (nextWakeMs !== Infinity) this.scheduleWake(nextWakeMs);
+    this.tellDrained();
   };
+
+  /** After a pass (never inside one: what they hand over re-enters enqueue()). */
+  private tellDrained(): void {
+    if (this.drained.length === 0) return;
+    const drained = this.drained;
+    this.drained = [];
+    for (let i = 0; i < drained.length; i++) {
+      if (drained[i].batches.length === 0) this.onPartitionDrained(drained[i].topic, drained[i].partition);
+    }
+  }
 
   /** Takes at most one batch per partition, up to maxRequestSize bytes (the first always fits). */
   private drainNode(nodeId: number, node: NodeState, queues: PartitionQueue[], nowMs: number): ProducerBatch[] {
@@ -182,6 +204,7 @@ export class Sender {
       const batch = queue.batches[0];
       if (batches.length > 0 && sizeBytes + batch.sizeInBytes > this.config.maxRequestSize) break;
       queue.batches.shift();
+      if (queue.batches.length === 0) this.drained.push(queue);
       queue.inFlight.push(batch);
       queue.inFlightNodeId = nodeId;
       if (batch.drainOrder < 0) batch.drainOrder = queue.nextDrainOrder++;
@@ -352,6 +375,7 @@ export class Sender {
         const deadline = b.createdMs + this.config.deliveryTimeoutMs;
         if (deadline <= nowMs) {
           list.splice(i--, 1);
+          if (list.length === 0) this.drained.push(queue);
           this.failBatch(b, new DeliveryTimeoutError(b.topic, b.partition, this.config.deliveryTimeoutMs, b.lastError));
         } else if (deadline < next) {
           next = deadline;
@@ -378,8 +402,10 @@ export class Sender {
       this.logger.error({ err }, 'InitProducerId failed');
       for (const queue of this.queues.values()) {
         const batches = queue.batches.splice(0);
+        if (batches.length > 0) this.drained.push(queue);
         for (let i = 0; i < batches.length; i++) batches[i].fail(err);
       }
+      this.tellDrained();
     });
   }
 

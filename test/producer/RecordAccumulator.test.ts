@@ -1,6 +1,6 @@
 import { VirtualTimeScheduler } from 'rxjs';
 import { BufferExhaustedError, RecordDroppedError, RecordTooLargeError } from '../../src/errors';
-import { decodeRecordBatches } from '../../src/protocol/RecordBatch';
+import { decodeRecordBatches, RECORD_BATCH_OVERHEAD, recordSizeUpperBound } from '../../src/protocol/RecordBatch';
 import { BufferPool } from '../../src/producer/BufferPool';
 import { ProducerBatch } from '../../src/producer/ProducerBatch';
 import { AccumulatorConfig, RecordAccumulator } from '../../src/producer/RecordAccumulator';
@@ -10,7 +10,7 @@ function record(partition: number, value: string, meta?: unknown, topic = 't'): 
   return { topic, partition, key: null, value: Buffer.from(value), headers: null, timestamp: 1000, meta, error: null };
 }
 
-function setup(overrides: Partial<AccumulatorConfig> = {}, poolBytes = 1 << 20) {
+function setup(overrides: Partial<AccumulatorConfig> = {}, poolBytes = 1 << 20, busy: Set<number> = new Set()) {
   const config: AccumulatorConfig = {
     batchSize: 200,
     lingerMs: 5,
@@ -29,7 +29,7 @@ function setup(overrides: Partial<AccumulatorConfig> = {}, poolBytes = 1 << 20) 
     config,
     pool,
     scheduler,
-    { add: (n) => (backlog += n), flushing: false },
+    { add: (n) => (backlog += n), flushing: false, partitionBusy: (_topic, partition) => busy.has(partition) },
     (b) => emitted.push(b),
     () => drained++,
   );
@@ -64,6 +64,43 @@ describe('RecordAccumulator', () => {
     const decoded = decodeRecordBatches(emitted[0].records());
     expect(decoded[0].crcValid).toBe(true);
     expect(decoded[0].records.map((r) => r.value!.toString())).toEqual(['a', 'b']);
+  });
+
+  it('holds a lingered batch open while its partition is busy in the sender: it keeps taking records, and goes when the sender is ready', () => {
+    const busy = new Set([0]);
+    const { acc, scheduler, emitted } = setup({ lingerMs: 5 }, 1 << 20, busy);
+    acc.append(record(0, 'a', 1));
+    acc.append(record(1, 'b', 2));
+    advance(scheduler, 5);
+    // Partition 1 is free: its batch goes. Partition 0 has a batch queued unsent: its batch stays open.
+    expect(emitted.map((b) => b.metas)).toEqual([[2]]);
+    acc.append(record(0, 'c', 3));
+    advance(scheduler, 50);
+    expect(emitted).toHaveLength(1);
+    acc.partitionReady('t', 1); // nothing held for partition 1: no effect
+    expect(emitted).toHaveLength(1);
+    busy.delete(0);
+    acc.partitionReady('t', 0);
+    expect(emitted.map((b) => b.metas)).toEqual([[2], [1, 3]]);
+    expect(emitted[1].closed).toBe(true);
+    // The next batch of partition 0 lingers normally again.
+    acc.append(record(0, 'd', 4));
+    advance(scheduler, 5);
+    expect(emitted.map((b) => b.metas)).toEqual([[2], [1, 3], [4]]);
+  });
+
+  it('a held batch still goes when full, and on flush()', () => {
+    // Room for exactly two of these records.
+    const big = 'x'.repeat(40);
+    const batchSize = RECORD_BATCH_OVERHEAD + 2 * recordSizeUpperBound(-1, big.length, null);
+    const { acc, scheduler, emitted } = setup({ batchSize, lingerMs: 5 }, 1 << 20, new Set([0]));
+    acc.append(record(0, big, 1));
+    advance(scheduler, 10);
+    expect(emitted).toHaveLength(0);
+    for (let i = 2; i <= 3; i++) acc.append(record(0, big, i));
+    expect(emitted.map((b) => b.metas)).toEqual([[1, 2]]);
+    acc.flush();
+    expect(emitted.map((b) => b.metas)).toEqual([[1, 2], [3]]);
   });
 
   it('emits a batch as soon as the next record does not fit in batchSize', () => {

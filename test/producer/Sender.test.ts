@@ -440,6 +440,22 @@ describe('Sender', () => {
     expect(done.filter((b) => b.partition === 0).map((b) => b.metas[0])).toEqual(['1', '2']);
   });
 
+  it('tells when a partition has no batch queued any more (hasQueued false), after the drain pass that took its last one', async () => {
+    const { cluster, sender } = setup({ maxInFlight: 1 });
+    const told: string[] = [];
+    sender.onPartitionDrained = (topic, partition) => told.push(`${topic}-${partition}`);
+    sender.enqueue(batch(0));
+    sender.enqueue(batch(0));
+    expect(sender.hasQueued('t', 0)).toBe(true);
+    expect(sender.hasQueued('t', 1)).toBe(false);
+    await tick();
+    // One in flight, one still queued (maxInFlight 1).
+    expect([cluster.conn.requests.length, sender.hasQueued('t', 0), told]).toEqual([1, true, []]);
+    cluster.conn.requests[0].resolve(ok(cluster.conn.requests[0].req));
+    await tick();
+    expect([cluster.conn.requests.length, sender.hasQueued('t', 0), told]).toEqual([2, false, ['t-0']]);
+  });
+
   it('close() fails queued batches with ProducerClosedError', async () => {
     const { cluster, sender, done, listen } = setup({ maxInFlight: 1 });
     sender.enqueue(listen(batch(0)));
