@@ -41,12 +41,14 @@
  *    broker never again consumes cluster-wide `errors` for that API (its own,
  *    even empty, error stack shadows the cluster's). `clear` empties only the
  *    cluster-wide stack.
- *  - Record batches are stored verbatim: the mock checks magic (must be 2) and
- *    the record count, never the CRC. CRCs are checked by the readers (kcat,
- *    kafka-python with check_crcs) when they fetch the bytes back.
- *  - Idempotence: sequence numbers are validated only for transactional
- *    producers (non-empty TransactionalId); a plain idempotent producer's
- *    sequences are not checked.
+ *  - Record batches are stored verbatim: the stock mock checks magic (must be
+ *    2) and the record count, never the CRC. CRCs are checked by the readers
+ *    (kcat, kafka-python with check_crcs) when they fetch the bytes back.
+ *  - Idempotence: stock librdkafka validates sequence numbers only for
+ *    transactional producers (non-empty TransactionalId).
+ *  - The 2.12 build is patched (strict-producer-state.patch, see README.md):
+ *    it checks every batch's CRC and, for any producer id, epoch and sequence
+ *    as Kafka does (duplicates acked with their first offset, not written).
  *  - `down` keeps the port but refuses connections and closes the open ones;
  *    it does not move leadership (use `leader`). 2.12 drops the broker from
  *    Metadata's broker list; 2.0.2 keeps listing it.
