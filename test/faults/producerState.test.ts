@@ -3,9 +3,7 @@
 // The broker appended nothing for the request hit; the requests behind it are refused by the
 // strict broker as out of order. The producer must follow KIP-360 (epoch bump or new producer id,
 // sequences restarted at 0 only once the partition's batches have settled): no duplicate, no
-// reordering, no silent loss — a record either is acked where the log has it or fails with a typed
-// error and is not in the log — and the stream goes on delivering after the fault.
-import { KafkaProtocolError } from '../../operators';
+// reordering, and — since nothing of what was refused was written — no record lost at all.
 import { ApiKey, ErrorCode } from '../support/MockCluster';
 import { assertConsistent, BROKERS, clusterPerTest, Outcome, run, verify } from '../support/faultRun';
 import { sleep } from '../support/wait';
@@ -25,29 +23,27 @@ async function runWith(codes: number[]): Promise<Outcome> {
   });
 }
 
-/** Consistent, the failures typed and few, and every record of the stream's last fifth delivered. */
+/**
+ * Consistent and complete: these errors say the broker appended nothing of the request hit, so
+ * KIP-360 lets the producer resend every batch (restarted at sequence 0 where the partition's
+ * sequences broke) — no record fails, and the producer did see each error.
+ */
 function checkRecovered(o: Outcome, names: string[]): void {
   expect(o.error).toBeNull();
   const r = verify(o);
   assertConsistent(r);
-  expect(r.acked + r.failed).toBe(o.n);
-  expect(r.read).toBe(r.acked);
-  for (const a of o.acks) {
-    if (a.error === undefined) continue;
-    expect(a.error).toBeInstanceOf(KafkaProtocolError);
-    expect(names).toContain((a.error as KafkaProtocolError).type);
-  }
-  expect(r.failed).toBeLessThan(o.n / 20);
-  expect(o.acks.filter((a) => a.meta! >= o.n * 0.8 && a.error !== undefined)).toEqual([]);
+  expect(o.acks.filter((a) => a.error !== undefined).map((a) => `v${a.meta}: ${a.error!.message}`).slice(0, 3)).toEqual([]);
+  expect(r.acked).toBe(o.n);
+  expect(r.read).toBe(o.n);
   for (const name of names) expect(o.batchErrors).toContain(name);
 }
 
-it('OUT_OF_ORDER_SEQUENCE_NUMBER and UNKNOWN_PRODUCER_ID, 3 bursts: no duplicate, no reordering, nothing lost silently', async () => {
+it('OUT_OF_ORDER_SEQUENCE_NUMBER and UNKNOWN_PRODUCER_ID, 3 bursts: every record delivered once, in order', async () => {
   const o = await runWith([ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER, ErrorCode.UNKNOWN_PRODUCER_ID]);
   checkRecovered(o, ['OUT_OF_ORDER_SEQUENCE_NUMBER', 'UNKNOWN_PRODUCER_ID']);
 });
 
-it('INVALID_PRODUCER_EPOCH, 3 times: no duplicate, no reordering, nothing lost silently, delivery goes on', async () => {
+it('INVALID_PRODUCER_EPOCH, 3 times: every record delivered once, in order', async () => {
   const o = await runWith([ErrorCode.INVALID_PRODUCER_EPOCH]);
   checkRecovered(o, ['INVALID_PRODUCER_EPOCH']);
 });
