@@ -365,21 +365,25 @@ export class Sender {
     return !mustWaitForOldEpoch(queue, txn);
   }
 
-  /** Fails queued batches whose delivery deadline passed; returns the next deadline. */
+  /**
+   * Fails queued batches whose delivery deadline passed; returns the next deadline. A queue is in
+   * creation order (a retry goes back before the later batches), so, as Java's expiry does, each
+   * queue is checked only up to its first batch still in time: a pass costs the number of
+   * partitions, not of queued batches.
+   */
   private expire(nowMs: number): number {
     let next = Infinity;
+    const timeoutMs = this.config.deliveryTimeoutMs;
     for (const queue of this.queues.values()) {
       const list = queue.batches;
-      for (let i = 0; i < list.length; i++) {
-        const b = list[i];
-        const deadline = b.createdMs + this.config.deliveryTimeoutMs;
-        if (deadline <= nowMs) {
-          list.splice(i--, 1);
-          if (list.length === 0) this.drained.push(queue);
-          this.failBatch(b, new DeliveryTimeoutError(b.topic, b.partition, this.config.deliveryTimeoutMs, b.lastError));
-        } else if (deadline < next) {
-          next = deadline;
-        }
+      let expired = 0;
+      while (expired < list.length && list[expired].createdMs + timeoutMs <= nowMs) expired++;
+      if (expired < list.length) next = Math.min(next, list[expired].createdMs + timeoutMs);
+      if (expired === 0) continue;
+      const gone = list.splice(0, expired);
+      if (list.length === 0) this.drained.push(queue);
+      for (let i = 0; i < gone.length; i++) {
+        this.failBatch(gone[i], new DeliveryTimeoutError(gone[i].topic, gone[i].partition, timeoutMs, gone[i].lastError));
       }
     }
     return next;

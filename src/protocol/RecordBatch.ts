@@ -117,7 +117,9 @@ export class RecordBatchBuilder {
   private baseTimestamp: number;
   /** The largest record timestamp so far. */
   private maxTimestamp: number;
-  /** Set by close(): no more appends, header fields final, CRC valid. */
+  /** The header changed since the CRC was last written: bytes() writes it again. */
+  private crcStale = false;
+  /** Set by close(): no more appends, header fields final. */
   private closed: boolean;
 
   constructor(buffer: Buffer, baseTimestampMs: number) {
@@ -228,7 +230,8 @@ export class RecordBatchBuilder {
 
   /**
    * Ends the batch: backfills batch length, last offset delta, timestamps and record count
-   * (attributes: no compression, CreateTime) and computes the CRC. Idempotent.
+   * (attributes: no compression, CreateTime). Idempotent. The CRC is computed by `bytes()`: an
+   * idempotent producer stamps its sequence after closing, and the CRC is then computed once.
    */
   close(): void {
     if (this.closed) return;
@@ -241,12 +244,12 @@ export class RecordBatchBuilder {
     writeInt64FromNumber(buf, BASE_TIMESTAMP_POS, this.baseTimestamp);
     writeInt64FromNumber(buf, MAX_TIMESTAMP_POS, this.maxTimestamp);
     buf.writeInt32BE(this.count, RECORDS_COUNT_POS);
-    this.writeCrc();
+    this.crcStale = true;
   }
 
   /**
    * Stamps the idempotence/transaction fields. Callable before or after `close()`, and again on a
-   * retry with a new epoch or sequence; the CRC is recomputed when the batch is closed.
+   * retry with a new epoch or sequence; the CRC is recomputed by the next `bytes()`.
    * A non-idempotent producer uses (-1n, -1, -1, false), the state a new builder starts with.
    */
   setProducerState(producerId: bigint, producerEpoch: number, baseSequence: number, isTransactional: boolean): void {
@@ -256,12 +259,16 @@ export class RecordBatchBuilder {
     buf.writeInt32BE(baseSequence, BASE_SEQUENCE_POS);
     const attributes = buf.readInt16BE(ATTRIBUTES_POS);
     buf.writeInt16BE(isTransactional ? attributes | TRANSACTIONAL_FLAG : attributes & ~TRANSACTIONAL_FLAG, ATTRIBUTES_POS);
-    if (this.closed) this.writeCrc();
+    this.crcStale = true;
   }
 
-  /** The encoded batch (a view of the buffer). Closes the batch if it is still open. */
+  /** The encoded batch (a view of the buffer), CRC valid. Closes the batch if it is still open. */
   bytes(): Buffer {
     this.close();
+    if (this.crcStale) {
+      this.crcStale = false;
+      this.writeCrc();
+    }
     return this.buffer.subarray(0, this.position);
   }
 
