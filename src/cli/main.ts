@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { runMetadata } from './metadata';
+import { runPerf } from './perf';
 import { runProduce } from './produce';
 import { CliUsageError } from './options';
 import { messageOf } from '../errors';
@@ -15,6 +16,18 @@ const USAGE = `usage:
       Prints progress on stderr when it is a terminal, and a JSON summary as the last line of
       stdout: {"records":N,"acked":N,"failed":N,"durationMs":N,"recordsPerSec":N}.
       Exits 0 only when every record was acknowledged, 1 otherwise, 2 for a bad command line.
+  rxkafka perf --brokers H:P[,H:P…] --topic T --num-records N [--record-size BYTES]
+               [--throughput R] [--key-count K] [--acks all|1|0] [--no-idempotence]
+               [--linger-ms N] [--batch-size BYTES] [--max-in-flight N] [--buffer-memory BYTES]
+               [--request-timeout-ms N] [--delivery-timeout-ms N] [--max-block-ms N]
+               [--max-request-size BYTES]
+      Measures the producer, as kafka-producer-perf-test does: N records whose value is the same
+      BYTES-byte payload (default 100), keyless or keyed k0…k{K-1} round robin, at most R
+      records/s (default -1: no limit). Progress on stderr when it is a terminal; the last line
+      of stdout is JSON: {"records":N,"recordsPerSec":N,"mbPerSec":N,
+      "latencyMs":{"avg":N,"p50":N,"p95":N,"p99":N,"max":N},"peakRssBytes":N}, latency being ack
+      time minus the time the producer took the record. Exits 0 when every record was
+      acknowledged, 1 otherwise, 2 for a bad command line.
   rxkafka metadata --brokers H:P[,H:P…] [--topic T]…
       Prints brokers, topics, partitions, leaders and the API versions (the broker's range,
       rxkafka's, and the one used) as JSON.
@@ -33,6 +46,8 @@ async function main(argv: string[]): Promise<number> {
   switch (command) {
     case 'produce':
       return runProduce(rest);
+    case 'perf':
+      return runPerf(rest);
     case 'metadata':
       return runMetadata(rest);
     default:

@@ -69,9 +69,9 @@ export const FLAG_OF_OPTION: Readonly<Record<string, string>> = {
  * `idempotence: false` → `--no-idempotence`), so advice such as "raise maxBlockMs" is advice
  * the CLI user can follow.
  */
-export function inCliTerms(message: string): string {
+export function inCliTerms(message: string, flagOf: Readonly<Record<string, string>> = FLAG_OF_OPTION): string {
   let out = message.replace(/\bidempotence: false\b/g, '--no-idempotence');
-  for (const [option, flag] of Object.entries(FLAG_OF_OPTION)) {
+  for (const [option, flag] of Object.entries(flagOf)) {
     // Only the camelCase names: plain words such as 'acks' or 'topic' also occur as prose.
     if (!/[A-Z]/.test(option)) continue;
     out = out.replace(new RegExp(`\\b${option}\\b`, 'g'), flag);
@@ -81,11 +81,12 @@ export function inCliTerms(message: string): string {
 
 /**
  * A producer ConfigError as a usage error naming the flag: a bad option value is a bad command
- * line (exit 2), found before anything connects.
+ * line (exit 2), found before anything connects. `flagOf` is the command's option → flag map
+ * (a command with more flags than `produce` passes its own).
  */
-export function usageErrorFromConfig(err: ConfigError): CliUsageError {
+export function usageErrorFromConfig(err: ConfigError, flagOf: Readonly<Record<string, string>> = FLAG_OF_OPTION): CliUsageError {
   const prefix = `invalid producer option '${err.option}': `;
   const detail = err.message.startsWith(prefix) ? err.message.slice(prefix.length) : err.message;
-  const flag = FLAG_OF_OPTION[err.option] ?? err.option;
-  return new CliUsageError(`${flag}: ${inCliTerms(detail)}`);
+  const flag = flagOf[err.option] ?? err.option;
+  return new CliUsageError(`${flag}: ${inCliTerms(detail, flagOf)}`);
 }

@@ -1,6 +1,6 @@
 import { ConfigError } from '../errors';
 import { resolveConfig, type ProducerConfig } from '../producer/config';
-import { CliUsageError, intOption, parse, usageErrorFromConfig } from './options';
+import { CliUsageError, FLAG_OF_OPTION, intOption, parse, usageErrorFromConfig } from './options';
 
 /** What `rxkafka produce` was asked to do, validated. */
 export interface ProduceCommand {
@@ -12,8 +12,11 @@ export interface ProduceCommand {
   file: string | undefined;
 }
 
-/** Integer flags and the producer options they set. */
-const INT_FLAGS: ReadonlyArray<readonly [flag: string, option: keyof ProducerConfig]> = [
+/** An integer flag and the producer option it sets. */
+export type IntFlag = readonly [flag: string, option: keyof ProducerConfig];
+
+/** The producer tuning flags every command that produces accepts (`produce`, `perf`). */
+export const PRODUCER_INT_FLAGS: ReadonlyArray<IntFlag> = [
   ['linger-ms', 'lingerMs'],
   ['batch-size', 'batchSize'],
   ['max-in-flight', 'maxInFlight'],
@@ -25,55 +28,82 @@ const INT_FLAGS: ReadonlyArray<readonly [flag: string, option: keyof ProducerCon
 
 const ACKS = ['all', '1', '0', '-1'];
 
-/**
- * Parses and validates `produce`'s arguments — the producer options too (resolveConfig) — so a
- * bad command line exits 2 before anything connects or any input is read.
- */
-export function parseProduceArgs(args: string[]): ProduceCommand {
-  const { values: v, positionals } = parse(
-    args,
-    {
-      brokers: { type: 'string' },
-      topic: { type: 'string' },
-      format: { type: 'string', default: 'lines' },
-      'key-field': { type: 'string' },
-      acks: { type: 'string' },
-      ...Object.fromEntries(INT_FLAGS.map(([flag]) => [flag, { type: 'string' as const }])),
-      'no-idempotence': { type: 'boolean', default: false },
-    },
-    true,
-  );
-  const values = v as Record<string, string | undefined> & { 'no-idempotence': boolean };
+/** parseArgs options for `--brokers`, `--topic`, `--acks`, `--no-idempotence` and `intFlags`. */
+export function producerFlagOptions(intFlags: ReadonlyArray<IntFlag>) {
+  return {
+    brokers: { type: 'string' as const },
+    topic: { type: 'string' as const },
+    acks: { type: 'string' as const },
+    ...Object.fromEntries(intFlags.map(([flag]) => [flag, { type: 'string' as const }])),
+    'no-idempotence': { type: 'boolean' as const, default: false },
+  };
+}
+
+/** The checks on producer flags that need no producer config: a command runs them before its own. */
+export function checkProducerFlags(values: Record<string, string | boolean | string[] | undefined>): void {
   if (values.brokers === undefined) throw new CliUsageError('--brokers is required (e.g. --brokers localhost:9092)');
   if (values.topic === undefined) throw new CliUsageError('--topic is required');
-  if (values.format !== 'lines' && values.format !== 'ndjson') {
-    throw new CliUsageError(`--format must be 'lines' or 'ndjson', got '${values.format}'`);
+  if (values.acks !== undefined && !ACKS.includes(values.acks as string)) {
+    throw new CliUsageError(`--acks must be all, 1 or 0, got '${String(values.acks)}'`);
   }
-  if (values['key-field'] !== undefined && values.format !== 'ndjson') {
-    throw new CliUsageError('--key-field needs --format ndjson (the key is a field of each JSON line)');
-  }
-  if (values.acks !== undefined && !ACKS.includes(values.acks)) {
-    throw new CliUsageError(`--acks must be all, 1 or 0, got '${values.acks}'`);
-  }
-  if (positionals.length > 1) throw new CliUsageError(`one input FILE at most, got ${positionals.length}: ${positionals.join(' ')}`);
+}
 
+/**
+ * The ProducerConfig the producer flags in `values` ask for, validated by resolveConfig so that a
+ * bad value is a usage error naming its flag (`flagOf`: option → flag) before anything connects.
+ */
+export function producerConfigFromFlags(
+  values: Record<string, string | boolean | string[] | undefined>,
+  intFlags: ReadonlyArray<IntFlag> = PRODUCER_INT_FLAGS,
+  flagOf: Readonly<Record<string, string>> = FLAG_OF_OPTION,
+): ProducerConfig {
+  checkProducerFlags(values);
+  const v = values as Record<string, string | undefined> & { 'no-idempotence'?: boolean };
   const config: ProducerConfig = {
-    brokers: values.brokers,
-    topic: values.topic,
+    brokers: v.brokers as string,
+    topic: v.topic,
     // Every record is reported on its own; one failure must not hide the others' fate.
     stopOnError: false,
   };
-  if (values.acks !== undefined) config.acks = values.acks as ProducerConfig['acks'];
-  if (values['no-idempotence']) config.idempotence = false;
-  for (const [flag, option] of INT_FLAGS) {
-    const n = intOption(flag, values[flag]);
+  if (v.acks !== undefined) config.acks = v.acks as ProducerConfig['acks'];
+  if (v['no-idempotence'] === true) config.idempotence = false;
+  for (const [flag, option] of intFlags) {
+    const n = intOption(flag, v[flag]);
     if (n !== undefined) (config as unknown as Record<string, unknown>)[option] = n;
   }
   try {
     resolveConfig(config);
   } catch (err) {
-    if (err instanceof ConfigError) throw usageErrorFromConfig(err);
+    if (err instanceof ConfigError) throw usageErrorFromConfig(err, flagOf);
     throw err;
   }
-  return { config, format: values.format, keyField: values['key-field'], file: positionals[0] };
+  return config;
+}
+
+/**
+ * Parses and validates `produce`'s arguments — the producer options too (resolveConfig) — so a
+ * bad command line exits 2 before anything connects or any input is read.
+ */
+export function parseProduceArgs(args: string[]): ProduceCommand {
+  const { values, positionals } = parse(
+    args,
+    {
+      ...producerFlagOptions(PRODUCER_INT_FLAGS),
+      format: { type: 'string', default: 'lines' },
+      'key-field': { type: 'string' },
+    },
+    true,
+  );
+  const format = values.format as string;
+  const keyField = values['key-field'] as string | undefined;
+  // A missing --brokers is the first thing to say, before what is wrong with the rest.
+  checkProducerFlags(values);
+  if (format !== 'lines' && format !== 'ndjson') {
+    throw new CliUsageError(`--format must be 'lines' or 'ndjson', got '${format}'`);
+  }
+  if (keyField !== undefined && format !== 'ndjson') {
+    throw new CliUsageError('--key-field needs --format ndjson (the key is a field of each JSON line)');
+  }
+  if (positionals.length > 1) throw new CliUsageError(`one input FILE at most, got ${positionals.length}: ${positionals.join(' ')}`);
+  return { config: producerConfigFromFlags(values), format, keyField, file: positionals[0] };
 }
