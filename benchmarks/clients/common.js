@@ -49,7 +49,8 @@ function report(w, acked, startNs) {
 /** Runs main(), reporting failures on stderr with a non-zero exit (bench.js discards that run). */
 function run(main) {
   main().catch((err) => {
-    process.stderr.write(`${err && err.stack ? err.stack : err}\n`);
+    // inspect, not .stack: the clients' AggregateErrors keep the broker's error code in properties.
+    process.stderr.write(`${require('node:util').inspect(err, { depth: 5 })}\n`);
     process.exit(1);
   });
 }
