@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# `npm run bench` (root): everything the side-by-side benchmark needs, then bench.js.
+#   1. the mock-cluster launcher (test/broker/setup.sh, quiet when current)
+#   2. benchmarks/node_modules: `npm ci` with BUILD_LIBRDKAFKA=0, so node-rdkafka compiles against
+#      Debian's librdkafka (librdkafka-dev) instead of building its bundled copy — skipped when the
+#      lock file has not changed since the last install (a stamp), since it recompiles the addon
+#   3. rxkafka's dist/ (npm run build): the drivers use the repo's build, not a published package
+# Arguments go to bench.js: npm run bench -- --records 200000 --rounds 1
+# Kept out of the root package so that CI (`npm ci && npm test`) never installs these peers.
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+root="$(cd "$here/.." && pwd)"
+
+command -v kcat >/dev/null || { echo "bench: kcat is needed (apt-get install kcat)" >&2; exit 1; }
+[ -x /usr/bin/time ] || { echo "bench: GNU time is needed for kcat's peak RSS (apt-get install time)" >&2; exit 1; }
+
+bash "$root/test/broker/setup.sh"
+
+stamp="$here/node_modules/.bench-lock.sha256"
+want="$(sha256sum "$here/package-lock.json" | cut -d' ' -f1)"
+if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
+  echo "bench: installing the peers (npm ci in benchmarks/, BUILD_LIBRDKAFKA=0)" >&2
+  BUILD_LIBRDKAFKA=0 npm ci --prefix "$here" --no-audit --no-fund
+  echo "$want" > "$stamp"
+fi
+
+(cd "$root" && npm run build --silent)
+
+exec node "$here/bench.js" "$@"

@@ -1,0 +1,41 @@
+'use strict';
+// The results as markdown: records/s and peak RSS per client per workload, with rxkafka's ratio
+// to the fastest Node peer and to kcat (issue 4's targets: ≥ 3× and ≥ 0.5×).
+const { NODE_PEERS } = require('./clients');
+const { rate, mb, ratio } = require('./stats');
+
+function cell(s, text) {
+  if (s.valid === 0) return 'failed';
+  return s.valid < s.total ? `${text} (${s.valid}/${s.total})` : text;
+}
+
+function markdown({ date, command, setup, clients, labels, workloads, summary, failures, chartFile }) {
+  const head = (extra) => `| workload | ${clients.map((c) => labels[c]).join(' | ')} |${extra.map((e) => ` ${e} |`).join('')}`;
+  const rule = (n) => `|${'---|'.repeat(n)}`;
+  const ratioCols = ['rxkafka / best Node peer', 'rxkafka / kcat'];
+  const out = [`# Producer benchmark, ${date}`, '', `\`${command}\``, '', setup, ''];
+  if (chartFile) out.push(`![records/s and peak RSS per client](${chartFile})`, '');
+  out.push('## Records/s (median)', '', head(ratioCols), rule(clients.length + 3));
+  for (const w of workloads) {
+    const s = summary[w.id];
+    const peers = NODE_PEERS.filter((c) => s[c] && s[c].rps != null);
+    const best = peers.length ? Math.max(...peers.map((c) => s[c].rps)) : null;
+    const rx = s.rxkafka ? s.rxkafka.rps : null;
+    const kcat = s.kcat ? s.kcat.rps : null;
+    const cells = clients.map((c) => cell(s[c], rate(s[c].rps)));
+    out.push(`| ${w.name} | ${cells.join(' | ')} | ${ratio(rx, best)} | ${ratio(rx, kcat)} |`);
+  }
+  out.push('', '## Peak RSS, MB (median)', '', head([]), rule(clients.length + 1));
+  for (const w of workloads) {
+    const s = summary[w.id];
+    out.push(`| ${w.name} | ${clients.map((c) => cell(s[c], mb(s[c].rssBytes))).join(' | ')} |`);
+  }
+  if (failures.length) {
+    out.push('', '## Runs that did not count', '');
+    for (const f of failures) out.push(`- ${f.client}, ${f.workload}, round ${f.round}: ${f.reason}`);
+  }
+  out.push('');
+  return out.join('\n');
+}
+
+module.exports = { markdown };

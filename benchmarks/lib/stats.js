@@ -1,0 +1,31 @@
+'use strict';
+// Medians over a cell's valid runs, and number formatting shared by the table and the chart.
+
+function median(xs) {
+  if (xs.length === 0) return null;
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
+}
+
+/** { rps, rssBytes, valid, total } for one client in one workload. */
+function summarize(runs) {
+  const ok = runs.filter((r) => r.ok);
+  return {
+    rps: median(ok.map((r) => r.result.recordsPerSec)),
+    rssBytes: median(ok.map((r) => r.result.peakRssBytes).filter((x) => x != null)),
+    valid: ok.length,
+    total: runs.length,
+  };
+}
+
+function rate(x) {
+  if (x == null) return '—';
+  if (x >= 1e6) return `${(x / 1e6).toFixed(2)}M`;
+  return `${Math.round(x / 1e3)}k`;
+}
+
+const mb = (bytes) => (bytes == null ? '—' : `${Math.round(bytes / 1048576)}`);
+const ratio = (a, b) => (a == null || b == null ? '—' : `${(a / b).toFixed(2)}×`);
+
+module.exports = { median, summarize, rate, mb, ratio };
