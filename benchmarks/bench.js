@@ -59,7 +59,7 @@ async function main() {
         const r = await runOne(client, workload);
         runs[id][client].push(r);
         const what = r.ok ? `${rate(r.result.recordsPerSec)}/s, ${mb(r.result.peakRssBytes)} MB` : `did not count: ${r.reason}`;
-        process.stderr.write(`round ${round}/${opts.rounds}  ${name.padEnd(28)} ${client.padEnd(13)} ${what}\n`);
+        process.stderr.write(`round ${round}/${opts.rounds}  ${name.padEnd(31)} ${client.padEnd(13)} ${what}\n`);
         if (!r.ok) failures.push({ client, workload: name, round, reason: r.reason });
       }
     }
