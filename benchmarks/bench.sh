@@ -12,10 +12,14 @@ set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/.." && pwd)"
 
+# setup.sh installs the broker's and readers' Debian packages (kcat among them) when run as root.
+bash "$root/test/broker/setup.sh"
+
+if [ ! -x /usr/bin/time ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends time >/dev/null
+fi
 command -v kcat >/dev/null || { echo "bench: kcat is needed (apt-get install kcat)" >&2; exit 1; }
 [ -x /usr/bin/time ] || { echo "bench: GNU time is needed for kcat's peak RSS (apt-get install time)" >&2; exit 1; }
-
-bash "$root/test/broker/setup.sh"
 
 stamp="$here/node_modules/.bench-lock.sha256"
 want="$(sha256sum "$here/package-lock.json" | cut -d' ' -f1)"
