@@ -6,11 +6,12 @@ import type { Connection } from '../network/Connection';
 import { ExponentialBackoff } from '../network/Backoff';
 import { ErrorCode, kafkaError } from '../protocol/errorCodes';
 import { Produce, ProduceResponse } from '../protocol/Produce';
-import { canDrain, hasEarlierUnsettled, PartitionQueue, reenqueue } from './PartitionQueue';
+import { canDrain, PartitionQueue, reenqueue } from './PartitionQueue';
 import { buildProduceRequest, findPartition, isMetadataError } from './produceRequest';
 import type { ProducerBatch } from './ProducerBatch';
 import type { TransactionManager } from './TransactionManager';
 import { newTxnPartitionEntry } from './TxnPartitionEntry';
+import { mustWaitForOldEpoch, onProducerStateError, sequencesReady } from './sequenceReset';
 
 /** What the sender needs from the producer's configuration. */
 export interface SenderConfig {
@@ -148,7 +149,7 @@ export class Sender {
         continue;
       }
       if (!canDrain(queue, nowMs, this.config.maxInFlight)) continue;
-      if (txn !== null && !this.sequencesReady(queue, txn)) continue;
+      if (txn !== null && !sequencesReady(queue, txn, this.logger, this.wakeup)) continue;
       const leader = this.cluster.leaderFor(queue.topic, queue.partition);
       if (leader === undefined) {
         unknownLeader = true;
@@ -256,24 +257,9 @@ export class Sender {
       } else {
         const error = kafkaError(code, p.errorMessage ?? `producing to ${batch.topic}-${batch.partition} on node ${nodeId}`);
         if (isMetadataError(code)) this.cluster.requestUpdate();
-        if (this.txn !== null && (code === ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER || code === ErrorCode.UNKNOWN_PRODUCER_ID)) {
-          // The broker did not append the batch: its sequence does not follow what the broker has
-          // for this producer. If an earlier batch of the partition is still unsettled, this one
-          // simply follows it again. Otherwise there is a real gap (an earlier batch was lost) or
-          // the broker lost our state: as Java's idempotent producer, the partition restarts at
-          // sequence 0 under a bumped epoch, and the batch is resent there.
-          const queue = this.queueOf(batch);
-          if (!hasEarlierUnsettled(queue, batch)) queue.txn.resetNeeded = true;
-          this.retryOrFail(batch, error, nowMs, true);
-        } else if (this.txn !== null && code === ErrorCode.INVALID_PRODUCER_EPOCH) {
-          // The broker has a newer epoch of our id on this partition (fenced): nothing was
-          // appended, so the batch is resent under a new producer id, from sequence 0.
-          this.txn.requestNewProducerId(`INVALID_PRODUCER_EPOCH on ${batch.topic}-${batch.partition}`);
-          this.queueOf(batch).txn.resetNeeded = true;
-          this.retryOrFail(batch, error, nowMs, true);
-        } else {
-          this.retryOrFail(batch, error, nowMs);
-        }
+        // Producer-state errors (KIP-360, see sequenceReset.ts) are retried whatever their kind.
+        const stateError = this.txn !== null && onProducerStateError(code, this.queueOf(batch), batch, this.txn);
+        this.retryOrFail(batch, error, nowMs, stateError);
       }
     }
     this.wakeup();
@@ -335,34 +321,6 @@ export class Sender {
 
   private queueOf(batch: ProducerBatch): PartitionQueue {
     return this.queues.get(batch.topic + '\0' + batch.partition)!;
-  }
-
-  /**
-   * Whether the partition's batches may be stamped and sent as far as idempotence goes. A
-   * partition whose sequences need a reset (KIP-360) waits until none of its batches is in
-   * flight, then restarts at sequence 0 — under a bumped epoch if it was running under the
-   * current one, else under the current one, which is newer than anything the broker has of it.
-   */
-  private sequencesReady(queue: PartitionQueue, txn: TransactionManager): boolean {
-    const entry = queue.txn;
-    if (entry.resetNeeded) {
-      if (queue.inFlight.length > 0) return false;
-      if (!txn.isStale(entry)) {
-        txn.bumpEpoch();
-        if (!txn.hasProducerId) {
-          this.wakeup(); // epoch exhausted: the next pass asks for a new id
-          return false;
-        }
-      }
-      entry.resetNeeded = false;
-      // Queue order is drain order: the batches already sequenced come first, in order.
-      const list = queue.batches;
-      for (let i = 0; i < list.length && list[i].baseSequence >= 0; i++) {
-        list[i].setProducerState(txn.producerId, txn.producerEpoch, txn.assignSequence(entry, list[i].recordCount), false);
-      }
-      this.logger.debug({ topic: queue.topic, partition: queue.partition, epoch: txn.producerEpoch }, 'partition sequences restarted at 0');
-    }
-    return !mustWaitForOldEpoch(queue, txn);
   }
 
   /**
@@ -455,13 +413,4 @@ export class Sender {
       this.wakeup();
     }, Math.max(0, dueMs - this.scheduler.now()));
   }
-}
-
-/**
- * A new batch of a partition still running under an older id/epoch must wait until the batches
- * in flight under it have settled: the new one starts at sequence 0 under the current epoch, and
- * once the broker has that, it refuses the old epoch (Java's shouldStopDrainBatchesForPartition).
- */
-function mustWaitForOldEpoch(queue: PartitionQueue, txn: TransactionManager): boolean {
-  return queue.inFlight.length > 0 && queue.batches[0].baseSequence < 0 && txn.isStale(queue.txn);
 }
