@@ -443,3 +443,30 @@ function withoutReappendedBlock(read: ConsumedRecord[], partitions: ReadonlySet<
   }
   return { log, dropped };
 }
+
+/** Counts the producer's metadata refreshes from now on (wraps Cluster.refresh); read with the returned function. */
+export function countRefreshes(producer: Producer): () => number {
+  let refreshes = 0;
+  const cl = producer.cluster;
+  const refresh = cl.refresh.bind(cl);
+  cl.refresh = () => {
+    refreshes++;
+    return refresh();
+  };
+  return () => refreshes;
+}
+
+/**
+ * The stream ended (stopOnError) with a RecordError caused by the Kafka error `type` on the
+ * outcome's topic, after emitting only successful acks. Returns the error for further checks.
+ */
+export function expectStoppedBy(o: Outcome, type: string): RecordError<number> {
+  expect(o.error).toBeInstanceOf(RecordError);
+  const err = o.error as RecordError<number>;
+  expect(err.cause).toBeInstanceOf(KafkaProtocolError);
+  expect((err.cause as KafkaProtocolError).type).toBe(type);
+  expect(err.message).toContain(o.topic);
+  expect(typeof err.record.meta).toBe('number');
+  expect(o.acks.every((a) => a.error === undefined)).toBe(true);
+  return err;
+}
