@@ -221,7 +221,7 @@ export class Connection {
   private request(api: Api<any, any>, req: unknown, version: number, expectResponse: boolean, negotiation: boolean): Promise<any> {
     if (this.state !== 'ready' && this.state !== 'negotiating') return Promise.reject(this.notReadyError());
     const correlationId = this.nextCorrelationId;
-    let frame: Buffer;
+    let frame: Buffer[];
     try {
       frame = this.out!.encode(api, version, correlationId, this.opts.clientId, req);
     } catch (err) {

@@ -1,28 +1,30 @@
 import type * as net from 'node:net';
 import type { Api } from '../protocol/api';
-import { encodeRequest } from '../protocol/frame';
+import { encodeRequestChunks } from '../protocol/frame';
 import { Writer } from '../protocol/Writer';
 
 const INITIAL_WRITER_BYTES = 16 * 1024;
 
 /**
- * The outbox of one connection: encodes request frames into a reused Writer and writes each with
- * one `socket.write`, honouring backpressure — after a write returns false, frames queue here
- * until 'drain'.
+ * The outbox of one connection: encodes request frames into a reused Writer and writes each as one
+ * gathered write (corked `socket.write`s, one `writev`), honouring backpressure — after a write
+ * returns false, frames queue here until 'drain'.
  *
  * The queue is bounded from above: every queued frame belongs to a request the connection counts
  * in flight, and the sender caps requests in flight per connection (`maxInFlight`).
  *
- * Buffer ownership: `socket.write` does not copy. A frame the kernel did not take synchronously
- * stays referenced by the socket, so the Writer whose memory it views is handed over to the socket
- * and a new one is taken; a queued frame is a copy. Steady state (the kernel keeps up) allocates
- * nothing per request.
+ * Buffer ownership: a frame is the Writer's memory (headers, small fields) around the buffers the
+ * request shares — its record batches, which their owners leave untouched until the request's
+ * response or failure, by which time the socket is done with them. `socket.write` does not copy:
+ * a frame the kernel did not take synchronously stays referenced by the socket, so the Writer
+ * whose memory it views is handed over to the socket and a new one is taken; a queued frame holds
+ * copies of the Writer's chunks. Steady state allocates nothing per request but the chunk list.
  */
 export class RequestWriter {
   /** Encodes requests; replaced when the socket may still read the memory of the last frame. */
   private writer = new Writer(INITIAL_WRITER_BYTES);
-  /** Frames waiting for 'drain', oldest first (own copies, never views of `writer`). */
-  private queued: Buffer[] = [];
+  /** Frames waiting for 'drain', oldest first (the Writer's chunks copied, shared ones not). */
+  private queued: Buffer[][] = [];
   /** For each `queued` frame, its flush callback (acks=0 requests) or null. Same length as `queued`. */
   private queuedCallbacks: Array<((err?: Error | null) => void) | null> = [];
   /** True from a `socket.write` returning false until 'drain'. */
@@ -39,20 +41,23 @@ export class RequestWriter {
     return this.waitingForDrain;
   }
 
-  /** A complete frame (size prefix, header, body) viewing the Writer's memory: write it before the next encode. */
-  encode(api: Api<any, any>, version: number, correlationId: number, clientId: string, req: unknown): Buffer {
-    return encodeRequest(this.writer, api, version, correlationId, clientId, req);
+  /** A complete frame (size prefix, header, body) as chunks viewing the Writer's memory: write it before the next encode. */
+  encode(api: Api<any, any>, version: number, correlationId: number, clientId: string, req: unknown): Buffer[] {
+    return encodeRequestChunks(this.writer, api, version, correlationId, clientId, req);
   }
 
   /** Writes (or queues) the frame just encoded; `onFlushed` runs once the socket has flushed it. */
-  write(frame: Buffer, onFlushed: ((err?: Error | null) => void) | null): void {
+  write(frame: Buffer[], onFlushed: ((err?: Error | null) => void) | null): void {
     if (this.waitingForDrain) {
-      // `frame` views `writer`'s memory, which the next request overwrites: keep a copy.
-      this.queued.push(Buffer.from(frame));
+      // The Writer's chunks view memory the next request overwrites: keep copies of those.
+      const own = this.writer.buffer.buffer;
+      const copy = new Array<Buffer>(frame.length);
+      for (let i = 0; i < frame.length; i++) copy[i] = frame[i].buffer === own ? Buffer.from(frame[i]) : frame[i];
+      this.queued.push(copy);
       this.queuedCallbacks.push(onFlushed);
       return;
     }
-    const accepted = onFlushed !== null ? this.socket.write(frame, onFlushed) : this.socket.write(frame);
+    const accepted = this.writeFrame(frame, onFlushed);
     // Bytes still buffered in the socket may include this frame: the Writer's memory is the socket's now.
     if (this.socket.writableLength > 0) this.writer = new Writer(this.writer.buffer.length);
     if (!accepted) this.waitingForDrain = true;
@@ -66,8 +71,7 @@ export class RequestWriter {
       const frame = this.queued[i];
       const onFlushed = this.queuedCallbacks[i];
       i++;
-      const accepted = onFlushed !== null ? this.socket.write(frame, onFlushed) : this.socket.write(frame);
-      if (!accepted) {
+      if (!this.writeFrame(frame, onFlushed)) {
         this.waitingForDrain = true;
         break;
       }
@@ -81,5 +85,19 @@ export class RequestWriter {
     this.queued = [];
     this.queuedCallbacks = [];
     this.waitingForDrain = false;
+  }
+
+  /** One frame in one syscall: corked writes leave the socket as a single writev on uncork. */
+  private writeFrame(frame: Buffer[], onFlushed: ((err?: Error | null) => void) | null): boolean {
+    const socket = this.socket;
+    // The Writer's tail chunk is empty when the frame ends with a shared buffer.
+    let last = frame.length - 1;
+    if (last > 0 && frame[last].length === 0) last--;
+    if (last === 0) return onFlushed !== null ? socket.write(frame[0], onFlushed) : socket.write(frame[0]);
+    socket.cork();
+    for (let i = 0; i < last; i++) if (frame[i].length > 0) socket.write(frame[i]);
+    const accepted = onFlushed !== null ? socket.write(frame[last], onFlushed) : socket.write(frame[last]);
+    socket.uncork();
+    return accepted;
   }
 }

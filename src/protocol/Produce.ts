@@ -29,6 +29,7 @@ const NODE_ENDPOINTS_TAG = 0;
 /** Records for one partition: a single encoded RecordBatch. */
 export interface ProducePartitionData {
   index: number;
+  /** Referenced by the frame, not copied, when large (Writer.sharedBytes): unchanged until the response. */
   records: Buffer;
 }
 
@@ -102,7 +103,7 @@ function encodeRequest(w: Writer, version: number, req: ProduceRequest): void {
       const partitions = topics[t].partitions;
       w.compactString(topics[t].name).compactArrayLength(partitions.length);
       for (let p = 0; p < partitions.length; p++) {
-        w.int32(partitions[p].index).compactBytes(partitions[p].records).emptyTaggedFields();
+        w.int32(partitions[p].index).sharedBytes(partitions[p].records, true).emptyTaggedFields();
       }
       w.emptyTaggedFields();
     }
@@ -113,7 +114,7 @@ function encodeRequest(w: Writer, version: number, req: ProduceRequest): void {
       const partitions = topics[t].partitions;
       w.string(topics[t].name).arrayLength(partitions.length);
       for (let p = 0; p < partitions.length; p++) {
-        w.int32(partitions[p].index).bytes(partitions[p].records);
+        w.int32(partitions[p].index).sharedBytes(partitions[p].records, false);
       }
     }
   }

@@ -9,6 +9,12 @@ import {
 
 const INT16_MAX = 0x7fff;
 const UUID_BYTES = 16;
+/**
+ * `sharedBytes` references buffers at least this large instead of copying them. Measured at
+ * 1000 B records: with 256 KiB batches the gathered write saves ~10% of the producer's CPU; with
+ * the default 16 KiB batches it saved nothing (the copy is cheap, the corked write is not free).
+ */
+export const SHARE_MIN_BYTES = 32 * 1024;
 
 /**
  * A growable big-endian buffer writer for Kafka requests.
@@ -18,6 +24,10 @@ const UUID_BYTES = 16;
  * encoding allocates nothing. `toBuffer()` shares the Writer's memory: send (or copy) the frame
  * before the next `reset()`.
  *
+ * Large record batches are not copied in: `sharedBytes` only notes where they go, and `toChunks()`
+ * cuts the Writer's memory around them, so a Produce request goes out as one gathered write of
+ * [header, batch, header, batch, …] — as the Java client's SendBuilder does with its record buffers.
+ *
  * @example
  * const w = new Writer();
  * w.int16(18).int16(3).int32(correlationId).string('rxkafka');
@@ -26,8 +36,14 @@ const UUID_BYTES = 16;
 export class Writer {
   /** The backing memory; replaced by a larger one when it fills. Valid bytes are [0, offset). */
   buffer: Buffer;
-  /** The next write position (equal to the number of bytes written since the last reset). */
+  /** The next write position in `buffer` (bytes written since the last reset, shared ones excluded). */
   offset: number;
+  /** Buffers referenced by `sharedBytes` since the last reset, in order. */
+  private shared: Buffer[] = [];
+  /** For each `shared` buffer, the `offset` at which it goes. */
+  private sharedAt: number[] = [];
+  /** Total length of `shared`. */
+  private sharedLength = 0;
 
   constructor(initialCapacity = 1024) {
     this.buffer = Buffer.allocUnsafe(Math.max(16, initialCapacity));
@@ -37,7 +53,17 @@ export class Writer {
   /** Rewinds to the start; the memory is kept for the next request. */
   reset(): this {
     this.offset = 0;
+    if (this.shared.length > 0) {
+      this.shared.length = 0;
+      this.sharedAt.length = 0;
+      this.sharedLength = 0;
+    }
     return this;
+  }
+
+  /** Bytes written since the last reset, shared ones included: the frame's length. */
+  get length(): number {
+    return this.offset + this.sharedLength;
   }
 
   /** Makes room for `n` more bytes, doubling the capacity as often as needed. */
@@ -150,6 +176,20 @@ export class Writer {
     return this;
   }
 
+  /**
+   * BYTES / NULLABLE_BYTES (or the compact form) whose content is referenced, not copied, when it
+   * is at least SHARE_MIN_BYTES long. The caller keeps `v` unchanged until the frame is written.
+   */
+  sharedBytes(v: Buffer | null, compact: boolean): this {
+    if (v === null || v.length < SHARE_MIN_BYTES) return compact ? this.compactBytes(v) : this.bytes(v);
+    if (compact) this.uvarint(v.length + 1);
+    else this.int32(v.length);
+    this.shared.push(v);
+    this.sharedAt.push(this.offset);
+    this.sharedLength += v.length;
+    return this;
+  }
+
   /** Copies `buf[start, end)` as is, with no length prefix. */
   raw(buf: Buffer, start = 0, end = buf.length): this {
     this.ensure(end - start);
@@ -196,8 +236,28 @@ export class Writer {
     this.buffer.writeUInt32BE(v, pos);
   }
 
-  /** The bytes written since the last reset. Shares memory with the Writer (no copy). */
+  /** The bytes written since the last reset. Shares memory with the Writer (no copy) unless buffers were shared. */
   toBuffer(): Buffer {
-    return this.buffer.subarray(0, this.offset);
+    if (this.shared.length === 0) return this.buffer.subarray(0, this.offset);
+    return Buffer.concat(this.toChunks(), this.length);
+  }
+
+  /**
+   * The bytes written since the last reset as chunks for one gathered write: views of the Writer's
+   * memory (even positions; may be empty) interleaved with the shared buffers (odd positions).
+   */
+  toChunks(): Buffer[] {
+    const n = this.shared.length;
+    if (n === 0) return [this.buffer.subarray(0, this.offset)];
+    const chunks = new Array<Buffer>(2 * n + 1);
+    let from = 0;
+    for (let i = 0; i < n; i++) {
+      const at = this.sharedAt[i];
+      chunks[2 * i] = this.buffer.subarray(from, at);
+      chunks[2 * i + 1] = this.shared[i];
+      from = at;
+    }
+    chunks[2 * n] = this.buffer.subarray(from, this.offset);
+    return chunks;
   }
 }

@@ -15,6 +15,7 @@ import {
   toKafka,
 } from '../../operators';
 import type { Ack, ProducerRecord, RecordMetadata } from '../../src/types';
+import { SHARE_MIN_BYTES, Writer } from '../../src/protocol/Writer';
 import { kcatConsume } from '../support/kcat';
 import { MockCluster } from '../support/MockCluster';
 import { MURMUR2_VECTORS } from '../support/vectors';
@@ -135,6 +136,26 @@ describe('toKafka on the mock cluster', () => {
     const partitions = new Set(acks.map((a) => a.partition));
     expect(partitions.size).toBeGreaterThan(1);
     expect(await kcatConsume(cluster.bootstrap, topic)).toHaveLength(3000);
+  });
+
+  it('sends large batches uncopied (gathered writes) and kcat reads every byte back in order', async () => {
+    const topic = await newTopic(3);
+    const toChunks = jest.spyOn(Writer.prototype, 'toChunks');
+    try {
+      const records = Array.from({ length: 3000 }, (_, i) => ({ key: `k${i % 7}`, value: `${i}:`.padEnd(1000, String.fromCharCode(97 + (i % 26))) }));
+      const acks = ok(await lastValueFrom(from(records).pipe(toKafka({ brokers: cluster.bootstrap, topic, batchSize: 256 * 1024 }), toArray())));
+      expect(acks).toHaveLength(3000);
+      // Some Produce frames went out as several chunks: their batches were shared, not copied.
+      expect(toChunks.mock.results.some((r) => (r.value as Buffer[]).some((c) => c.length >= SHARE_MIN_BYTES))).toBe(true);
+      const read = await kcatConsume(cluster.bootstrap, topic);
+      expect(read.map((r) => r.value).sort()).toEqual(records.map((r) => r.value).sort());
+      for (let k = 0; k < 7; k++) {
+        const sent = records.filter((r) => r.key === `k${k}`).map((r) => r.value);
+        expect(read.filter((r) => r.key === `k${k}`).map((r) => r.value)).toEqual(sent);
+      }
+    } finally {
+      toChunks.mockRestore();
+    }
   });
 
   for (const acks of ['all', 1, 0] as const) {

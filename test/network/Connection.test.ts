@@ -289,7 +289,10 @@ describe('timeouts and closing', () => {
 });
 
 describe('write backpressure', () => {
-  test('frames wait for drain while the socket is full, then all arrive intact and in order', async () => {
+  test.each([
+    ['copied into the frame', false],
+    ['shared (gathered writes)', true],
+  ])('frames wait for drain while the socket is full, then all arrive intact and in order: payloads %s', async (_, shared) => {
     const conn = await connected({}, { requestTimeoutMs: 30000 });
     const received: Array<{ value: number; ok: boolean }> = [];
     broker.onRequest = (req) => {
@@ -301,7 +304,7 @@ describe('write backpressure', () => {
     serverSocket.pause();
     const count = 24;
     const results = Promise.all(
-      Array.from({ length: count }, (_, value) => conn.send(Echo, { value, payload: payloadFor(value) })),
+      Array.from({ length: count }, (_, value) => conn.send(Echo, { value, payload: payloadFor(value), shared })),
     );
     const out = (conn as unknown as { out: RequestWriter }).out;
     expect(out.isWaitingForDrain).toBe(true);

@@ -181,6 +181,8 @@ export interface EchoRequest {
   value: number;
   /** Extra bytes to make the frame large (for backpressure tests). */
   payload?: Buffer;
+  /** Reference the payload (Writer.sharedBytes, a gathered write) instead of copying it. */
+  shared?: boolean;
 }
 
 /**
@@ -197,6 +199,10 @@ export const Echo: Api<EchoRequest, number> = {
   encodeRequest(w: Writer, _version: number, req: EchoRequest): void {
     w.int32(req.value);
     const payload = req.payload ?? Buffer.alloc(0);
+    if (req.shared) {
+      w.sharedBytes(payload, false);
+      return;
+    }
     w.int32(payload.length);
     w.raw(payload);
   },

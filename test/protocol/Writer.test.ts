@@ -1,4 +1,4 @@
-import { Writer } from '../../src/protocol/Writer';
+import { SHARE_MIN_BYTES, Writer } from '../../src/protocol/Writer';
 import { hex, utf8 } from './hex';
 
 describe('Writer', () => {
@@ -97,5 +97,52 @@ describe('Writer', () => {
 
   it('refuses strings longer than an int16 length allows', () => {
     expect(() => new Writer().string('x'.repeat(0x8000))).toThrow(RangeError);
+  });
+
+  describe('sharedBytes', () => {
+    const big = Buffer.alloc(SHARE_MIN_BYTES, 7);
+
+    it('copies buffers below SHARE_MIN_BYTES, as bytes/compactBytes do', () => {
+      const small = Buffer.alloc(SHARE_MIN_BYTES - 1, 3);
+      const w = new Writer().sharedBytes(small, false).sharedBytes(small, true).sharedBytes(null, false);
+      expect(w.toChunks()).toHaveLength(1);
+      expect(w.toBuffer()).toEqual(new Writer().bytes(small).compactBytes(small).bytes(null).toBuffer());
+    });
+
+    it('references large buffers: chunks interleave the writer\'s memory with them, uncopied', () => {
+      const other = Buffer.alloc(SHARE_MIN_BYTES + 5, 9);
+      const w = new Writer(16).int32(1).sharedBytes(big, false).int16(2).sharedBytes(other, true).int8(3);
+      const chunks = w.toChunks();
+      expect(chunks).toHaveLength(5);
+      expect(chunks[1]).toBe(big);
+      expect(chunks[3]).toBe(other);
+      expect(chunks[0]).toEqual(hex('00000001', (SHARE_MIN_BYTES).toString(16).padStart(8, '0')));
+      expect(chunks[4]).toEqual(hex('03'));
+      expect(w.length).toBe(w.offset + big.length + other.length);
+      const copied = new Writer().int32(1).bytes(big).int16(2).compactBytes(other).int8(3).toBuffer();
+      expect(Buffer.concat(chunks)).toEqual(copied);
+      expect(w.toBuffer()).toEqual(copied);
+    });
+
+    it('ends with an empty chunk of its own memory when the frame ends with a shared buffer', () => {
+      const chunks = new Writer().int32(1).sharedBytes(big, false).toChunks();
+      expect(chunks.map((c) => c.length)).toEqual([8, big.length, 0]);
+    });
+
+    it('backfills into its own memory even after growing past shared buffers', () => {
+      const w = new Writer(16);
+      const pos = w.reserve(4);
+      w.sharedBytes(big, false).raw(Buffer.alloc(100, 1)); // grows the writer's memory after the share
+      w.setInt32At(pos, w.length - 4);
+      const frame = Buffer.concat(w.toChunks());
+      expect(frame.readInt32BE(0)).toBe(frame.length - 4);
+    });
+
+    it('forgets shared buffers on reset', () => {
+      const w = new Writer().sharedBytes(big, false);
+      w.reset().int8(1);
+      expect(w.toChunks()).toEqual([hex('01')]);
+      expect(w.length).toBe(1);
+    });
   });
 });

@@ -1,6 +1,7 @@
-import { encodeRequest } from '../../src/protocol/frame';
+import { encodeRequest, encodeRequestChunks } from '../../src/protocol/frame';
+import { Produce } from '../../src/protocol/Produce';
 import { InitProducerId } from '../../src/protocol/InitProducerId';
-import { Writer } from '../../src/protocol/Writer';
+import { SHARE_MIN_BYTES, Writer } from '../../src/protocol/Writer';
 import { hex, utf8 } from './hex';
 
 const req = { transactionalId: null, transactionTimeoutMs: 1, producerId: -1n, producerEpoch: -1 };
@@ -34,5 +35,22 @@ describe('encodeRequest', () => {
     const frame = encodeRequest(w, InitProducerId, 0, 1, 'x'.repeat(5000), req);
     expect(frame.readInt32BE(0)).toBe(frame.length - 4);
     expect(frame.length).toBe(4 + 2 + 2 + 4 + 2 + 5000 + 2 + 4);
+  });
+
+  it('as chunks, shares large record batches and counts them in the size prefix', () => {
+    const records = Buffer.alloc(SHARE_MIN_BYTES * 2, 5);
+    const produce = {
+      transactionalId: null,
+      acks: 1,
+      timeoutMs: 30000,
+      topics: [{ name: 't', partitions: [{ index: 0, records }, { index: 1, records: Buffer.alloc(10, 1) }] }],
+    };
+    for (const version of [3, 9]) {
+      const chunks = encodeRequestChunks(new Writer(), Produce, version, 7, 'rx', produce);
+      expect(chunks).toContain(records);
+      const frame = Buffer.concat(chunks);
+      expect(frame.readInt32BE(0)).toBe(frame.length - 4);
+      expect(frame).toEqual(encodeRequest(new Writer(), Produce, version, 7, 'rx', produce));
+    }
   });
 });
