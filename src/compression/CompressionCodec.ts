@@ -1,0 +1,31 @@
+/**
+ * What a RecordBatch v2 needs from a compression codec. In a v2 batch the records section (every
+ * byte after the 61-byte header) is compressed as one unit, the codec's id goes into attributes
+ * bits 0–2, and the CRC covers the compressed bytes. Each codec writes the framing the Java
+ * producer writes for it, so that every Kafka reader takes it (see the codec files).
+ */
+
+/** Kafka's compression.type values. */
+export type CompressionType = 'none' | 'gzip' | 'snappy' | 'lz4' | 'zstd';
+
+/** The codecs that compress (all but 'none'). */
+export type CodecName = Exclude<CompressionType, 'none'>;
+
+/** Attribute ids of the codecs (RecordBatch attributes bits 0–2). */
+export const CODEC_IDS: Readonly<Record<CompressionType, number>> = { none: 0, gzip: 1, snappy: 2, lz4: 3, zstd: 4 };
+
+export interface CompressionCodec {
+  /** Kafka's name for it (compression.type). */
+  readonly name: CodecName;
+  /** Its id in a batch's attributes. */
+  readonly id: number;
+  /** Compresses a batch's records section on the calling thread; returns a new Buffer. */
+  compressSync(records: Buffer): Buffer;
+  /**
+   * The same bytes as compressSync, computed on libuv's thread pool so that the event loop stays
+   * free. `records` must not change until the promise settles.
+   */
+  compress(records: Buffer): Promise<Buffer>;
+  /** Decompresses what any Kafka producer wrote with this codec (the decoder and tests use it). */
+  decompressSync(data: Buffer): Buffer;
+}

@@ -1,0 +1,25 @@
+/**
+ * gzip (codec 1): a standard gzip stream (RFC 1952), as Java's GZIPOutputStream writes it, through
+ * node:zlib. Levels as Java's compression.gzip.level: 1 (fastest) … 9 (smallest), or -1 for
+ * zlib's default (6).
+ */
+import { gunzipSync, gzip, gzipSync, type ZlibOptions } from 'node:zlib';
+import { CODEC_IDS, type CompressionCodec } from './CompressionCodec';
+
+export const GZIP_MIN_LEVEL = 1;
+export const GZIP_MAX_LEVEL = 9;
+/** zlib's Z_DEFAULT_COMPRESSION (Java's Deflater.DEFAULT_COMPRESSION), which zlib runs as level 6. */
+export const GZIP_DEFAULT_LEVEL = -1;
+
+/** A gzip codec at `level` (checked by the config; zlib throws on anything else). */
+export function gzipCodec(level: number = GZIP_DEFAULT_LEVEL): CompressionCodec {
+  const options: ZlibOptions = { level };
+  return {
+    name: 'gzip',
+    id: CODEC_IDS.gzip,
+    compressSync: (records) => gzipSync(records, options),
+    compress: (records) =>
+      new Promise((resolve, reject) => gzip(records, options, (err, out) => (err === null ? resolve(out) : reject(err)))),
+    decompressSync: (data) => gunzipSync(data),
+  };
+}
