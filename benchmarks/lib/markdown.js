@@ -30,12 +30,14 @@ function markdown({ date, command, setup, clients, labels, workloads, summary, f
     const s = summary[w.id];
     out.push(`| ${w.name} | ${clients.map((c) => cell(s[c], mb(s[c].rssBytes))).join(' | ')} |`);
   }
-  if (failures.length) {
-    out.push('', '## Runs that did not count', '');
-    for (const f of failures) out.push(`- ${f.client}, ${f.workload}, round ${f.round}: ${f.reason}`);
-  }
-  out.push('');
+  out.push(...failuresSection(failures), '');
   return out.join('\n');
 }
 
-module.exports = { markdown };
+/** The list of runs that did not count and why; no lines when all counted. */
+function failuresSection(failures) {
+  if (failures.length === 0) return [];
+  return ['', '## Runs that did not count', '', ...failures.map((f) => `- ${f.client}, ${f.workload}, round ${f.round}: ${f.reason}`)];
+}
+
+module.exports = { markdown, failuresSection };
