@@ -5,7 +5,9 @@
 #      Debian's librdkafka (librdkafka-dev) instead of building its bundled copy — skipped when the
 #      lock file has not changed since the last install (a stamp), since it recompiles the addon
 #   3. rxkafka's dist/ (npm run build): the drivers use the repo's build, not a published package
-# Arguments go to bench.js: npm run bench -- --records 200000 --rounds 1
+# Arguments go to bench.js (throughput): npm run bench -- --records 200000 --rounds 1
+# or, with --latency among them, to latency.js (ack latency at a fixed rate):
+#   npm run bench -- --latency --rate 10000 --seconds 10
 # Kept out of the root package so that CI (`npm ci && npm test`) never installs these peers.
 set -euo pipefail
 
@@ -31,4 +33,8 @@ fi
 
 (cd "$root" && npm run build --silent)
 
-exec node "$here/bench.js" "$@"
+script=bench.js
+for arg in "$@"; do
+  if [ "$arg" = --latency ]; then script=latency.js; fi
+done
+exec node "$here/$script" "$@"

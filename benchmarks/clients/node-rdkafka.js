@@ -1,18 +1,25 @@
 'use strict';
-// node-rdkafka 3.6 (built with BUILD_LIBRDKAFKA=0: Debian's librdkafka). produce() per record;
-// when librdkafka's queue is full it throws, so the loop polls and yields until there is room.
-// The timing ends at the N-th delivery report.
+// node-rdkafka 3.6 (built with BUILD_LIBRDKAFKA=0: Debian's librdkafka). produce() per record.
+// Delivery reports reach JavaScript only when the producer is polled (setPollInterval).
 //
-// Settings (why): linger.ms 5 and batch.size 256 KiB — the same as rxkafka and kcat here;
-// batch.num.messages 100,000 so the record count never cuts a batch before batch.size does;
-// max.in.flight 5 (the idempotent maximum); a 1M-message / 1 GiB local queue so produce() is
-// rarely refused. dr_msg_cb off: only the error matters, not a copy of the message.
+// Throughput (bench.js): when librdkafka's queue is full produce() throws, so the loop polls and
+// yields until there is room. The timing ends at the N-th delivery report. Settings (why):
+// linger.ms 5 and batch.size 256 KiB — the same as rxkafka and kcat here; batch.num.messages
+// 100,000 so the record count never cuts a batch before batch.size does; max.in.flight 5 (the
+// idempotent maximum); a 1M-message / 1 GiB local queue so produce() is rarely refused; polled
+// every 10 ms. dr_msg_cb off: only the error matters, not a copy of the message.
+//
+// Latency (latency.js, w.rate set): each released record is one produce() with its release time
+// as the opaque, read back from its delivery report. Settings: librdkafka's defaults (linger.ms 5,
+// batch.size 1 MB, sticky partitioning of keyless records for 2 × linger.ms), only acks and
+// idempotence set — but polled every 1 ms (RDKAFKA_POLL_MS), not the README's 100 or the 10
+// above: a report waits in librdkafka until the next poll, so the interval adds up to itself to
+// every latency, and 1 ms, the shortest Node timer, is what a latency-conscious user would set.
 const Kafka = require('node-rdkafka');
 const { workload, payloads, report, run } = require('./common');
+const { pace, Latencies, reportLatency } = require('./latency');
 
-run(async () => {
-  const w = workload();
-  const { value, keys } = payloads(w);
+async function connect(w, tuning) {
   const producer = new Kafka.Producer(
     {
       'metadata.broker.list': w.bootstrap,
@@ -20,12 +27,7 @@ run(async () => {
       dr_cb: true,
       acks: w.idempotent ? -1 : 1,
       'enable.idempotence': w.idempotent,
-      'linger.ms': 5,
-      'batch.size': 262144,
-      'batch.num.messages': 100000,
-      'max.in.flight.requests.per.connection': 5,
-      'queue.buffering.max.messages': 1000000,
-      'queue.buffering.max.kbytes': 1048576,
+      ...tuning,
     },
     {},
   );
@@ -33,17 +35,35 @@ run(async () => {
     producer.once('ready', resolve);
     producer.connect({ topic: w.topic }, (err) => err && reject(err));
   });
-  let acked = 0;
-  let failed = 0;
-  let firstError = null;
-  const done = new Promise((resolve) => {
-    producer.on('delivery-report', (err) => {
-      if (err) {
-        failed++;
-        firstError ??= err;
-      } else acked++;
-      if (acked + failed === w.records) resolve();
+  return producer;
+}
+
+/** Resolves when `records` delivery reports have arrived; `onReport(err, report)` sees each. */
+function deliveryReports(producer, records, onReport) {
+  let reports = 0;
+  return new Promise((resolve) => {
+    producer.on('delivery-report', (err, report) => {
+      onReport(err, report);
+      if (++reports === records) resolve();
     });
+  });
+}
+
+async function throughput(w) {
+  const { value, keys } = payloads(w);
+  const producer = await connect(w, {
+    'linger.ms': 5,
+    'batch.size': 262144,
+    'batch.num.messages': 100000,
+    'max.in.flight.requests.per.connection': 5,
+    'queue.buffering.max.messages': 1000000,
+    'queue.buffering.max.kbytes': 1048576,
+  });
+  let acked = 0;
+  let firstError = null;
+  const done = deliveryReports(producer, w.records, (err) => {
+    if (err) firstError ??= err;
+    else acked++;
   });
   producer.setPollInterval(10);
   const start = process.hrtime.bigint();
@@ -61,4 +81,28 @@ run(async () => {
   if (firstError) process.stderr.write(`delivery failed: ${firstError.message}\n`);
   report(w, acked, start);
   await new Promise((r) => producer.disconnect(r));
+}
+
+async function latency(w) {
+  const { value } = payloads(w);
+  const producer = await connect(w, {});
+  let firstError = null;
+  const latencies = new Latencies(w);
+  const done = deliveryReports(producer, w.records, (err, report) => {
+    if (err) firstError ??= err;
+    else latencies.ack(report.opaque);
+  });
+  producer.setPollInterval(Number(process.env.RDKAFKA_POLL_MS || 1));
+  await pace(w, latencies.startMs, (count, releasedMs) => {
+    for (let i = 0; i < count; i++) producer.produce(w.topic, null, value, null, null, releasedMs);
+  });
+  await done;
+  if (firstError) process.stderr.write(`delivery failed: ${firstError.message}\n`);
+  reportLatency(w, latencies);
+  await new Promise((r) => producer.disconnect(r));
+}
+
+run(() => {
+  const w = workload();
+  return w.rate ? latency(w) : throughput(w);
 });

@@ -1,29 +1,38 @@
 'use strict';
-// rxkafka from the repo's dist/ (npm run build first; bench.sh does it), through the library API:
-// createProducer().produce(generator) — the pulled path, so the generator is read only while the
-// producer has room in bufferMemory (toKafka takes an Observable, and `from(generator)` would push
-// all N records at once). One ack per record; the timing ends at the last one.
+// rxkafka from the repo's dist/ (npm run build first; bench.sh does it), through the library API.
 //
-// Settings (why): batchSize 256 KiB, lingerMs 5 — batches fill to the request's worth per partition
-// without waiting long (a sweep of 16 KiB/64 KiB/256 KiB/1 MB, 200k records, acks=1: 256 KiB and
-// 1 MB fastest, 16 KiB — the default — half as fast at 1000 B); maxInFlight 5 (the default and the
-// idempotent maximum); bufferMemory default 32 MiB. Same batch size/linger as librdkafka's (node-rdkafka, kcat) in this harness.
+// Throughput (bench.js): createProducer().produce(generator) — the pulled path, so the generator
+// is read only while the producer has room in bufferMemory (toKafka takes an Observable, and
+// `from(generator)` would push all N records at once). One ack per record; the timing ends at the
+// last one. Settings (why): batchSize 256 KiB, lingerMs 5 — batches fill to the request's worth
+// per partition without waiting long (a sweep of 16 KiB/64 KiB/256 KiB/1 MB, 200k records,
+// acks=1: 256 KiB and 1 MB fastest, 16 KiB — the default — half as fast at 1000 B); maxInFlight 5
+// (the default and the idempotent maximum); bufferMemory default 32 MiB. Same batch size/linger as
+// librdkafka's (node-rdkafka, kcat) in this harness.
+//
+// Latency (latency.js, w.rate set): records pushed into a Subject as the pacer releases them —
+// a paced source is a hot one, and pushing is how it reaches toKafka — and the latency read from
+// each ack's meta (the release time). Settings: the defaults (lingerMs 5, batchSize 16 KiB,
+// maxInFlight 5), only acks and idempotence set: what a user who has not tuned for throughput runs.
+// RXKAFKA_LINGER_MS / RXKAFKA_BATCH_SIZE override them, for exploring only.
+const { Subject } = require('rxjs');
 const { createProducer } = require('../../dist/operators');
 const { workload, payloads, report, run } = require('./common');
+const { pace, Latencies, reportLatency } = require('./latency');
 
-run(async () => {
-  const w = workload();
+const env = (name) => (process.env[name] ? Number(process.env[name]) : undefined);
+
+const settings = (w) => ({
+  brokers: w.bootstrap,
+  topic: w.topic,
+  acks: w.idempotent ? 'all' : 1,
+  idempotence: w.idempotent,
+  stopOnError: true,
+});
+
+async function throughput(w) {
   const { value, keys } = payloads(w);
-  const producer = createProducer({
-    brokers: w.bootstrap,
-    topic: w.topic,
-    acks: w.idempotent ? 'all' : 1,
-    idempotence: w.idempotent,
-    batchSize: Number(process.env.RXKAFKA_BATCH_SIZE || 262144),
-    lingerMs: 5,
-    maxInFlight: 5,
-    stopOnError: true,
-  });
+  const producer = createProducer({ ...settings(w), batchSize: env('RXKAFKA_BATCH_SIZE') ?? 262144, lingerMs: 5, maxInFlight: 5 });
   function* records() {
     const n = w.records;
     if (w.keyed) for (let i = 0; i < n; i++) yield { key: keys[i % keys.length], value };
@@ -42,4 +51,32 @@ run(async () => {
   });
   report(w, acked, start);
   await producer.close();
+}
+
+async function latency(w) {
+  const { value } = payloads(w);
+  const producer = createProducer({ ...settings(w), batchSize: env('RXKAFKA_BATCH_SIZE'), lingerMs: env('RXKAFKA_LINGER_MS') });
+  const records$ = new Subject();
+  const latencies = new Latencies(w);
+  const acked = new Promise((resolve, reject) => {
+    producer.produce(records$).subscribe({
+      next: (ack) => {
+        if (!ack.error) latencies.ack(ack.meta);
+      },
+      error: reject,
+      complete: resolve,
+    });
+  });
+  await pace(w, latencies.startMs, (count, releasedMs) => {
+    for (let i = 0; i < count; i++) records$.next({ value, meta: releasedMs });
+  });
+  records$.complete();
+  await acked;
+  reportLatency(w, latencies);
+  await producer.close();
+}
+
+run(() => {
+  const w = workload();
+  return w.rate ? latency(w) : throughput(w);
 });

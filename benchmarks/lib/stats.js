@@ -1,5 +1,5 @@
 'use strict';
-// Medians over a cell's valid runs, and number formatting shared by the table and the chart.
+// Medians over a cell's valid runs, and number formatting shared by the tables and the chart.
 
 function median(xs) {
   if (xs.length === 0) return null;
@@ -19,6 +19,15 @@ function summarize(runs) {
   };
 }
 
+const LATENCY_KEYS = ['avg', 'p50', 'p95', 'p99', 'max'];
+
+/** The latency run's cell: the median over valid runs of each of its numbers (latencyMs in ms). */
+function summarizeLatency(runs) {
+  const ok = runs.filter((r) => r.ok && r.result.latencyMs);
+  const latencyMs = Object.fromEntries(LATENCY_KEYS.map((k) => [k, median(ok.map((r) => r.result.latencyMs[k]))]));
+  return { ...summarize(ok), latencyMs, valid: ok.length, total: runs.length };
+}
+
 function rate(x) {
   if (x == null) return '—';
   if (x >= 1e6) return `${(x / 1e6).toFixed(2)}M`;
@@ -28,4 +37,10 @@ function rate(x) {
 const mb = (bytes) => (bytes == null ? '—' : `${Math.round(bytes / 1048576)}`);
 const ratio = (a, b) => (a == null || b == null ? '—' : `${(a / b).toFixed(2)}×`);
 
-module.exports = { median, summarize, rate, mb, ratio };
+/** Milliseconds for the latency table: 2 decimals below 10 ms, 1 below 100, whole above. */
+function ms(x) {
+  if (x == null) return '—';
+  return x < 10 ? x.toFixed(2) : x < 100 ? x.toFixed(1) : String(Math.round(x));
+}
+
+module.exports = { median, summarize, summarizeLatency, rate, mb, ms, ratio };
