@@ -1,3 +1,4 @@
+import type { CompressionCodec } from '../compression/CompressionCodec';
 import { RecordBatchBuilder, RecordHeader } from '../protocol/RecordBatch';
 
 /** Who is told when a batch is done: the `send` stage that owns the batch's records. */
@@ -12,6 +13,11 @@ export interface BatchListener {
  *
  * Lifecycle: open (appending) → closed (queued in the sender) → in flight → done (acked or failed);
  * a retriable failure sends it back to the sender's queue, keeping its sequence.
+ *
+ * With a codec, the records are compressed once, when the batch is sealed: by `sealAsync()` on
+ * libuv's thread pool, or else synchronously by the first `sizeInBytes` or `records()` after
+ * close() (the sender's drain). Closing for appends and sealing are apart so that whoever hands
+ * the batch to the sender may compress it off the event loop in between.
  */
 export class ProducerBatch {
   /** Per record, in append order: the user's correlation value, returned on the ack untouched. */
@@ -63,10 +69,20 @@ export class ProducerBatch {
     private readonly builder: RecordBatchBuilder | null,
   ) {}
 
-  /** An open batch writing into `buffer` (owned by the batch until it is released). */
-  static open(topic: string, partition: number, nowMs: number, buffer: Buffer): ProducerBatch {
-    return new ProducerBatch(topic, partition, nowMs, buffer, new RecordBatchBuilder(buffer, nowMs));
+  /**
+   * An open batch writing into `buffer` (owned by the batch until it is released), its records
+   * compressed by `codec` when it is sealed (null: uncompressed).
+   */
+  static open(topic: string, partition: number, nowMs: number, buffer: Buffer, codec: CompressionCodec | null = null): ProducerBatch {
+    const batch = new ProducerBatch(topic, partition, nowMs, buffer, new RecordBatchBuilder(buffer, nowMs, codec));
+    batch.codec = codec;
+    return batch;
   }
+
+  /** Compresses the records when the batch is sealed; null for none. */
+  private codec: CompressionCodec | null = null;
+  /** The record-batch bytes are final (compressed if there is a codec): set by seal(). */
+  private sealed = false;
 
   /**
    * A batch of one record that failed before it could be appended (serializer threw, no partition,
@@ -86,9 +102,24 @@ export class ProducerBatch {
     return this.metas.length;
   }
 
-  /** Encoded size so far (header included). */
+  /**
+   * Encoded size (header included): so far while open; once closed, as sent — which seals the
+   * batch, compressing it now if sealAsync() has not.
+   */
   get sizeInBytes(): number {
-    return this.builder === null ? 0 : this.builder.sizeInBytes;
+    if (this.builder === null) return 0;
+    if (this.closed && !this.sealed) this.seal();
+    return this.builder.sizeInBytes;
+  }
+
+  /** Closed, with records still to compress: sealAsync() would take the work off the event loop. */
+  get needsCompression(): boolean {
+    return this.closed && !this.sealed && this.codec !== null && this.builder !== null;
+  }
+
+  /** Uncompressed bytes of the records (0 for a failed batch); what a codec would have to compress. */
+  get uncompressedRecordsBytes(): number {
+    return this.builder === null || this.sealed ? 0 : this.builder.records.length;
   }
 
   /** Whether a record whose encoded size is at most `recordSizeUpperBound` still fits. */
@@ -109,10 +140,38 @@ export class ProducerBatch {
     this.timestamps.push(timestamp);
   }
 
-  /** No more appends: the batch goes to the sender. */
+  /** No more appends: the batch goes to the sender. Without a codec it is sealed at once. */
   close(): void {
     if (this.closed) return;
     this.closed = true;
+    if (this.codec === null) this.seal();
+  }
+
+  /**
+   * Compresses the records on libuv's thread pool and seals the batch. Resolves once sealed (at
+   * once if there is nothing to compress); a codec failure rejects, and the batch is then sealed
+   * uncompressed. Call it after close(), before the batch goes to the sender.
+   */
+  async sealAsync(): Promise<void> {
+    if (!this.needsCompression) return;
+    let compressed: Buffer;
+    try {
+      compressed = await this.codec!.compress(this.builder!.records);
+    } catch (err) {
+      this.codec = null;
+      this.sealed = true;
+      this.builder!.close(null); // uncompressed
+      throw err;
+    }
+    // sizeInBytes or records() may have sealed it synchronously meanwhile.
+    if (!this.sealed) {
+      this.sealed = true;
+      this.builder!.close(compressed);
+    }
+  }
+
+  private seal(): void {
+    this.sealed = true;
     this.builder!.close();
   }
 
@@ -127,8 +186,12 @@ export class ProducerBatch {
     this.builder!.setProducerState(producerId, producerEpoch, baseSequence, transactional);
   }
 
-  /** The encoded RecordBatch, as sent in a Produce request. */
+  /** The encoded RecordBatch, as sent in a Produce request (sealing it, if that is still to do). */
   records(): Buffer {
+    if (!this.sealed) {
+      this.closed = true;
+      this.seal();
+    }
     return this.builder!.bytes();
   }
 

@@ -1,4 +1,5 @@
 import { SchedulerLike, Subscription } from 'rxjs';
+import type { CompressionCodec } from '../compression/CompressionCodec';
 import { BufferExhaustedError, RecordDroppedError, RecordTooLargeError } from '../errors';
 import { RECORD_BATCH_OVERHEAD, recordSizeUpperBound } from '../protocol/RecordBatch';
 import type { SerializedRecord } from '../types';
@@ -13,6 +14,8 @@ export interface AccumulatorConfig {
   bufferMemory: number;
   maxBlockMs: number;
   bufferPolicy: 'error' | 'drop-newest' | 'buffer';
+  /** Compresses each batch's records when it is sealed; null or absent: uncompressed. */
+  compressionCodec?: CompressionCodec | null;
 }
 
 /** Counts records held back in stage queues, so that pulled sources stop pulling meanwhile. */
@@ -166,7 +169,7 @@ export class RecordAccumulator {
     const buffer = this.pool.allocate(Math.max(this.config.batchSize, needed));
     if (buffer === null) return false;
     const nowMs = this.scheduler.now();
-    batch = ProducerBatch.open(record.topic, record.partition, nowMs, buffer);
+    batch = ProducerBatch.open(record.topic, record.partition, nowMs, buffer, this.config.compressionCodec ?? null);
     batch.origin = this;
     batch.append(record.timestamp, record.key, record.value, record.headers, record.meta);
     if (slots === undefined) this.openByTopic.set(record.topic, (slots = []));

@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { type CompressionCodec, type CompressionType, createCodec, LZ4_DEFAULT_LEVEL } from '../compression';
 import { ConfigError } from '../errors';
 import type { Partitioner } from '../partitioners/Partitioner';
 import type { Serializer } from '../serde/Serializer';
@@ -105,8 +106,28 @@ export interface ProducerConfig {
    * bufferMemory, before it fails, in ms. Default `60000`. Java: `max.block.ms`.
    */
   maxBlockMs?: number;
-  /** Batch compression. Only `'none'` for now (the default). Java: `compression.type`. */
-  compression?: 'none' | 'gzip' | 'snappy' | 'lz4' | 'zstd';
+  /**
+   * How batches are compressed: `'none'` (default), `'gzip'`, `'snappy'`, `'lz4'` or `'zstd'`, in
+   * the framing the Java producer writes for each. A batch's records are compressed as one unit
+   * when the batch is closed; `batchSize` bounds the records before compression, so compressed
+   * batches are smaller on the wire than batchSize (raise batchSize to send more per batch). A
+   * batch that would not shrink goes uncompressed. zstd needs brokers of Kafka 2.1 or later
+   * (Produce v7). Java: `compression.type`.
+   *
+   * @example
+   * createProducer({ brokers, topic, compressionType: 'zstd', compressionZstdLevel: 6 })
+   */
+  compressionType?: CompressionType;
+  /** gzip level: 1 (fastest) … 9 (smallest), or -1 (default) for zlib's default, 6. Java: `compression.gzip.level`. */
+  compressionGzipLevel?: number;
+  /**
+   * lz4 level, 1 … 17, default 9. Accepted as Java accepts it, but rxkafka's lz4 has LZ4's fast
+   * mode only — the one Java uses at the default level — so other levels compress the same (a
+   * warning is logged). Java: `compression.lz4.level`.
+   */
+  compressionLz4Level?: number;
+  /** zstd level: -131072 (fastest) … 22 (smallest), default 3. Java: `compression.zstd.level`. */
+  compressionZstdLevel?: number;
   /**
    * What a pushed source (an Observable) gets when bufferMemory is full: `'error'` (default) —
    * the record waits up to maxBlockMs, then fails; `'drop-newest'` — the record fails at once with
@@ -165,7 +186,12 @@ export interface ResolvedConfig {
   readonly maxRequestSize: number;
   readonly metadataMaxAgeMs: number;
   readonly maxBlockMs: number;
-  readonly compression: 'none';
+  readonly compressionType: CompressionType;
+  readonly compressionGzipLevel: number;
+  readonly compressionLz4Level: number;
+  readonly compressionZstdLevel: number;
+  /** What compresses batches (from compressionType and its level); null for 'none'. */
+  readonly compressionCodec: CompressionCodec | null;
   readonly bufferPolicy: BufferPolicy;
   readonly stopOnError: boolean;
   readonly allowAutoTopicCreation: boolean;
@@ -233,6 +259,7 @@ export function resolveConfig(user: ProducerConfig | ResolvedConfig | Record<str
   checkBackoff(v, 'retryBackoffMs', 'retryBackoffMaxMs');
   checkBackoff(v, 'reconnectBackoffMs', 'reconnectBackoffMaxMs');
   checkIdempotence(v, nameOf);
+  checkCompression(v, nameOf);
   Object.defineProperty(v, RESOLVED, { value: true });
   return v;
 }
@@ -259,6 +286,20 @@ function checkSizes(v: Values, nameOf: NameOf): void {
       `${v.batchSize} bytes is more than ${nameOf('bufferMemory')}=${v.bufferMemory}: not even one batch would fit in memory; lower batchSize or raise bufferMemory`,
     );
   }
+}
+
+/** Makes the codec; says so when an lz4 level asks for what the lz4 codec does not do. */
+function checkCompression(v: Values, nameOf: NameOf): void {
+  if (v.compressionType === 'lz4' && v.compressionLz4Level !== LZ4_DEFAULT_LEVEL) {
+    v.logger.warn(
+      `${nameOf('compressionLz4Level')}=${v.compressionLz4Level}: rxkafka's lz4 has LZ4's fast mode only (Java's level ${LZ4_DEFAULT_LEVEL}); batches compress as at level ${LZ4_DEFAULT_LEVEL}`,
+    );
+  }
+  v.compressionCodec = createCodec(v.compressionType, {
+    gzip: v.compressionGzipLevel,
+    lz4: v.compressionLz4Level,
+    zstd: v.compressionZstdLevel,
+  });
 }
 
 /**

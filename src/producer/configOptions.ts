@@ -1,5 +1,18 @@
 import { isIPv6 } from 'node:net';
 import pino, { Logger } from 'pino';
+import {
+  COMPRESSION_TYPES,
+  type CompressionType,
+  GZIP_DEFAULT_LEVEL,
+  GZIP_MAX_LEVEL,
+  GZIP_MIN_LEVEL,
+  LZ4_DEFAULT_LEVEL,
+  LZ4_MAX_LEVEL,
+  LZ4_MIN_LEVEL,
+  ZSTD_DEFAULT_LEVEL,
+  ZSTD_MAX_LEVEL,
+  ZSTD_MIN_LEVEL,
+} from '../compression';
 import { ConfigError } from '../errors';
 import { isValidTopicName, TOPIC_NAME_RULES } from '../protocol/topicName';
 
@@ -35,7 +48,6 @@ const INT32_MAX = 0x7fffffff;
 
 const LOG_LEVELS: readonly LogLevel[] = ['silent', 'fatal', 'error', 'warn', 'info', 'debug', 'trace'];
 const BUFFER_POLICIES: readonly BufferPolicy[] = ['error', 'drop-newest', 'buffer'];
-const COMPRESSION_TYPES = ['gzip', 'snappy', 'lz4', 'zstd'];
 
 /** `{ name: 'lingerMs', alias: 'linger.ms', … }`, in ProducerConfig's order. */
 export const OPTIONS: readonly OptionSpec[] = [
@@ -64,7 +76,20 @@ export const OPTIONS: readonly OptionSpec[] = [
   { name: 'maxRequestSize', alias: 'max.request.size', defaultValue: 1048576, parse: integer(1, 'bytes') },
   { name: 'metadataMaxAgeMs', alias: 'metadata.max.age.ms', defaultValue: 300000, parse: integer(0, 'ms') },
   { name: 'maxBlockMs', alias: 'max.block.ms', defaultValue: 60000, parse: integer(0, 'ms') },
-  { name: 'compression', alias: 'compression.type', defaultValue: 'none', parse: parseCompression },
+  { name: 'compressionType', alias: 'compression.type', defaultValue: 'none', parse: parseCompressionType },
+  { name: 'compressionGzipLevel', alias: 'compression.gzip.level', defaultValue: GZIP_DEFAULT_LEVEL, parse: parseGzipLevel },
+  {
+    name: 'compressionLz4Level',
+    alias: 'compression.lz4.level',
+    defaultValue: LZ4_DEFAULT_LEVEL,
+    parse: integer(LZ4_MIN_LEVEL, 'lz4 level', LZ4_MAX_LEVEL),
+  },
+  {
+    name: 'compressionZstdLevel',
+    alias: 'compression.zstd.level',
+    defaultValue: ZSTD_DEFAULT_LEVEL,
+    parse: integer(ZSTD_MIN_LEVEL, 'zstd level', ZSTD_MAX_LEVEL),
+  },
   { name: 'bufferPolicy', defaultValue: 'error', parse: oneOf(BUFFER_POLICIES) },
   { name: 'stopOnError', defaultValue: true, parse: booleanOption },
   { name: 'allowAutoTopicCreation', defaultValue: true, parse: booleanOption },
@@ -105,7 +130,6 @@ const JAVA_EQUIVALENTS: Record<string, string> = {
 const NO_TLS_SASL =
   'rxkafka connects in plaintext only (TLS and SASL are not supported yet): remove it and use a PLAINTEXT listener';
 const NO_TRANSACTIONS = 'transactions are not supported yet: remove it';
-const NO_COMPRESSION = "compression is not supported yet: remove it (compression is always 'none')";
 const BUILT_IN_PARTITIONER =
   "rxkafka's built-in partitioner is Java's default (murmur2 of the key, else uniform sticky) and has no settings: " +
   'remove it, or pass your own partitioner: (record, numPartitions) => partition';
@@ -120,7 +144,6 @@ const JAVA_UNSUPPORTED = new Map<string, string>();
 for (const [message, names] of [
   [NO_TLS_SASL, ['security.protocol', 'security.providers']],
   [NO_TRANSACTIONS, ['transaction.timeout.ms', 'transaction.two.phase.commit.enable']],
-  [NO_COMPRESSION, ['compression.gzip.level', 'compression.lz4.level', 'compression.zstd.level']],
   [BUILT_IN_PARTITIONER, ['partitioner.ignore.keys', 'partitioner.adaptive.partitioning.enable', 'partitioner.availability.timeout.ms']],
   [
     NOT_IMPLEMENTED,
@@ -146,8 +169,12 @@ function unsupportedJavaOption(name: string): string | undefined {
   return undefined;
 }
 
+/** Names too far from their option's for a guess, with the option meant. */
+const RENAMED: Record<string, string> = { compression: 'compressionType' };
+
 /** "unknown option; did you mean 'lingerMs'?" — the closest known name, in the user's style. */
 export function unknownOptionMessage(name: string): string {
+  if (Object.prototype.hasOwnProperty.call(RENAMED, name)) return `is not a producer option; did you mean '${RENAMED[name]}'?`;
   const equivalent = JAVA_EQUIVALENTS[name];
   if (equivalent !== undefined) return `is not an rxkafka option: ${equivalent}`;
   const unsupported = unsupportedJavaOption(name);
@@ -343,12 +370,27 @@ function parseAcks(raw: unknown, givenName: string): -1 | 0 | 1 {
   }
 }
 
-function parseCompression(raw: unknown, givenName: string): 'none' {
-  if (raw === 'none') return 'none';
-  if (typeof raw === 'string' && COMPRESSION_TYPES.includes(raw)) {
-    throw new ConfigError(givenName, `'${raw}' is not supported yet: leave it unset (or 'none')`);
+/** Java's names only, lower case (its validator is case-sensitive too). */
+function parseCompressionType(raw: unknown, givenName: string): CompressionType {
+  if (typeof raw === 'string' && (COMPRESSION_TYPES as readonly string[]).includes(raw)) return raw as CompressionType;
+  throw new ConfigError(
+    givenName,
+    `must be one of ${COMPRESSION_TYPES.map((t) => `'${t}'`).join(', ')} (the batch compression codec), got ${show(raw)}`,
+  );
+}
+
+/** Java's rule: 1 (fastest) to 9 (smallest), or -1 for zlib's default (6). */
+function parseGzipLevel(raw: unknown, givenName: string, javaStyle: boolean): number {
+  let value = raw;
+  if (javaStyle && typeof raw === 'string' && /^\s*-?\d+\s*$/.test(raw)) value = Number(raw);
+  if (value === GZIP_DEFAULT_LEVEL) return GZIP_DEFAULT_LEVEL;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < GZIP_MIN_LEVEL || value > GZIP_MAX_LEVEL) {
+    throw new ConfigError(
+      givenName,
+      `must be an integer from ${GZIP_MIN_LEVEL} (fastest) to ${GZIP_MAX_LEVEL} (smallest), or ${GZIP_DEFAULT_LEVEL} for zlib's default, got ${show(raw)}`,
+    );
   }
-  throw new ConfigError(givenName, `must be 'none' (gzip, snappy, lz4 and zstd are not supported yet), got ${show(raw)}`);
+  return value;
 }
 
 function parseSerializers(raw: unknown, givenName: string): { key: unknown; value: unknown } {

@@ -14,11 +14,20 @@
  * The builder writes records straight into the batch's preallocated buffer (no intermediate
  * copies), leaves the header as a placeholder, and backfills it on `close()`. The decoder, for
  * tests and verification, is in `RecordBatchDecoder.ts`.
+ *
+ * Compression (attributes bits 0–2): the whole records section — everything after the 61-byte
+ * header — is compressed as one unit on `close()`, and the compressed bytes are written back over
+ * it in the same buffer, so a batch never holds more memory than the buffer it was given. The CRC
+ * covers the compressed bytes; the header (record count, offsets, timestamps) stays uncompressed.
+ * When compressing does not make the records smaller (incompressible data), the batch goes
+ * uncompressed, with codec 0, as librdkafka does: every reader takes either.
  */
+import type { CompressionCodec } from '../compression/CompressionCodec';
 import { crc32c } from './crc32c';
 import {
   ATTRIBUTES_POS,
   BASE_SEQUENCE_POS,
+  COMPRESSION_MASK,
   BASE_TIMESTAMP_POS,
   BATCH_LENGTH_POS,
   CRC_POS,
@@ -95,9 +104,10 @@ export function recordSizeUpperBound(
 }
 
 /**
- * Builds one uncompressed RecordBatch v2 in a caller-supplied buffer (the batch's memory from the
- * buffer pool): placeholders on construction, records appended in place, header backfilled on
- * `close()`, producer state stamped (and the CRC recomputed) whenever the sender assigns it.
+ * Builds one RecordBatch v2 in a caller-supplied buffer (the batch's memory from the buffer pool):
+ * placeholders on construction, records appended in place, records compressed (with a codec) and
+ * header backfilled on `close()`, producer state stamped (and the CRC recomputed) whenever the
+ * sender assigns it.
  *
  * @example
  * const b = new RecordBatchBuilder(Buffer.allocUnsafe(16384), Date.now());
@@ -121,8 +131,17 @@ export class RecordBatchBuilder {
   private crcStale = false;
   /** Set by close(): no more appends, header fields final. */
   private closed: boolean;
+  /** The codec id written in the attributes: the codec's once close() compressed, else 0. */
+  private compressionId = 0;
 
-  constructor(buffer: Buffer, baseTimestampMs: number) {
+  /**
+   * @param codec compresses the records on close(); null (the default) writes them uncompressed
+   */
+  constructor(
+    buffer: Buffer,
+    baseTimestampMs: number,
+    private readonly codec: CompressionCodec | null = null,
+  ) {
     if (buffer.length < RECORD_BATCH_OVERHEAD) {
       throw new RangeError(`a record batch needs at least ${RECORD_BATCH_OVERHEAD} bytes, got ${buffer.length}`);
     }
@@ -148,9 +167,24 @@ export class RecordBatchBuilder {
     return this.count;
   }
 
-  /** Encoded size of the batch so far, header included. */
+  /** Encoded size of the batch so far, header included (compressed once closed with a codec). */
   get sizeInBytes(): number {
     return this.position;
+  }
+
+  /** The codec id in the batch's attributes: 0 until close() compressed the records. */
+  get compression(): number {
+    return this.compressionId;
+  }
+
+  /**
+   * The uncompressed records appended so far (a view of the buffer, valid until close()), for
+   * compressing them elsewhere — e.g. on the thread pool with `codec.compress` — and handing the
+   * result to `close(compressed)`.
+   */
+  get records(): Buffer {
+    if (this.closed) throw new Error('RecordBatchBuilder.records after close()');
+    return this.buffer.subarray(RECORD_BATCH_OVERHEAD, this.position);
   }
 
   /** The largest timestamp appended (the constructor's timestamp while empty). */
@@ -229,17 +263,27 @@ export class RecordBatchBuilder {
   }
 
   /**
-   * Ends the batch: backfills batch length, last offset delta, timestamps and record count
-   * (attributes: no compression, CreateTime). Idempotent. The CRC is computed by `bytes()`: an
-   * idempotent producer stamps its sequence after closing, and the CRC is then computed once.
+   * Ends the batch: compresses the records (with a codec), backfills batch length, attributes
+   * (codec, CreateTime), last offset delta, timestamps and record count. Idempotent. The CRC is
+   * computed by `bytes()`: an idempotent producer stamps its sequence after closing, and the CRC
+   * is then computed once.
+   *
+   * @param compressed the records already compressed by this builder's codec (from `records`,
+   *   e.g. off the event loop); null to leave them uncompressed; without it, close() compresses
+   *   them here, synchronously
    */
-  close(): void {
+  close(compressed?: Buffer | null): void {
     if (this.closed) return;
+    if (this.codec !== null && this.count > 0) {
+      if (compressed !== null) this.useCompressed(compressed ?? this.codec.compressSync(this.records));
+    } else if (compressed != null) {
+      throw new Error('RecordBatchBuilder.close(compressed) without a codec (or records)');
+    }
     this.closed = true;
     const buf = this.buffer;
     buf.writeInt32BE(this.position - LOG_OVERHEAD, BATCH_LENGTH_POS);
     // Keep only the transactional flag, which setProducerState may already have set.
-    buf.writeInt16BE(buf.readInt16BE(ATTRIBUTES_POS) & TRANSACTIONAL_FLAG, ATTRIBUTES_POS);
+    buf.writeInt16BE((buf.readInt16BE(ATTRIBUTES_POS) & TRANSACTIONAL_FLAG) | this.compressionId, ATTRIBUTES_POS);
     buf.writeInt32BE(this.count - 1, LAST_OFFSET_DELTA_POS);
     writeInt64FromNumber(buf, BASE_TIMESTAMP_POS, this.baseTimestamp);
     writeInt64FromNumber(buf, MAX_TIMESTAMP_POS, this.maxTimestamp);
@@ -270,6 +314,14 @@ export class RecordBatchBuilder {
       this.writeCrc();
     }
     return this.buffer.subarray(0, this.position);
+  }
+
+  /** Writes the compressed records over the uncompressed ones, when they are smaller. */
+  private useCompressed(compressed: Buffer): void {
+    if (RECORD_BATCH_OVERHEAD + compressed.length >= this.position) return; // not worth it: stays uncompressed
+    compressed.copy(this.buffer, RECORD_BATCH_OVERHEAD);
+    this.position = RECORD_BATCH_OVERHEAD + compressed.length;
+    this.compressionId = this.codec!.id & COMPRESSION_MASK;
   }
 
   private writeCrc(): void {

@@ -1,8 +1,9 @@
 /**
- * Decoder of uncompressed RecordBatch v2 (grammar in `RecordBatch.ts`), for tests and for
- * verifying what the builder wrote; the producer itself never decodes batches.
+ * Decoder of RecordBatch v2 (grammar in `RecordBatch.ts`), compressed ones included, for tests and
+ * for verifying what the builder wrote; the producer itself never decodes batches.
  */
-import { ProtocolDecodeError } from '../errors';
+import { codecById } from '../compression';
+import { messageOf, ProtocolDecodeError } from '../errors';
 import { crc32c } from './crc32c';
 import { Reader } from './Reader';
 import type { RecordHeader } from './RecordBatch';
@@ -39,6 +40,8 @@ export interface DecodedBatch {
   attributes: number;
   /** 0 none, 1 gzip, 2 snappy, 3 lz4, 4 zstd. */
   compression: number;
+  /** Bytes of the records section as on the wire (compressed, if `compression` is not 0). */
+  recordsBytes: number;
   /** 0 CreateTime, 1 LogAppendTime. */
   timestampType: 0 | 1;
   isTransactional: boolean;
@@ -83,10 +86,24 @@ function checkedLength(r: Reader, length: number, what: string): number {
   return length;
 }
 
+/** The records section of a batch, decompressed if its attributes name a codec. */
+function recordsReader(r: Reader, compression: number): Reader {
+  if (compression === 0) return r;
+  const codec = codecById(compression);
+  if (codec === undefined) throw new ProtocolDecodeError(`record batch compression codec ${compression} is unknown`);
+  let records: Buffer;
+  try {
+    records = codec.decompressSync(r.raw(r.remaining));
+  } catch (err) {
+    throw new ProtocolDecodeError(`${codec.name} records of a batch do not decompress: ${messageOf(err)}`);
+  }
+  return new Reader(records, 0);
+}
+
 /**
- * Decodes concatenated uncompressed RecordBatch v2 (as in a Produce request's records field), for
- * tests and verification. Throws `ProtocolDecodeError` on anything malformed, including a
- * compressed batch (not decoded here) or a magic other than 2. A wrong CRC is reported, not thrown.
+ * Decodes concatenated RecordBatch v2 (as in a Produce request's records field), compressed or
+ * not, for tests and verification. Throws `ProtocolDecodeError` on anything malformed (records
+ * that do not decompress included) or a magic other than 2. A wrong CRC is reported, not thrown.
  *
  * @example
  * const [batch] = decodeRecordBatches(builder.bytes());
@@ -118,11 +135,12 @@ export function decodeRecordBatches(buf: Buffer): DecodedBatch[] {
     const baseSequence = r.int32();
     const recordsCount = r.int32();
     const compression = attributes & COMPRESSION_MASK;
-    if (compression !== 0) throw new ProtocolDecodeError(`compressed batches (codec ${compression}) are not decoded here`);
-    if (recordsCount < 0 || recordsCount > r.remaining) throw new ProtocolDecodeError(`records count ${recordsCount} is invalid`);
+    const recordsBytes = r.remaining;
+    const rr = recordsReader(r, compression);
+    if (recordsCount < 0 || recordsCount > rr.remaining) throw new ProtocolDecodeError(`records count ${recordsCount} is invalid`);
     const records: DecodedRecord[] = [];
-    for (let i = 0; i < recordsCount; i++) records.push(decodeRecord(r, baseTimestampMs));
-    if (r.remaining !== 0) throw new ProtocolDecodeError(`${r.remaining} bytes after the last record of a batch`);
+    for (let i = 0; i < recordsCount; i++) records.push(decodeRecord(rr, baseTimestampMs));
+    if (rr.remaining !== 0) throw new ProtocolDecodeError(`${rr.remaining} bytes after the last record of a batch`);
     batches.push({
       baseOffset,
       batchLength,
@@ -132,6 +150,7 @@ export function decodeRecordBatches(buf: Buffer): DecodedBatch[] {
       crcValid: crc32c(buf, pos + ATTRIBUTES_POS, end) === crc,
       attributes,
       compression,
+      recordsBytes,
       timestampType: (attributes & TIMESTAMP_TYPE_FLAG) !== 0 ? 1 : 0,
       isTransactional: (attributes & TRANSACTIONAL_FLAG) !== 0,
       isControl: (attributes & CONTROL_FLAG) !== 0,

@@ -59,7 +59,11 @@ describe('resolveConfig', () => {
         maxRequestSize: 1048576,
         metadataMaxAgeMs: 300000,
         maxBlockMs: 60000,
-        compression: 'none',
+        compressionType: 'none',
+        compressionGzipLevel: -1,
+        compressionLz4Level: 9,
+        compressionZstdLevel: 3,
+        compressionCodec: null,
         bufferPolicy: 'error',
         stopOnError: true,
         allowAutoTopicCreation: true,
@@ -198,7 +202,10 @@ describe('resolveConfig', () => {
       ['max.request.size', 'maxRequestSize', 2097152, 2097152],
       ['metadata.max.age.ms', 'metadataMaxAgeMs', 60000, 60000],
       ['max.block.ms', 'maxBlockMs', 1000, 1000],
-      ['compression.type', 'compression', 'none', 'none'],
+      ['compression.type', 'compressionType', 'zstd', 'zstd'],
+      ['compression.gzip.level', 'compressionGzipLevel', 9, 9],
+      ['compression.lz4.level', 'compressionLz4Level', 17, 17],
+      ['compression.zstd.level', 'compressionZstdLevel', -5, -5],
       ['transactional.id', 'transactionalId', null, null],
     ];
 
@@ -262,7 +269,6 @@ describe('resolveConfig', () => {
       ['ssl.truststore.location', '/etc/ts.jks', /connects in plaintext only/],
       ['sasl.jaas.config', 'x', /connects in plaintext only/],
       ['transaction.timeout.ms', '60000', /is not supported: transactions are not supported yet: remove it/],
-      ['compression.zstd.level', '3', /is not supported: compression is not supported yet/],
       ['partitioner.ignore.keys', 'true', /built-in partitioner is Java's default .* pass your own partitioner/],
       ['metadata.max.idle.ms', '300000', /^invalid producer option 'metadata.max.idle.ms': is a Java producer option that rxkafka does not implement: remove it$/],
       ['send.buffer.bytes', '131072', /is a Java producer option that rxkafka does not implement/],
@@ -340,17 +346,70 @@ describe('resolveConfig', () => {
     });
   });
 
-  describe('not supported yet', () => {
-    it.each(['gzip', 'snappy', 'lz4', 'zstd'])('compression %s', (codec) => {
-      expect(configError({ brokers, compression: codec }).message).toBe(
-        `invalid producer option 'compression': '${codec}' is not supported yet: leave it unset (or 'none')`,
+  describe('compression', () => {
+    it.each(['gzip', 'snappy', 'lz4', 'zstd'] as const)('compressionType %s makes that codec', (codec) => {
+      const c = resolveConfig({ brokers, compressionType: codec });
+      expect(c.compressionType).toBe(codec);
+      expect(c.compressionCodec!.name).toBe(codec);
+    });
+
+    it("'none' (the default) makes none", () => {
+      expect(resolveConfig({ brokers, compressionType: 'none' }).compressionCodec).toBeNull();
+    });
+
+    it('the level reaches the codec (zstd 19 compresses smaller than zstd -5)', () => {
+      const input = Buffer.from(Array.from({ length: 4000 }, (_, i) => `{"n":${i},"s":"${(i * 7919) % 1000}"}`).join('\n'));
+      const size = (level: number) => resolveConfig({ brokers, compressionType: 'zstd', compressionZstdLevel: level }).compressionCodec!.compressSync(input).length;
+      expect(size(19)).toBeLessThan(size(-5));
+    });
+
+    it.each([
+      [{ compressionType: 'brotli' }, "'compressionType': must be one of 'none', 'gzip', 'snappy', 'lz4', 'zstd' (the batch compression codec), got 'brotli'"],
+      [{ 'compression.type': 'GZIP' }, "'compression.type': must be one of 'none', 'gzip', 'snappy', 'lz4', 'zstd'"],
+      [{ compressionType: 2 }, "'compressionType': must be one of"],
+      [{ compressionGzipLevel: 0 }, "'compressionGzipLevel': must be an integer from 1 (fastest) to 9 (smallest), or -1 for zlib's default, got 0"],
+      [{ compressionGzipLevel: 10 }, "'compressionGzipLevel': must be an integer from 1"],
+      [{ compressionGzipLevel: -2 }, "'compressionGzipLevel': must be an integer from 1"],
+      [{ 'compression.gzip.level': 'fast' }, "'compression.gzip.level': must be an integer from 1"],
+      [{ compressionLz4Level: 0 }, "'compressionLz4Level': must be an integer from 1 to 17 (lz4 level), got 0"],
+      [{ compressionLz4Level: 18 }, "'compressionLz4Level': must be an integer from 1 to 17"],
+      [{ compressionZstdLevel: 23 }, "'compressionZstdLevel': must be an integer from -131072 to 22 (zstd level), got 23"],
+      [{ compressionZstdLevel: -131073 }, "'compressionZstdLevel': must be an integer from -131072 to 22"],
+      [{ compressionZstdLevel: 1.5 }, "'compressionZstdLevel': must be an integer from -131072 to 22"],
+    ])('rejects %j', (option, message) => {
+      expect(configError({ brokers, ...option }).message).toContain(`invalid producer option ${message}`);
+    });
+
+    it('accepts the bounds of each level range', () => {
+      for (const option of [
+        { compressionGzipLevel: -1 }, { compressionGzipLevel: 1 }, { compressionGzipLevel: 9 },
+        { compressionLz4Level: 1 }, { compressionLz4Level: 17 },
+        { compressionZstdLevel: -131072 }, { compressionZstdLevel: 0 }, { compressionZstdLevel: 22 },
+      ]) {
+        expect(() => resolveConfig({ brokers, ...option })).not.toThrow();
+      }
+    });
+
+    it("points 'compression' to compressionType", () => {
+      expect(configError({ brokers, compression: 'gzip' }).message).toBe(
+        "invalid producer option 'compression': is not a producer option; did you mean 'compressionType'?",
       );
     });
 
-    it('rejects an unknown codec', () => {
-      expect(configError({ brokers, 'compression.type': 'brotli' }).message).toMatch(/'compression.type': must be 'none'/);
+    it('warns that an lz4 level other than 9 compresses as 9 does', async () => {
+      const { logger, lines } = capturingLogger();
+      resolveConfig({ brokers, logger, compressionType: 'lz4', 'compression.lz4.level': '12' });
+      resolveConfig({ brokers, logger, compressionType: 'lz4' });
+      resolveConfig({ brokers, logger, compressionType: 'gzip', compressionLz4Level: 3 });
+      await tick();
+      const warnings = lines.filter((l) => l.level === 40).map((l) => l.msg);
+      expect(warnings).toEqual([
+        "compression.lz4.level=12: rxkafka's lz4 has LZ4's fast mode only (Java's level 9); batches compress as at level 9",
+      ]);
     });
+  });
 
+  describe('not supported yet', () => {
     it('transactions', () => {
       const err = configError({ brokers, transactionalId: 'tx-1' });
       expect(err.option).toBe('transactionalId');
