@@ -9,25 +9,31 @@ const USAGE = `usage:
   rxkafka produce --brokers H:P[,H:P…] --topic T [--format lines|ndjson] [--key-field F]
                   [--acks all|1|0] [--linger-ms N] [--batch-size BYTES] [--max-in-flight N]
                   [--request-timeout-ms N] [--delivery-timeout-ms N] [--max-block-ms N]
-                  [--max-request-size BYTES] [--no-idempotence] [FILE]
+                  [--max-request-size BYTES] [--no-idempotence]
+                  [--compression none|gzip|snappy|lz4|zstd [--compression-level N]] [FILE]
       Produces one record per line of FILE (or stdin): the value is the line's bytes without the
       '\\n' (a '\\r' is kept; empty lines are skipped, as kcat -P does). With --format ndjson each
       line must be JSON, and --key-field F makes the key the text of its top-level field F.
       Prints progress on stderr when it is a terminal, and a JSON summary as the last line of
       stdout: {"records":N,"acked":N,"failed":N,"durationMs":N,"recordsPerSec":N}.
       Exits 0 only when every record was acknowledged, 1 otherwise, 2 for a bad command line.
+      --compression compresses each batch (default none) in the framing the Java producer
+      writes; --compression-level: gzip 1…9 or -1 (default), lz4 1…17 (default 9, the only
+      speed rxkafka's lz4 has), zstd -131072…22 (default 3).
   rxkafka perf --brokers H:P[,H:P…] --topic T --num-records N [--record-size BYTES]
                [--throughput R] [--key-count K] [--acks all|1|0] [--no-idempotence]
                [--linger-ms N] [--batch-size BYTES] [--max-in-flight N] [--buffer-memory BYTES]
                [--request-timeout-ms N] [--delivery-timeout-ms N] [--max-block-ms N]
                [--max-request-size BYTES]
+               [--compression none|gzip|snappy|lz4|zstd [--compression-level N]]
       Measures the producer, as kafka-producer-perf-test does: N records whose value is the same
       BYTES-byte payload (default 100), keyless or keyed k0…k{K-1} round robin, at most R
       records/s (default -1: no limit). Progress on stderr when it is a terminal; the last line
       of stdout is JSON: {"records":N,"recordsPerSec":N,"mbPerSec":N,
       "latencyMs":{"avg":N,"p50":N,"p95":N,"p99":N,"max":N},"peakRssBytes":N}, latency being ack
       time minus the time the producer took the record. Exits 0 when every record was
-      acknowledged, 1 otherwise, 2 for a bad command line.
+      acknowledged, 1 otherwise, 2 for a bad command line. --compression as for produce (the
+      payload is one repeated value: it compresses far better than real data).
   rxkafka metadata --brokers H:P[,H:P…] [--topic T]…
       Prints brokers, topics, partitions, leaders and the API versions (the broker's range,
       rxkafka's, and the one used) as JSON.

@@ -1,6 +1,13 @@
 import type { ProducerConfig } from '../producer/config';
-import { CliUsageError, FLAG_OF_OPTION, intOption, parse } from './options';
-import { checkProducerFlags, type IntFlag, PRODUCER_INT_FLAGS, producerConfigFromFlags, producerFlagOptions } from './produceOptions';
+import { CliUsageError, intOption, parse } from './options';
+import {
+  checkProducerFlags,
+  type IntFlag,
+  PRODUCE_FLAG_OF_OPTION,
+  PRODUCER_INT_FLAGS,
+  producerConfigFromFlags,
+  producerFlagOptions,
+} from './produceOptions';
 
 /** What `rxkafka perf` was asked to do, validated. */
 export interface PerfCommand {
@@ -19,7 +26,7 @@ export interface PerfCommand {
 const PERF_INT_FLAGS: ReadonlyArray<IntFlag> = [...PRODUCER_INT_FLAGS, ['buffer-memory', 'bufferMemory']];
 
 /** Config errors about bufferMemory must name the flag `perf` has for it. */
-export const PERF_FLAG_OF_OPTION: Readonly<Record<string, string>> = { ...FLAG_OF_OPTION, bufferMemory: '--buffer-memory' };
+export const PERF_FLAG_OF_OPTION: Readonly<Record<string, string>> = { ...PRODUCE_FLAG_OF_OPTION, bufferMemory: '--buffer-memory' };
 
 /**
  * Parses and validates `perf`'s arguments, producer options included, so that a bad command line

@@ -6,7 +6,7 @@ import { FailureReport } from './FailureReport';
 import { readLines } from './lines';
 import { ndjsonKey, NdjsonLineError } from './ndjsonKey';
 import { inCliTerms } from './options';
-import { parseProduceArgs } from './produceOptions';
+import { PRODUCE_FLAG_OF_OPTION, parseProduceArgs } from './produceOptions';
 import { Progress } from './progress';
 import { messageOf } from '../errors';
 
@@ -30,7 +30,7 @@ export async function runProduce(args: string[]): Promise<number> {
   const startMs = Date.now();
   const counts: Counts = { records: 0, acked: 0, failed: 0 };
   const finish = (problems: string[]): number => {
-    for (const p of problems) process.stderr.write(`rxkafka: ${inCliTerms(p)}\n`);
+    for (const p of problems) process.stderr.write(`rxkafka: ${inCliTerms(p, PRODUCE_FLAG_OF_OPTION)}\n`);
     const failed = printSummary(counts, startMs);
     return failed === 0 && problems.length === 0 ? 0 : 1;
   };
@@ -115,7 +115,7 @@ async function produceLines(
         if (ack.error === undefined) counts.acked++;
         else {
           counts.failed++;
-          failures.add(ack.meta as number, inCliTerms(ack.error.message));
+          failures.add(ack.meta as number, inCliTerms(ack.error.message, PRODUCE_FLAG_OF_OPTION));
         }
       },
       error: (err: unknown) => {

@@ -1,3 +1,4 @@
+import { COMPRESSION_TYPES } from '../compression';
 import { ConfigError } from '../errors';
 import { resolveConfig, type ProducerConfig } from '../producer/config';
 import { CliUsageError, FLAG_OF_OPTION, intOption, parse, usageErrorFromConfig } from './options';
@@ -28,12 +29,33 @@ export const PRODUCER_INT_FLAGS: ReadonlyArray<IntFlag> = [
 
 const ACKS = ['all', '1', '0', '-1'];
 
-/** parseArgs options for `--brokers`, `--topic`, `--acks`, `--no-idempotence` and `intFlags`. */
+/** The level option `--compression-level` sets, per codec that has levels. */
+const LEVEL_OPTION: Readonly<Record<string, keyof ProducerConfig>> = {
+  gzip: 'compressionGzipLevel',
+  lz4: 'compressionLz4Level',
+  zstd: 'compressionZstdLevel',
+};
+
+/** FLAG_OF_OPTION plus the compression flags, which set options named otherwise. */
+export const PRODUCE_FLAG_OF_OPTION: Readonly<Record<string, string>> = {
+  ...FLAG_OF_OPTION,
+  compressionType: '--compression',
+  compressionGzipLevel: '--compression-level',
+  compressionLz4Level: '--compression-level',
+  compressionZstdLevel: '--compression-level',
+};
+
+/**
+ * parseArgs options for `--brokers`, `--topic`, `--acks`, `--compression`, `--compression-level`,
+ * `--no-idempotence` and `intFlags`.
+ */
 export function producerFlagOptions(intFlags: ReadonlyArray<IntFlag>) {
   return {
     brokers: { type: 'string' as const },
     topic: { type: 'string' as const },
     acks: { type: 'string' as const },
+    compression: { type: 'string' as const },
+    'compression-level': { type: 'string' as const },
     ...Object.fromEntries(intFlags.map(([flag]) => [flag, { type: 'string' as const }])),
     'no-idempotence': { type: 'boolean' as const, default: false },
   };
@@ -46,6 +68,17 @@ export function checkProducerFlags(values: Record<string, string | boolean | str
   if (values.acks !== undefined && !ACKS.includes(values.acks as string)) {
     throw new CliUsageError(`--acks must be all, 1 or 0, got '${String(values.acks)}'`);
   }
+  const compression = values.compression as string | undefined;
+  if (compression !== undefined && !(COMPRESSION_TYPES as readonly string[]).includes(compression)) {
+    throw new CliUsageError(`--compression must be ${COMPRESSION_TYPES.join(', ').replace(/, (?=[^,]*$)/, ' or ')}, got '${compression}'`);
+  }
+  const level = values['compression-level'] as string | undefined;
+  if (level !== undefined) {
+    if (compression === undefined || LEVEL_OPTION[compression] === undefined) {
+      throw new CliUsageError('--compression-level needs --compression gzip, lz4 or zstd (none and snappy have no levels)');
+    }
+    if (!/^-?\d+$/.test(level)) throw new CliUsageError(`--compression-level must be an integer, got '${level}'`);
+  }
 }
 
 /**
@@ -55,7 +88,7 @@ export function checkProducerFlags(values: Record<string, string | boolean | str
 export function producerConfigFromFlags(
   values: Record<string, string | boolean | string[] | undefined>,
   intFlags: ReadonlyArray<IntFlag> = PRODUCER_INT_FLAGS,
-  flagOf: Readonly<Record<string, string>> = FLAG_OF_OPTION,
+  flagOf: Readonly<Record<string, string>> = PRODUCE_FLAG_OF_OPTION,
 ): ProducerConfig {
   checkProducerFlags(values);
   const v = values as Record<string, string | undefined> & { 'no-idempotence'?: boolean };
@@ -67,6 +100,10 @@ export function producerConfigFromFlags(
   };
   if (v.acks !== undefined) config.acks = v.acks as ProducerConfig['acks'];
   if (v['no-idempotence'] === true) config.idempotence = false;
+  if (v.compression !== undefined) config.compressionType = v.compression as ProducerConfig['compressionType'];
+  if (v['compression-level'] !== undefined) {
+    (config as unknown as Record<string, unknown>)[LEVEL_OPTION[v.compression as string]] = Number(v['compression-level']);
+  }
   for (const [flag, option] of intFlags) {
     const n = intOption(flag, v[flag]);
     if (n !== undefined) (config as unknown as Record<string, unknown>)[option] = n;

@@ -33,6 +33,18 @@ describe('parseProduceArgs', () => {
   });
 
   it.each([
+    [['--compression', 'gzip'], { compressionType: 'gzip' }],
+    [['--compression', 'none'], { compressionType: 'none' }],
+    [['--compression', 'snappy'], { compressionType: 'snappy' }],
+    [['--compression', 'lz4', '--compression-level', '1'], { compressionType: 'lz4', compressionLz4Level: 1 }],
+    [['--compression', 'zstd', '--compression-level', '-5'], { compressionType: 'zstd', compressionZstdLevel: -5 }],
+    [['--compression', 'gzip', '--compression-level', '-1'], { compressionType: 'gzip', compressionGzipLevel: -1 }],
+    [['--compression-level=9', '--compression', 'gzip'], { compressionType: 'gzip', compressionGzipLevel: 9 }],
+  ])('%j sets %j', (extra, options) => {
+    expect(parseProduceArgs([...base, ...extra]).config).toEqual({ brokers: 'localhost:9092', topic: 't', stopOnError: false, ...options });
+  });
+
+  it.each([
     [['--acks', '2'], /^--acks must be all, 1 or 0, got '2'$/],
     [['--linger-ms', '-1'], /^--linger-ms must be a non-negative integer, got '-1'$/],
     [['--batch-size', '1e3'], /^--batch-size must be a non-negative integer/],
@@ -41,6 +53,14 @@ describe('parseProduceArgs', () => {
     [['--max-in-flight', '6'], /^--max-in-flight: .*--no-idempotence/],
     [['--batch-size', '2000000'], /^--batch-size: .*--max-request-size=1048576/],
     [['a', 'b'], /^one input FILE at most/],
+    [['--compression', 'brotli'], /^--compression must be none, gzip, snappy, lz4 or zstd, got 'brotli'$/],
+    [['--compression', 'GZIP'], /^--compression must be none/],
+    [['--compression-level', '3'], /^--compression-level needs --compression gzip, lz4 or zstd/],
+    [['--compression', 'snappy', '--compression-level', '3'], /^--compression-level needs --compression gzip, lz4 or zstd \(none and snappy have no levels\)$/],
+    [['--compression', 'zstd', '--compression-level', 'max'], /^--compression-level must be an integer, got 'max'$/],
+    [['--compression', 'zstd', '--compression-level', '23'], /^--compression-level: must be an integer from -131072 to 22 \(zstd level\), got 23$/],
+    [['--compression', 'gzip', '--compression-level', '0'], /^--compression-level: must be an integer from 1 \(fastest\) to 9 \(smallest\), or -1/],
+    [['--compression', 'lz4', '--compression-level', '18'], /^--compression-level: must be an integer from 1 to 17/],
   ])('%j → CliUsageError %s', (extra, message) => {
     let caught: unknown;
     try {

@@ -32,6 +32,13 @@ describe('parsePerfArgs', () => {
     });
   });
 
+  it('takes --compression and --compression-level as produce does', () => {
+    expect(parsePerfArgs([...base, '--compression', 'zstd', '--compression-level', '9']).config).toEqual({
+      brokers: 'localhost:9092', topic: 't', stopOnError: false, compressionType: 'zstd', compressionZstdLevel: 9,
+    });
+    expect(parsePerfArgs([...base, '--compression', 'snappy']).config.compressionType).toBe('snappy');
+  });
+
   it('--throughput -1 is no limit', () => {
     expect(parsePerfArgs([...base, '--throughput', '-1']).throughput).toBe(Infinity);
   });
@@ -48,6 +55,8 @@ describe('parsePerfArgs', () => {
     [[...base, '--throughput', 'fast'], /^--throughput must be a positive number/],
     [[...base, '--acks', '2'], /^--acks must be all, 1 or 0, got '2'$/],
     [[...base, '--buffer-memory', '0'], /^--buffer-memory: must be an integer from 1/],
+    [[...base, '--compression', 'lzo'], /^--compression must be none, gzip, snappy, lz4 or zstd, got 'lzo'$/],
+    [[...base, '--compression', 'gzip', '--compression-level', '10'], /^--compression-level: must be an integer from 1 \(fastest\) to 9/],
     [[...base, '--linger-ms', '-1'], /^--linger-ms must be a non-negative integer/],
     [[...base, '--max-in-flight', '6'], /^--max-in-flight: .*--no-idempotence/],
     [[...base, '--format', 'ndjson'], /--format/],
