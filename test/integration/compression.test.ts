@@ -3,7 +3,7 @@
 // for each codec, what rxkafka compressed is read back by kcat with check.crcs=true — librdkafka's
 // own decompressors — and every record, key, header and timestamp is where its ack says, in ack
 // order per partition. The CLI's --compression is proven the same way.
-import { spawn } from 'child_process';
+import { spawnSync } from 'child_process';
 import * as path from 'path';
 import { lastValueFrom, from, tap, toArray } from 'rxjs';
 import { accumulate, createProducer, partition, send, serialize } from '../../operators';
@@ -17,20 +17,15 @@ const CODECS: CodecName[] = ['gzip', 'snappy', 'lz4', 'zstd'];
 const CLI = path.resolve(__dirname, '..', '..', 'dist', 'src', 'cli', 'main.js');
 
 let cluster: MockCluster;
+beforeAll(async () => void (cluster = await MockCluster.start({ brokers: 3 })));
+afterAll(() => cluster?.stop());
 
-beforeAll(async () => {
-  cluster = await MockCluster.start({ brokers: 3 });
-});
-
-afterAll(async () => {
-  await cluster?.stop();
-});
-
-let topicSeq = 0;
+/** Topics made so far: each test writes to its own. */
+const topics: string[] = [];
 async function newTopic(partitions: number): Promise<string> {
-  const name = `compression-${process.pid}-${++topicSeq}`;
-  await cluster.createTopic(name, partitions, 1);
-  return name;
+  topics.push(`compression-${process.pid}-${topics.length}`);
+  await cluster.createTopic(topics[topics.length - 1], partitions, 1);
+  return topics[topics.length - 1];
 }
 
 function ok<M>(acks: Ack<M>[]): RecordMetadata<M>[] {
@@ -112,28 +107,16 @@ describe.each(CODECS)('compressionType %s on the mock cluster', (codec) => {
   });
 });
 
-/** Runs the built CLI with `stdin`. */
-function runCli(args: string[], stdin: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    child.stdout.on('data', (b: Buffer) => out.push(b));
-    child.stderr.on('data', (b: Buffer) => err.push(b));
-    child.stdin.on('error', () => undefined);
-    child.stdin.end(stdin);
-    const timer = setTimeout(() => child.kill('SIGKILL'), 60000);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') });
-    });
-  });
+/** Runs the built CLI with `stdin` to its end (the mock is another process: blocking here is fine). */
+function runCli(args: string[], stdin: string): { code: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [CLI, ...args], { input: stdin, encoding: 'utf8', timeout: 60000 });
+  if (r.error !== undefined) throw r.error;
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
 describe('the CLI', () => {
   it('negotiates Produce v7 or later with this mock, as zstd needs', async () => {
-    const r = await runCli(['metadata', '--brokers', cluster.bootstrap], '');
+    const r = runCli(['metadata', '--brokers', cluster.bootstrap], '');
     expect(r.code).toBe(0);
     const produce = (JSON.parse(r.stdout).apiVersions as Array<{ apiKey: number; used: number | null }>).find((a) => a.apiKey === 0);
     expect(produce!.used).toBeGreaterThanOrEqual(7);
@@ -143,7 +126,7 @@ describe('the CLI', () => {
     const topic = await newTopic(2);
     const lines = Array.from({ length: 1500 }, (_, i) => `{"line":${i},"payload":"${'abc'.repeat(20)}"}`);
     const level = codec === 'snappy' ? [] : ['--compression-level', codec === 'gzip' ? '9' : codec === 'lz4' ? '9' : '-5'];
-    const r = await runCli(['produce', '--brokers', cluster.bootstrap, '--topic', topic, '--compression', codec, ...level], lines.join('\n') + '\n');
+    const r = runCli(['produce', '--brokers', cluster.bootstrap, '--topic', topic, '--compression', codec, ...level], lines.join('\n') + '\n');
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout.trim().split('\n').pop()!)).toMatchObject({ records: 1500, acked: 1500, failed: 0 });
@@ -153,7 +136,7 @@ describe('the CLI', () => {
 
   it('rxkafka perf --compression zstd: every record acked and in the log', async () => {
     const topic = await newTopic(3);
-    const r = await runCli(['perf', '--brokers', cluster.bootstrap, '--topic', topic, '--num-records', '5000', '--record-size', '200', '--compression', 'zstd'], '');
+    const r = runCli(['perf', '--brokers', cluster.bootstrap, '--topic', topic, '--num-records', '5000', '--record-size', '200', '--compression', 'zstd'], '');
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout.trim().split('\n').pop()!).records).toBe(5000);
     expect(await kcatConsume(cluster.bootstrap, topic)).toHaveLength(5000);
