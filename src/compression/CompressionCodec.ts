@@ -26,6 +26,12 @@ export interface CompressionCodec {
    * free. `records` must not change until the promise settles.
    */
   compress(records: Buffer): Promise<Buffer>;
+  /**
+   * From how many uncompressed bytes a batch is worth compressing on the thread pool rather than
+   * on the event loop (measured: test/compression/measureBlocking.ts) — below it, compressing
+   * costs less than a millisecond or so and handing it over would cost about as much.
+   */
+  readonly offLoopMinBytes: number;
   /** Decompresses what any Kafka producer wrote with this codec (the decoder and tests use it). */
   decompressSync(data: Buffer): Buffer;
 }

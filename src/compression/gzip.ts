@@ -17,6 +17,8 @@ export function gzipCodec(level: number = GZIP_DEFAULT_LEVEL): CompressionCodec 
   return {
     name: 'gzip',
     id: CODEC_IDS.gzip,
+    // ~0.7 ms for 64 KiB at the default level, 15 ms for 1 MiB (measureBlocking.ts).
+    offLoopMinBytes: 64 * 1024,
     compressSync: (records) => gzipSync(records, options),
     compress: (records) =>
       new Promise((resolve, reject) => gzip(records, options, (err, out) => (err === null ? resolve(out) : reject(err)))),

@@ -139,6 +139,8 @@ export function lz4Codec(_level: number = LZ4_DEFAULT_LEVEL): CompressionCodec {
   return {
     name: 'lz4',
     id: CODEC_IDS.lz4,
+    // ~0.5 ms for 256 KiB, 2 ms for 1 MiB (measureBlocking.ts).
+    offLoopMinBytes: 256 * 1024,
     compressSync: compressFrameSync,
     compress: compressFrame,
     decompressSync: decompressFrame,

@@ -117,6 +117,11 @@ export class ProducerBatch {
     return this.closed && !this.sealed && this.codec !== null && this.builder !== null;
   }
 
+  /** Compressing this batch would block the event loop long enough to do it on the thread pool (see BatchCompressor). */
+  get compressesOffLoop(): boolean {
+    return this.needsCompression && this.builder!.records.length >= this.codec!.offLoopMinBytes;
+  }
+
   /** Uncompressed bytes of the records (0 for a failed batch); what a codec would have to compress. */
   get uncompressedRecordsBytes(): number {
     return this.builder === null || this.sealed ? 0 : this.builder.records.length;
