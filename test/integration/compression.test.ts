@@ -5,9 +5,10 @@
 // order per partition. The CLI's --compression is proven the same way.
 import { spawnSync } from 'child_process';
 import * as path from 'path';
-import { lastValueFrom, from, tap, toArray } from 'rxjs';
+import { lastValueFrom, from, toArray } from 'rxjs';
 import { accumulate, createProducer, partition, send, serialize } from '../../operators';
 import { CODEC_IDS, type CodecName } from '../../src/compression';
+import { BatchCompressor } from '../../src/compression/BatchCompressor';
 import type { ProducerBatch } from '../../src/producer/ProducerBatch';
 import type { Ack, ProducerRecord, RecordMetadata } from '../../src/types';
 import { kcatConsume } from '../support/kcat';
@@ -49,17 +50,35 @@ function mixedRecords(n: number, valueBytes: number): ProducerRecord<string | nu
  * Produces `records` through the public stages, noting the codec id each batch went out with, then
  * reads the topic back with kcat and checks every record against its ack.
  */
-async function produceAndVerify(codec: CodecName, topic: string, records: ProducerRecord<string | null, string | null, number>[], options: { batchSize?: number; lingerMs?: number } = {}) {
+async function produceAndVerify(
+  codec: CodecName,
+  topic: string,
+  records: ProducerRecord<string | null, string | null, number>[],
+  options: { batchSize?: number; lingerMs?: number; compressionZstdLevel?: number } = {},
+  offLoop = false,
+) {
   const producer = createProducer({ brokers: cluster.bootstrap, topic, compressionType: codec, ...options });
+  if (offLoop) {
+    // The hook proposed for Producer.enqueue: batches pass the BatchCompressor on their way to the sender.
+    const compressor = new BatchCompressor(producer.enqueue.bind(producer));
+    producer.enqueue = (batch: ProducerBatch) => compressor.submit(batch);
+  }
   const codecIds: number[] = [];
+  /** Per batch reaching the sender: whether it still had to be compressed there. */
+  const compressedBySender: boolean[] = [];
+  const toSender = producer.sender.enqueue.bind(producer.sender);
+  producer.sender.enqueue = (batch: ProducerBatch) => {
+    compressedBySender.push(batch.needsCompression);
+    // The attributes of the batch as it is sent (reading them seals it now, as the drain would).
+    codecIds.push(batch.records().readInt16BE(21) & 0x07);
+    toSender(batch);
+  };
   const acks = ok(
     await lastValueFrom(
       from(records).pipe(
         serialize<string | null, string | null, number>({ topic }),
         partition<number>(producer),
         accumulate(producer),
-        // The attributes of the batch as it will be sent (reading them seals the batch, as the sender would).
-        tap((batch: ProducerBatch) => codecIds.push(batch.records().readInt16BE(21) & 0x07)),
         send<number>(producer),
         toArray(),
       ),
@@ -91,7 +110,7 @@ async function produceAndVerify(codec: CodecName, topic: string, records: Produc
     if (prev !== undefined) expect(ack.offset).toBeGreaterThan(prev);
     lastOffset.set(ack.partition, ack.offset);
   }
-  return { acks, codecIds };
+  return { acks, codecIds, compressedBySender };
 }
 
 describe.each(CODECS)('compressionType %s on the mock cluster', (codec) => {
@@ -104,6 +123,20 @@ describe.each(CODECS)('compressionType %s on the mock cluster', (codec) => {
     const topic = await newTopic(2);
     const { codecIds } = await produceAndVerify(codec, topic, mixedRecords(2000, 600), { batchSize: 256 * 1024, lingerMs: 50 });
     expect(codecIds.length).toBeLessThan(20); // big batches indeed
+  });
+});
+
+describe('compression on the thread pool (BatchCompressor in front of the sender)', () => {
+  it('zstd level 19 (every batch off the loop), 256 KiB batches: all read back, in ack order per partition', async () => {
+    const topic = await newTopic(3);
+    const { compressedBySender } = await produceAndVerify('zstd', topic, mixedRecords(3000, 300), { batchSize: 256 * 1024, lingerMs: 20, compressionZstdLevel: 19 }, true);
+    expect(compressedBySender.every((left) => !left)).toBe(true);
+  });
+
+  it('gzip with 512 KiB batches (off the loop) mixed with small lingered ones (on it)', async () => {
+    const topic = await newTopic(6);
+    const { compressedBySender } = await produceAndVerify('gzip', topic, mixedRecords(4000, 400), { batchSize: 512 * 1024, lingerMs: 5 }, true);
+    expect(compressedBySender).toContain(false); // some were big enough for the thread pool
   });
 });
 
