@@ -18,6 +18,6 @@ export type { ProducerConfig } from '../src/producer/config';
 export type { ProducerBatch } from '../src/producer/ProducerBatch';
 export type { Ack, FailedAck, ProducerRecord, RecordMetadata, SerializedRecord } from '../src/types';
 export { serializers } from '../src/serde';
-export type { Serializer } from '../src/serde/Serializer';
+export type { Serializer, SyncSerializer } from '../src/serde/Serializer';
 export type { Partitioner } from '../src/partitioners';
 export * from '../src/errors';

@@ -1,4 +1,5 @@
-import { Observable, OperatorFunction } from 'rxjs';
+import type { OperatorFunction } from 'rxjs';
+import { holdingStage } from '../src/producer/holdingStage';
 import type { Producer } from '../src/producer/Producer';
 import { PartitionStage } from '../src/producer/PartitionStage';
 import type { SerializedRecord } from '../src/types';
@@ -12,28 +13,8 @@ import type { SerializedRecord } from '../src/types';
  * records$.pipe(serialize(), partition(producer), tap((r) => metrics.count(r.partition)), accumulate(producer), send(producer))
  */
 export function partition<M>(producer: Producer): OperatorFunction<SerializedRecord<M>, SerializedRecord<M>> {
-  return (source) =>
-    new Observable<SerializedRecord<M>>((subscriber) => {
-      // Source completion waits for records still waiting on metadata.
-      let sourceDone = false;
-      const stage = new PartitionStage(
-        producer,
-        (record) => subscriber.next(record as SerializedRecord<M>),
-        () => {
-          if (sourceDone) subscriber.complete();
-        },
-      );
-      const subscription = source.subscribe({
-        next: (record) => stage.push(record),
-        error: (err) => subscriber.error(err),
-        complete: () => {
-          sourceDone = true;
-          if (stage.waitingCount === 0) subscriber.complete();
-        },
-      });
-      return () => {
-        subscription.unsubscribe();
-        stage.dispose();
-      };
-    });
+  // Completion waits for records still waiting on metadata.
+  return holdingStage<SerializedRecord<M>, SerializedRecord<M>>(
+    (emit, onEmpty) => new PartitionStage(producer, (record) => emit(record as SerializedRecord<M>), onEmpty),
+  );
 }

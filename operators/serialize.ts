@@ -1,25 +1,34 @@
-import { asyncScheduler, map, OperatorFunction, SchedulerLike } from 'rxjs';
+import { asyncScheduler, OperatorFunction, SchedulerLike } from 'rxjs';
+import { holdingStage } from '../src/producer/holdingStage';
 import { defaultSerializer } from '../src/serde/defaultSerializer';
 import type { Serializer } from '../src/serde/Serializer';
 import { serializeRecord } from '../src/serde/serializeRecord';
+import { SerializeStage, type SerializationCounter } from '../src/serde/SerializeStage';
 import type { ProducerRecord, SerializedRecord } from '../src/types';
 
 /** Options of the `serialize` stage. */
 export interface SerializeOptions<K, V> {
   /** Topic for records that name none. */
   topic?: string;
-  /** Key serializer; default: Buffer, Uint8Array and string (UTF-8) as they are. */
+  /** Key serializer; default: Buffer, Uint8Array and string (UTF-8) as they are. May be async. */
   key?: Serializer<K>;
-  /** Value serializer; default as for keys. Use `serializers.json` for objects. */
+  /** Value serializer; default as for keys. Use `serializers.json` for objects. May be async. */
   value?: Serializer<V>;
   /** Clock for records without a timestamp (default: asyncScheduler, i.e. Date.now()). */
   scheduler?: SchedulerLike;
+  /**
+   * The producer the records go to: records waiting for an async serializer then count as given
+   * to it — `flush()` waits for them and a pulled source pauses while MAX_PENDING_SERIALIZATIONS
+   * are pending. `produce()` and `toKafka()` set it.
+   */
+  producer?: SerializationCounter;
 }
 
 /**
  * Turns records into bytes: key, value and headers serialized, timestamp set, topic resolved. A
- * record whose serializer throws is not dropped: it goes on carrying a SerializationError and
- * fails on its ack (or stops the stream, per `stopOnError`).
+ * record whose serializer throws (or whose async serializer rejects) is not dropped: it goes on
+ * carrying a SerializationError and fails on its ack (or stops the stream, per `stopOnError`).
+ * Async serializers run concurrently; records still leave in the order they came.
  *
  * @example
  * records$.pipe(serialize({ topic: 'events', value: serializers.json }), partition(producer), …)
@@ -27,11 +36,20 @@ export interface SerializeOptions<K, V> {
 export function serialize<K = unknown, V = unknown, M = unknown>(
   options: SerializeOptions<K, V> = {},
 ): OperatorFunction<ProducerRecord<K, V, M>, SerializedRecord<M>> {
-  const keySerializer = (options.key ?? defaultSerializer) as Serializer<K>;
-  const valueSerializer = (options.value ?? defaultSerializer) as Serializer<V>;
+  const keySerializer = (options.key ?? defaultSerializer) as Serializer<never>;
+  const valueSerializer = (options.value ?? defaultSerializer) as Serializer<never>;
   const scheduler = options.scheduler ?? asyncScheduler;
   const topic = options.topic;
-  return map((record) =>
-    serializeRecord(record, topic, keySerializer, valueSerializer, scheduler.now()) as SerializedRecord<M>,
-  );
+  const counter = options.producer ?? null;
+  // Completion waits for records still being serialized.
+  return holdingStage<ProducerRecord<K, V, M>, SerializedRecord<M>>((emit, onEmpty) => {
+    const stage = new SerializeStage<M>(emit, counter, onEmpty);
+    return {
+      push: (record) => stage.push(serializeRecord(record, topic, keySerializer, valueSerializer, scheduler.now()) as SerializedRecord<M> | Promise<SerializedRecord<M>>),
+      get waitingCount() {
+        return stage.waitingCount;
+      },
+      dispose: () => stage.dispose(),
+    };
+  });
 }

@@ -10,6 +10,9 @@ export interface PartitionHost {
   readonly config: { maxBlockMs: number; batchSize: number; partitioner?: Partitioner };
   stickyPartitioner(topic: string): BuiltInPartitioner;
   addBacklog(n: number): void;
+  releaseBacklog(n: number, movedOn: number): void;
+  /** Records ever held by a stage: compared around an emit, how many the next stage held. */
+  readonly heldTotal: number;
 }
 
 /**
@@ -97,6 +100,7 @@ export class PartitionStage {
     if (this.disposed) return;
     while (this.waitingCount > 0) {
       const record = this.queue[this.queueHead];
+      const heldBefore = this.host.heldTotal;
       if (failure !== null && record.topic === failedTopic && record.error === null) {
         record.error = failure;
         this.emit(record);
@@ -106,7 +110,7 @@ export class PartitionStage {
       }
       this.queue[this.queueHead] = undefined as unknown as SerializedRecord;
       this.queueHead++;
-      this.host.addBacklog(-1);
+      this.host.releaseBacklog(1, this.host.heldTotal - heldBefore);
       if (this.disposed) return;
     }
     this.queue.length = 0;

@@ -15,6 +15,7 @@ import { Sender } from './Sender';
 import { TransactionManager } from './TransactionManager';
 import { ProducerClosedError } from '../errors';
 import { buildPipeline } from './pipeline';
+import { MAX_PENDING_SERIALIZATIONS } from '../serde/SerializeStage';
 
 /** Anything `produce()` accepts: a pushed Observable, or a pulled source read only while there is room. */
 export type RecordSource<R> = Observable<R> | AsyncIterable<R> | Iterable<R> | NodeJS.ReadableStream;
@@ -43,7 +44,8 @@ export class Producer implements AckStageHost, PullGate {
   readonly bufferAvailable$: Observable<number>;
   /**
    * true while the producer takes records without holding any back; false while some wait for
-   * memory or metadata. Pulled sources pause on it by themselves; pushed ones can pause on it.
+   * memory or metadata, or MAX_PENDING_SERIALIZATIONS wait for async serializers. Pulled sources
+   * pause on it by themselves; pushed ones can pause on it.
    */
   readonly ready$: Observable<boolean>;
   private readonly bufferAvailableSubject: BehaviorSubject<number>;
@@ -54,10 +56,14 @@ export class Producer implements AckStageHost, PullGate {
   private readonly accumulators = new Set<RecordAccumulator>();
   /** Records held in stage queues (metadata or memory waits); pulled sources pause while > 0. */
   private backlogCount = 0;
+  /** Of `backlogCount`, the records the serialize stages hold for async serializers. */
+  private serializingCount = 0;
   /** Batches handed to the sender and not yet done. */
   private readonly outstanding = new Set<ProducerBatch>();
-  /** Records that ever left the backlog (moved on into batches, or failed): flush() counts on it. */
+  /** Records that ever left the backlog for good (into batches, failed or forgotten): flush() counts on it. */
   private backlogLeft = 0;
+  /** @internal Records ever held by any stage (see releaseBacklog). */
+  heldTotal = 0;
   /** Resolvers waiting for room (pulled sources) and for idleness (close). */
   private roomWaiters: Array<() => void> = [];
   private idleWaiters: Array<() => void> = [];
@@ -230,26 +236,58 @@ export class Producer implements AckStageHost, PullGate {
     partitionBusy: (topic: string, partition: number): boolean => self.sender.hasQueued(topic, partition),
   }))(this);
 
-  /** @internal A stage holds `n` more (or, negative, fewer) records back. */
+  /**
+   * @internal A stage holds `n` more records back (or, negative, forgets `-n` it held: its stream
+   * ended, and those records leave the pipeline without an ack).
+   */
   addBacklog(n: number): void {
-    const before = this.backlogCount;
+    this.changeBacklog(n, 0, n < 0 ? -n : 0);
+  }
+
+  /**
+   * @internal A stage let `n` held records go on, of which `movedOn` the next stage now holds (it
+   * compared `heldTotal` around its emits): only the others left the pipeline, into batches or
+   * failed. flush() counts those, so a record is not taken as sent while it waits further down.
+   */
+  releaseBacklog(n: number, movedOn: number): void {
+    this.changeBacklog(-n, 0, n - movedOn);
+  }
+
+  /**
+   * @internal The serialize stage holds `n` more records for async serializers (negative: forgets
+   * them). They are backlog (flush() waits for them) but do not close the gate of a pulled source
+   * until MAX_PENDING_SERIALIZATIONS are pending: serializations run concurrently.
+   */
+  addSerializing(n: number): void {
+    this.changeBacklog(n, n, n < 0 ? -n : 0);
+  }
+
+  /** @internal As releaseBacklog, for records the serialize stage held. */
+  releaseSerializing(n: number, movedOn: number): void {
+    this.changeBacklog(-n, -n, n - movedOn);
+  }
+
+  private changeBacklog(n: number, serializing: number, left: number): void {
+    const roomBefore = this.hasRoom();
     this.backlogCount += n;
-    if (n < 0) {
-      this.backlogLeft -= n;
+    this.serializingCount += serializing;
+    if (n > 0) this.heldTotal += n;
+    if (left > 0) {
+      this.backlogLeft += left;
       if (this.backlogWaiters.length > 0) this.releaseBacklogWaiters();
     }
-    if (before === 0 && this.backlogCount > 0) this.readySubject.next(false);
-    else if (before > 0 && this.backlogCount === 0) this.readySubject.next(true);
-    if (this.backlogCount === 0 && this.roomWaiters.length > 0) {
+    const room = this.hasRoom();
+    if (room !== roomBefore) this.readySubject.next(room);
+    if (room && this.roomWaiters.length > 0) {
       const waiters = this.roomWaiters;
       this.roomWaiters = [];
       for (let i = 0; i < waiters.length; i++) waiters[i]();
     }
   }
 
-  /** @internal */
+  /** @internal True while no record is held back (other than up to MAX_PENDING_SERIALIZATIONS being serialized). */
   hasRoom(): boolean {
-    return this.backlogCount === 0;
+    return this.backlogCount === this.serializingCount && this.serializingCount < MAX_PENDING_SERIALIZATIONS;
   }
 
   /** @internal */

@@ -10,7 +10,7 @@ import type { Producer } from './Producer';
 export function buildPipeline<K, V, M>(records$: Observable<ProducerRecord<K, V, M>>, producer: Producer): Observable<Ack<M>> {
   const c = producer.config;
   return records$.pipe(
-    serialize<K, V, M>({ topic: c.topic, key: c.serializers.key as never, value: c.serializers.value as never, scheduler: producer.scheduler }),
+    serialize<K, V, M>({ topic: c.topic, key: c.serializers.key as never, value: c.serializers.value as never, scheduler: producer.scheduler, producer }),
     partition<M>(producer),
     accumulate(producer),
     send<M>(producer),

@@ -1,5 +1,5 @@
 import { describeType } from './describeType';
-import type { Serializer } from './Serializer';
+import type { SyncSerializer } from './Serializer';
 
 /**
  * Bytes as they are: a Buffer is sent as is, a Uint8Array is wrapped without copying (the Buffer
@@ -8,7 +8,7 @@ import type { Serializer } from './Serializer';
  * @example
  * createProducer({ brokers, serializers: { value: serializers.buffer } })
  */
-export const bufferSerializer: Serializer<Buffer | Uint8Array | null | undefined> = (data) => {
+export const bufferSerializer: SyncSerializer<Buffer | Uint8Array | null | undefined> = (data) => {
   if (data === null || data === undefined) return null;
   if (Buffer.isBuffer(data)) return data;
   if (data instanceof Uint8Array) return Buffer.from(data.buffer, data.byteOffset, data.byteLength);

@@ -1,5 +1,5 @@
 import { describeType } from './describeType';
-import type { Serializer } from './Serializer';
+import type { SyncSerializer } from './Serializer';
 
 /** What the default serializer takes without being told how. */
 export type DefaultSerializable = Buffer | Uint8Array | string | null | undefined;
@@ -9,7 +9,7 @@ export type DefaultSerializable = Buffer | Uint8Array | string | null | undefine
  * strings become UTF-8, null stays null. Anything else is an error, not a guess: an object could
  * be meant as JSON, Avro, Protobuf…, so the user chooses (`serializers.json` or their own).
  */
-export const defaultSerializer: Serializer<DefaultSerializable> = (data) => {
+export const defaultSerializer: SyncSerializer<DefaultSerializable> = (data) => {
   if (data === null || data === undefined) return null;
   if (typeof data === 'string') return Buffer.from(data, 'utf8');
   if (Buffer.isBuffer(data)) return data;

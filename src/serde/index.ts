@@ -10,7 +10,7 @@ import { bufferSerializer } from './bufferSerializer';
 import { jsonSerializer } from './jsonSerializer';
 import { stringSerializer } from './stringSerializer';
 
-export type { Serializer } from './Serializer';
+export type { Serializer, SyncSerializer } from './Serializer';
 export { bufferSerializer } from './bufferSerializer';
 export { defaultSerializer } from './defaultSerializer';
 export type { DefaultSerializable } from './defaultSerializer';

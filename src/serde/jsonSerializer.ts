@@ -1,4 +1,4 @@
-import type { Serializer } from './Serializer';
+import type { SyncSerializer } from './Serializer';
 
 /**
  * Any JSON-serializable value as UTF-8 JSON. null/undefined → null (a tombstone, not the text
@@ -7,7 +7,7 @@ import type { Serializer } from './Serializer';
  * @example
  * createProducer({ brokers, topic: 'orders', serializers: { value: serializers.json } })
  */
-export const jsonSerializer: Serializer<unknown> = (data) => {
+export const jsonSerializer: SyncSerializer<unknown> = (data) => {
   if (data === null || data === undefined) return null;
   const text = JSON.stringify(data);
   // JSON.stringify returns undefined (not a string) for functions and symbols.

@@ -22,6 +22,9 @@ let lastValidTopic = '';
  * invalid partition or timestamp, or neither a key nor a value — so that the stream goes on and the record fails on
  * its own ack.
  *
+ * A serializer may be async (return a Promise, e.g. a schema-registry encoder): the result is then
+ * a Promise of the record, which never rejects — a rejection fails the record as a throw does.
+ *
  * A null value with a key (a tombstone) and a value without a key are valid; a record with
  * neither is refused: Kafka would store it, but it carries nothing, and is far more often a
  * mapping mistake upstream (a field renamed, a wrong property read) than an intent.
@@ -40,7 +43,7 @@ export function serializeRecord<M = unknown>(
   keySerializer: Serializer<never>,
   valueSerializer: Serializer<never>,
   nowMs: number,
-): SerializedRecord<M> {
+): SerializedRecord<M> | Promise<SerializedRecord<M>> {
   if (record === null || typeof record !== 'object') {
     return failed<M>('', -1, nowMs, undefined, new InvalidRecordError(
       `a record must be an object such as { value }, got ${describeType(record)}: wrap it, e.g. map((value) => ({ value }))`,
@@ -102,19 +105,19 @@ export function serializeRecord<M = unknown>(
     ));
   }
 
-  let key: Buffer | null = null;
+  let key: SerializerOutput = null;
   if (hasKey) {
     try {
-      key = toBytes(keySerializer(record.key as never, topic));
+      key = keySerializer(record.key as never, topic);
     } catch (err) {
       return failed(topic, partition, timestamp, meta, serializationError('key', err));
     }
   }
 
-  let value: Buffer | null = null;
+  let value: SerializerOutput = null;
   if (hasValue) {
     try {
-      value = toBytes(valueSerializer(record.value as never, topic));
+      value = valueSerializer(record.value as never, topic);
     } catch (err) {
       return failed(topic, partition, timestamp, meta, serializationError('value', err));
     }
@@ -129,7 +132,60 @@ export function serializeRecord<M = unknown>(
     }
   }
 
-  return { topic, partition, key, value, headers, timestamp, meta, error: null };
+  if (isThenable(key) || isThenable(value)) return settle(topic, partition, key, value, headers, timestamp, meta);
+  let keyBytes: Buffer | null;
+  try {
+    keyBytes = toBytes(key);
+  } catch (err) {
+    return failed(topic, partition, timestamp, meta, serializationError('key', err));
+  }
+  let valueBytes: Buffer | null;
+  try {
+    valueBytes = toBytes(value);
+  } catch (err) {
+    return failed(topic, partition, timestamp, meta, serializationError('value', err));
+  }
+  return { topic, partition, key: keyBytes, value: valueBytes, headers, timestamp, meta, error: null };
+}
+
+type SerializerOutput = ReturnType<Serializer<never>>;
+
+/** True for a Promise (or any thenable) — what an async serializer returns. Buffers are not. */
+export function isThenable<T>(out: unknown): out is PromiseLike<T> {
+  return out !== null && typeof out === 'object' && !Buffer.isBuffer(out) && typeof (out as PromiseLike<T>).then === 'function';
+}
+
+/**
+ * The async end of serializeRecord: waits for the key's and value's serializers (both run
+ * concurrently) and builds the record; a rejection fails the record as a throw would. Never rejects.
+ */
+async function settle<M>(
+  topic: string,
+  partition: number,
+  key: SerializerOutput,
+  value: SerializerOutput,
+  headers: RecordHeader[] | null,
+  timestamp: number,
+  meta: M | undefined,
+): Promise<SerializedRecord<M>> {
+  const [k, v] = await Promise.allSettled([key, value]);
+  let keyBytes: Buffer | null;
+  try {
+    keyBytes = toBytes(k.status === 'fulfilled' ? k.value : rethrow(k.reason));
+  } catch (err) {
+    return failed(topic, partition, timestamp, meta, serializationError('key', err));
+  }
+  let valueBytes: Buffer | null;
+  try {
+    valueBytes = toBytes(v.status === 'fulfilled' ? v.value : rethrow(v.reason));
+  } catch (err) {
+    return failed(topic, partition, timestamp, meta, serializationError('value', err));
+  }
+  return { topic, partition, key: keyBytes, value: valueBytes, headers, timestamp, meta, error: null };
+}
+
+function rethrow(reason: unknown): never {
+  throw reason;
 }
 
 /** A serializer's output must be bytes or null; a Uint8Array is wrapped without copying. */

@@ -1,5 +1,5 @@
 import { describeType } from './describeType';
-import type { Serializer } from './Serializer';
+import type { SyncSerializer } from './Serializer';
 
 /**
  * Strings as UTF-8 (Java's `StringSerializer`). null → null. Anything else is an error rather than
@@ -8,7 +8,7 @@ import type { Serializer } from './Serializer';
  * @example
  * createProducer({ brokers, serializers: { key: serializers.string } })
  */
-export const stringSerializer: Serializer<string | null | undefined> = (data) => {
+export const stringSerializer: SyncSerializer<string | null | undefined> = (data) => {
   if (data === null || data === undefined) return null;
   if (typeof data !== 'string') throw new TypeError(`stringSerializer takes a string, got ${describeType(data)}`);
   return Buffer.from(data, 'utf8');

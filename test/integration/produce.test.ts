@@ -237,6 +237,22 @@ describe('createProducer on the mock cluster', () => {
   });
 });
 
+describe('flush() and records held in two stages', () => {
+  it('waits for records that waited for metadata and then for memory', async () => {
+    const topic = await newTopic(3);
+    // 64 KiB of memory for 1000 records of 1 KB: after the metadata wait most wait again, for memory.
+    const producer = createProducer({ brokers: cluster.bootstrap, topic, bufferMemory: 64 * 1024, batchSize: 16384 });
+    const acks: Ack[] = [];
+    const value = 'x'.repeat(1000);
+    producer.produce(from(Array.from({ length: 1000 }, (_, i) => ({ value, meta: i })))).subscribe((ack) => acks.push(ack));
+    await producer.flush();
+    expect(acks).toHaveLength(1000);
+    expect(acks.every((a) => a.error === undefined)).toBe(true);
+    await producer.close();
+    expect(await kcatConsume(cluster.bootstrap, topic)).toHaveLength(1000);
+  });
+});
+
 describe('the public stages composed by hand', () => {
   it('serialize → partition → tap → accumulate → send delivers, and the tap sees every partitioned record', async () => {
     const topic = await newTopic(3);

@@ -5,7 +5,13 @@ import type { ProducerRecord, SerializedRecord } from '../../src/types';
 const NOW = 1_700_000_000_000;
 
 function ser(record: ProducerRecord<unknown, unknown, unknown>, defaultTopic: string | undefined = 'events', key: Serializer<never> = defaultSerializer, value: Serializer<never> = defaultSerializer): SerializedRecord {
-  return serializeRecord(record, defaultTopic, key, value, NOW);
+  return sync(serializeRecord(record, defaultTopic, key, value, NOW));
+}
+
+/** Synchronous serializers give a synchronous result, never a Promise. */
+function sync<M>(out: SerializedRecord<M> | Promise<SerializedRecord<M>>): SerializedRecord<M> {
+  if (out instanceof Promise) throw new Error('expected a synchronous result');
+  return out;
 }
 
 describe('serializeRecord', () => {
@@ -126,7 +132,7 @@ describe('serializeRecord', () => {
   });
 
   it('fails a record with no topic and no default topic', () => {
-    const out = serializeRecord({ value: 'v', meta: 7 }, undefined, defaultSerializer, defaultSerializer, NOW);
+    const out = sync(serializeRecord({ value: 'v', meta: 7 }, undefined, defaultSerializer, defaultSerializer, NOW));
     expect(out.error).toBeInstanceOf(InvalidRecordError);
     expect(out.error!.message).toBe(
       'record has no topic and toKafka/createProducer has no default `topic`: set record.topic or the `topic` option',
@@ -156,8 +162,51 @@ describe('serializeRecord', () => {
   });
 
   it('fails (does not throw on) something that is not a record object', () => {
-    const out = serializeRecord('just a string' as never, 'events', defaultSerializer, defaultSerializer, NOW);
+    const out = sync(serializeRecord('just a string' as never, 'events', defaultSerializer, defaultSerializer, NOW));
     expect(out.error).toBeInstanceOf(InvalidRecordError);
     expect(out.error!.message).toMatch(/must be an object such as \{ value \}, got a string/);
+  });
+
+  describe('async serializers', () => {
+    const later = <T>(v: T, ms = 1) => new Promise<T>((resolve) => setTimeout(() => resolve(v), ms));
+
+    it('gives a Promise of the record when a serializer returns one', async () => {
+      const out = serializeRecord({ key: 'k', value: { a: 1 }, headers: { h: 'x' }, meta: 3 }, 'events', defaultSerializer, ((v: unknown) => later(Buffer.from(JSON.stringify(v)))) as Serializer<never>, NOW);
+      expect(out).toBeInstanceOf(Promise);
+      const record = await out;
+      expect(record.error).toBeNull();
+      expect(record.key).toEqual(Buffer.from('k'));
+      expect(record.value).toEqual(Buffer.from('{"a":1}'));
+      expect(record.headers).toEqual([{ key: 'h', value: Buffer.from('x') }]);
+      expect(record.meta).toBe(3);
+      expect(record.timestamp).toBe(NOW);
+    });
+
+    it('runs the key and value serializers concurrently', async () => {
+      const started: string[] = [];
+      const slow = (name: string) => ((v: string) => {
+        started.push(name);
+        return later(Buffer.from(v), 5);
+      }) as Serializer<never>;
+      const pending = serializeRecord({ key: 'k', value: 'v' }, 'events', slow('key'), slow('value'), NOW);
+      expect(started).toEqual(['key', 'value']);
+      expect((await pending).value).toEqual(Buffer.from('v'));
+    });
+
+    it('fails the record (the Promise never rejects) when an async serializer rejects', async () => {
+      const failing = (() => Promise.reject(new Error('schema registry unreachable'))) as Serializer<never>;
+      const record = await serializeRecord({ key: 'k', value: 'v', meta: 9 }, 'events', defaultSerializer, failing, NOW);
+      expect(record.error).toBeInstanceOf(SerializationError);
+      expect(record.error!.message).toMatch(/value.*schema registry unreachable/);
+      expect(record.meta).toBe(9);
+      const keyFails = await serializeRecord({ key: 'k', value: 'v' }, 'events', failing, defaultSerializer, NOW);
+      expect(keyFails.error!.message).toMatch(/key/);
+    });
+
+    it('fails the record when an async serializer resolves to something that is not bytes', async () => {
+      const record = await serializeRecord({ value: 'v' }, 'events', defaultSerializer, (() => later('text')) as unknown as Serializer<never>, NOW);
+      expect(record.error).toBeInstanceOf(SerializationError);
+      expect(record.error!.message).toMatch(/must return a Buffer or null/);
+    });
   });
 });
