@@ -6,6 +6,7 @@ import { ExponentialBackoff } from '../network/Backoff';
 import { BuiltInPartitioner } from '../partitioners/BuiltInPartitioner';
 import type { Ack, ProducerRecord } from '../types';
 import { AckStageHost } from './AckStage';
+import { BatchCompressor } from '../compression/BatchCompressor';
 import { BufferPool } from './BufferPool';
 import { ProducerConfig, ResolvedConfig, resolveConfig } from './config';
 import type { ProducerBatch } from './ProducerBatch';
@@ -36,6 +37,8 @@ export class Producer implements AckStageHost, PullGate {
   /** @internal */ readonly cluster: Cluster;
   /** @internal */ readonly pool: BufferPool;
   /** @internal */ readonly sender: Sender;
+  /** Compresses costly batches off the event loop on their way to the sender, keeping their order. */
+  private readonly compressor: BatchCompressor;
   private readonly connections: ConnectionPool;
   /**
    * Bytes of `bufferMemory` free now, emitted as batches take and return memory: a source that can
@@ -118,6 +121,11 @@ export class Producer implements AckStageHost, PullGate {
       c.logger.child({ component: 'sender' }),
       c.retryBackoffMs,
       c.retryBackoffMaxMs,
+    );
+    const compressionLog = c.logger.child({ component: 'compression' });
+    this.compressor = new BatchCompressor(
+      (batch) => this.sender.enqueue(batch),
+      (batch, err) => compressionLog.warn({ err, topic: batch.topic, partition: batch.partition }, 'compression failed: the batch is sent uncompressed'),
     );
     this.sender.onPartitionDrained = (topic, partition) => {
       for (const acc of this.accumulators) acc.partitionReady(topic, partition);
@@ -299,7 +307,7 @@ export class Producer implements AckStageHost, PullGate {
   /** @internal */
   enqueue(batch: ProducerBatch): void {
     this.outstanding.add(batch);
-    this.sender.enqueue(batch);
+    this.compressor.submit(batch);
   }
 
   /** @internal A batch given to enqueue() is done (each comes back here exactly once). */

@@ -81,6 +81,11 @@ export class ProducerBatch {
 
   /** Compresses the records when the batch is sealed; null for none. */
   private codec: CompressionCodec | null = null;
+
+  /** The codec its records are compressed with ('none' when uncompressed). */
+  get compressionType(): CompressionCodec['name'] | 'none' {
+    return this.codec === null ? 'none' : this.codec.name;
+  }
   /** The record-batch bytes are final (compressed if there is a codec): set by seal(). */
   private sealed = false;
 

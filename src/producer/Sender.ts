@@ -13,6 +13,9 @@ import type { TransactionManager } from './TransactionManager';
 import { newTxnPartitionEntry } from './TxnPartitionEntry';
 import { mustWaitForOldEpoch, onProducerStateError, sequencesReady } from './sequenceReset';
 
+/** The first Produce version whose batches may be zstd-compressed (KIP-110). */
+const ZSTD_MIN_PRODUCE_VERSION = 7;
+
 /** What the sender needs from the producer's configuration. */
 export interface SenderConfig {
   acks: number;
@@ -224,9 +227,18 @@ export class Sender {
   }
 
   private sendProduce(conn: Connection, nodeId: number, node: NodeState, batches: ProducerBatch[]): void {
-    const request = buildProduceRequest(batches, this.config.acks, this.config.requestTimeoutMs);
     node.inFlight++;
     this.inFlightBatches += batches.length;
+    const version = conn.versionFor(Produce);
+    if (version < ZSTD_MIN_PRODUCE_VERSION && batches.some((b) => b.compressionType === 'zstd')) {
+      // As Java's ProduceRequest builder: an old broker could not read the batch; never retried.
+      const error = kafkaError(
+        ErrorCode.UNSUPPORTED_COMPRESSION_TYPE,
+        `zstd needs Produce v${ZSTD_MIN_PRODUCE_VERSION} (Kafka 2.1 or later) and broker ${nodeId} speaks up to v${version}: set compressionType to gzip, snappy or lz4`);
+      this.onRequestError(nodeId, node, batches, error);
+      return;
+    }
+    const request = buildProduceRequest(batches, this.config.acks, this.config.requestTimeoutMs);
     const expectResponse = this.config.acks !== 0;
     conn.send(Produce, request, { expectResponse }).then(
       (response) => this.onResponse(nodeId, node, batches, expectResponse ? response : null),

@@ -1,6 +1,7 @@
 import { VirtualTimeScheduler } from 'rxjs';
 import pino from 'pino';
 import { ConnectionError, DeliveryTimeoutError, KafkaProtocolError } from '../../src/errors';
+import { createCodec } from '../../src/compression';
 import { ExponentialBackoff } from '../../src/network/Backoff';
 import { ErrorCode } from '../../src/protocol/errorCodes';
 import type { InitProducerIdRequest, InitProducerIdResponse } from '../../src/protocol/InitProducerId';
@@ -25,6 +26,8 @@ class FakeConnection {
   isConnected = true;
   /** The InitProducerId version negotiated (v3+ can bump an epoch). */
   initVersion = 4;
+  /** The Produce version negotiated. */
+  produceVersion = 9;
   constructor(private readonly scheduler: VirtualTimeScheduler) {}
   send(api: { name: string }, req: unknown): Promise<unknown> {
     return new Promise((resolve, reject) => {
@@ -34,7 +37,7 @@ class FakeConnection {
     });
   }
   versionFor(api: { name: string }): number {
-    return api.name === 'InitProducerId' ? this.initVersion : 9;
+    return api.name === 'InitProducerId' ? this.initVersion : this.produceVersion;
   }
 }
 
@@ -214,6 +217,25 @@ describe('Sender', () => {
     reqs[0].resolve(ok(reqs[0].req));
     await tick();
     expect(reqs).toHaveLength(3); // a slot freed: the last batch goes
+  });
+
+  it('fails zstd batches without sending them to a broker older than Produce v7, and never retries them', async () => {
+    const { cluster, sender, done, listen } = setup();
+    cluster.conn.produceVersion = 6;
+    const zstd = ProducerBatch.open('t', 0, 0, Buffer.alloc(256), createCodec('zstd', { gzip: -1, lz4: 9, zstd: 3 }));
+    zstd.append(0, null, Buffer.from('v'), null, 'v');
+    zstd.close();
+    sender.enqueue(listen(zstd));
+    await tick();
+    expect(cluster.conn.requests).toHaveLength(0);
+    expect(done).toHaveLength(1);
+    expect(done[0].error).toBeInstanceOf(KafkaProtocolError);
+    expect(done[0].error).toMatchObject({ type: 'UNSUPPORTED_COMPRESSION_TYPE', retriable: false });
+    expect(done[0].error!.message).toMatch(/zstd needs Produce v7 \(Kafka 2.1 or later\).*up to v6: set compressionType to gzip, snappy or lz4/);
+    // Other codecs go to that broker as usual.
+    sender.enqueue(listen(batch(1)));
+    await tick();
+    expect(cluster.conn.requests).toHaveLength(1);
   });
 
   it('completes batches with the offsets of the response', async () => {
