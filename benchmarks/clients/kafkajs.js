@@ -15,7 +15,7 @@
 //
 // Both: keyless records use KafkaJS's default partitioner (round-robin by record when no key).
 const { Kafka, logLevel, Partitioners } = require('kafkajs');
-const { workload, payloads, report, run } = require('./common');
+const { workload, payloads, report, run, startClock } = require('./common');
 const { pacedSends } = require('./latency');
 
 // The mock cluster reports ControllerId 0, a broker id that does not exist (its brokers are 1..3),
@@ -62,7 +62,7 @@ async function throughput(w) {
   const acks = w.idempotent ? -1 : 1;
   let acked = 0;
   let next = 0;
-  const start = process.hrtime.bigint();
+  const start = startClock();
   async function lane() {
     while (next < chunks.length) {
       const messages = chunks[next++];

@@ -51,10 +51,19 @@ run(async () => {
   fs.closeSync(input);
   fs.rmSync(dir, { recursive: true, force: true });
   const rss = /Maximum resident set size \(kbytes\): (\d+)/.exec(stderr);
+  // kcat's own CPU (GNU time: user + system of the kcat process, start to exit).
+  const user = /User time \(seconds\): ([\d.]+)/.exec(stderr);
+  const system = /System time \(seconds\): ([\d.]+)/.exec(stderr);
   if (code !== 0 || /Delivery failed|ERROR/.test(stderr)) {
     throw new Error(`kcat exited ${code}: ${stderr.split('\n').slice(0, 5).join(' | ')}`);
   }
   // kcat reports no ack count of its own: `records` is N, and bench.js checks it on the broker.
-  const line = { records: w.records, seconds, recordsPerSec: Math.round(w.records / seconds), peakRssBytes: rss ? Number(rss[1]) * 1024 : null };
+  const line = {
+    records: w.records,
+    seconds,
+    recordsPerSec: Math.round(w.records / seconds),
+    cpuSeconds: user && system ? Number(user[1]) + Number(system[1]) : null,
+    peakRssBytes: rss ? Number(rss[1]) * 1024 : null,
+  };
   process.stdout.write(JSON.stringify(line) + '\n');
 });

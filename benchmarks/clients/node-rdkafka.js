@@ -11,12 +11,13 @@
 //
 // Latency (latency.js, w.rate set): each released record is one produce() with its release time
 // as the opaque, read back from its delivery report. Settings: librdkafka's defaults (linger.ms 5,
-// batch.size 1 MB, sticky partitioning of keyless records for 2 × linger.ms), only acks and
+// batch.size 1 MB, sticky partitioning of keyless records for 2 × linger.ms; linger.ms 0 in the
+// linger-0 workloads), only acks and
 // idempotence set — but polled every 1 ms (RDKAFKA_POLL_MS), not the README's 100 or the 10
 // above: a report waits in librdkafka until the next poll, so the interval adds up to itself to
 // every latency, and 1 ms, the shortest Node timer, is what a latency-conscious user would set.
 const Kafka = require('node-rdkafka');
-const { workload, payloads, report, run } = require('./common');
+const { workload, payloads, report, run, startClock } = require('./common');
 const { pace, Latencies, reportLatency } = require('./latency');
 
 async function connect(w, tuning) {
@@ -66,7 +67,7 @@ async function throughput(w) {
     else acked++;
   });
   producer.setPollInterval(10);
-  const start = process.hrtime.bigint();
+  const start = startClock();
   for (let i = 0; i < w.records; ) {
     try {
       producer.produce(w.topic, null, value, w.keyed ? keys[i % keys.length] : null);
@@ -85,7 +86,7 @@ async function throughput(w) {
 
 async function latency(w) {
   const { value } = payloads(w);
-  const producer = await connect(w, {});
+  const producer = await connect(w, w.linger0 ? { 'linger.ms': 0 } : {});
   let firstError = null;
   const latencies = new Latencies(w);
   const done = deliveryReports(producer, w.records, (err, report) => {

@@ -16,7 +16,7 @@
 // Both: keyless records use its default partitioner.
 const { register } = require('node:module');
 const { pathToFileURL } = require('node:url');
-const { workload, payloads, report, run } = require('./common');
+const { workload, payloads, report, run, startClock } = require('./common');
 const { pacedSends } = require('./latency');
 
 async function connect(w) {
@@ -52,7 +52,7 @@ async function throughput(w) {
     messages[i] = w.keyed ? { topic, key: keys[i % keys.length], value } : { topic, value };
   }
   let acked = 0;
-  const start = process.hrtime.bigint();
+  const start = startClock();
   {
     let next = 0;
     const lane = async () => {

@@ -13,11 +13,12 @@
 // Latency (latency.js, w.rate set): records pushed into a Subject as the pacer releases them —
 // a paced source is a hot one, and pushing is how it reaches toKafka — and the latency read from
 // each ack's meta (the release time). Settings: the defaults (lingerMs 5, batchSize 16 KiB,
-// maxInFlight 5), only acks and idempotence set: what a user who has not tuned for throughput runs.
+// maxInFlight 5), only acks and idempotence set: what a user who has not tuned for throughput runs;
+// in the linger-0 workloads lingerMs 0, what a user who wants latency sets.
 // RXKAFKA_LINGER_MS / RXKAFKA_BATCH_SIZE override them, for exploring only.
 const { Subject } = require('rxjs');
 const { createProducer } = require('../../dist/operators');
-const { workload, payloads, report, run } = require('./common');
+const { workload, payloads, report, run, startClock } = require('./common');
 const { pace, Latencies, reportLatency } = require('./latency');
 
 const env = (name) => (process.env[name] ? Number(process.env[name]) : undefined);
@@ -39,7 +40,7 @@ async function throughput(w) {
     else for (let i = 0; i < n; i++) yield { value };
   }
   let acked = 0;
-  const start = process.hrtime.bigint();
+  const start = startClock();
   await new Promise((resolve, reject) => {
     producer.produce(records()).subscribe({
       next: (ack) => {
@@ -55,7 +56,7 @@ async function throughput(w) {
 
 async function latency(w) {
   const { value } = payloads(w);
-  const producer = createProducer({ ...settings(w), batchSize: env('RXKAFKA_BATCH_SIZE'), lingerMs: env('RXKAFKA_LINGER_MS') });
+  const producer = createProducer({ ...settings(w), batchSize: env('RXKAFKA_BATCH_SIZE'), lingerMs: w.linger0 ? 0 : env('RXKAFKA_LINGER_MS') });
   const records$ = new Subject();
   const latencies = new Latencies(w);
   const acked = new Promise((resolve, reject) => {

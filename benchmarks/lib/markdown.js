@@ -2,7 +2,7 @@
 // The results as markdown: records/s and peak RSS per client per workload, with rxkafka's ratio
 // to the fastest Node peer and to kcat (issue 4's targets: ≥ 3× and ≥ 0.5×).
 const { NODE_PEERS } = require('./clients');
-const { rate, mb, ratio } = require('./stats');
+const { rate, mb, us, ratio } = require('./stats');
 
 function cell(s, text) {
   if (s.valid === 0) return 'failed';
@@ -24,6 +24,17 @@ function markdown({ date, command, setup, clients, labels, workloads, summary, f
     const kcat = s.kcat ? s.kcat.rps : null;
     const cells = clients.map((c) => cell(s[c], rate(s[c].rps)));
     out.push(`| ${w.name} | ${cells.join(' | ')} | ${ratio(rx, best)} | ${ratio(rx, kcat)} |`);
+  }
+  // CPU per record: what each client spends of the machine per record, however long it waited for
+  // the broker (which runs on the same cores). The lower the better; the ratio is the peer's / ours.
+  out.push('', '## CPU per record, µs (median; user + system of the client process, every thread)', '');
+  out.push(head(['best Node peer / rxkafka']), rule(clients.length + 2));
+  for (const w of workloads) {
+    const s = summary[w.id];
+    const peers = NODE_PEERS.filter((c) => s[c] && s[c].cpuUsPerRecord != null);
+    const leanest = peers.length ? Math.min(...peers.map((c) => s[c].cpuUsPerRecord)) : null;
+    const rx = s.rxkafka ? s.rxkafka.cpuUsPerRecord : null;
+    out.push(`| ${w.name} | ${clients.map((c) => cell(s[c], us(s[c].cpuUsPerRecord))).join(' | ')} | ${ratio(leanest, rx)} |`);
   }
   out.push('', '## Peak RSS, MB (median)', '', head([]), rule(clients.length + 1));
   for (const w of workloads) {

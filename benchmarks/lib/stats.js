@@ -8,11 +8,12 @@ function median(xs) {
   return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
 }
 
-/** { rps, rssBytes, valid, total } for one client in one workload. */
+/** { rps, cpuUsPerRecord, rssBytes, valid, total } for one client in one workload. */
 function summarize(runs) {
   const ok = runs.filter((r) => r.ok);
   return {
     rps: median(ok.map((r) => r.result.recordsPerSec)),
+    cpuUsPerRecord: median(ok.filter((r) => r.result.cpuSeconds != null).map((r) => (r.result.cpuSeconds * 1e6) / r.result.records)),
     rssBytes: median(ok.map((r) => r.result.peakRssBytes).filter((x) => x != null)),
     valid: ok.length,
     total: runs.length,
@@ -34,6 +35,9 @@ function rate(x) {
   return `${Math.round(x / 1e3)}k`;
 }
 
+/** CPU microseconds per record, 2 significant decimals. */
+const us = (x) => (x == null ? '—' : x.toFixed(2));
+
 const mb = (bytes) => (bytes == null ? '—' : `${Math.round(bytes / 1048576)}`);
 const ratio = (a, b) => (a == null || b == null ? '—' : `${(a / b).toFixed(2)}×`);
 
@@ -43,4 +47,4 @@ function ms(x) {
   return x < 10 ? x.toFixed(2) : x < 100 ? x.toFixed(1) : String(Math.round(x));
 }
 
-module.exports = { median, summarize, summarizeLatency, rate, mb, ms, ratio };
+module.exports = { median, summarize, summarizeLatency, rate, mb, ms, us, ratio };
