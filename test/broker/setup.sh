@@ -24,8 +24,9 @@ nrd_spec="node-rdkafka@3.6.1"
 nrd_integrity="sha512-sfpTbrT35429cs0RE8Yb9avGX9BiRRvpV7aweQsghKTjtrVZP3jBrKOPItWXAqHb8doyh3SkuGuUVBLgig1SRg=="
 lrk_version="2.12.0"
 
-# Everything this script and the readers need. python3-kafka is the second independent reader.
-apt_packages=(build-essential patch pkg-config zlib1g-dev librdkafka-dev kcat python3-kafka)
+# Everything this script and the readers need. python3-kafka is the second independent reader;
+# lz4, zstd and gzip are the reference tools the compression tests decode with.
+apt_packages=(build-essential patch pkg-config zlib1g-dev librdkafka-dev kcat python3-kafka lz4 zstd gzip)
 
 fail() { echo "test/broker/setup.sh: $*" >&2; exit 1; }
 
@@ -41,6 +42,8 @@ missing_packages() {
     missing+=(zlib1g-dev librdkafka-dev)
   fi
   command -v kcat >/dev/null || missing+=(kcat)
+  local tool
+  for tool in lz4 zstd gzip; do command -v "$tool" >/dev/null || missing+=("$tool"); done
   # Debian's python3-kafka lives in /usr/lib/python3/dist-packages: only /usr/bin/python3 sees it.
   [[ -f /usr/lib/python3/dist-packages/kafka/__init__.py ]] || missing+=(python3-kafka)
   echo "${missing[@]}"
