@@ -1,0 +1,57 @@
+'use strict';
+// RecordAccumulator.append: serialized, partitioned records into their partitions' open batches
+// (lookup by topic and partition, size bound, ProducerBatch.append, a new batch from the BufferPool
+// when one is full). Records go round-robin over 6 partitions, as keyed traffic does. The
+// stubs: a clock that never fires timers (batches leave only when full), a backlog that is
+// never busy, and an emit that gives the batch's memory straight back to the pool, as the ack
+// stage does once the broker answered.
+const { payload, NOW_MS, BATCH_BYTES } = require('../fixtures');
+
+const PARTITIONS = 6;
+
+function accumulatorCase(valueBytes) {
+  return {
+    name: `accumulator/append-${valueBytes}B`,
+    unit: 'record',
+    guards: `RecordAccumulator.append of ${valueBytes} B keyless records over ${PARTITIONS} partitions, batches handed on when full`,
+    setup(internals) {
+      const { RecordAccumulator } = internals.load('producer/RecordAccumulator');
+      const { BufferPool } = internals.load('producer/BufferPool');
+      const config = {
+        batchSize: BATCH_BYTES,
+        lingerMs: 5,
+        maxRequestSize: 1 << 20,
+        bufferMemory: 32 << 20,
+        maxBlockMs: 60000,
+        bufferPolicy: 'error',
+      };
+      const pool = new BufferPool(config.bufferMemory, config.batchSize);
+      const scheduler = { now: () => NOW_MS, schedule: () => ({ unsubscribe() {} }) };
+      const backlog = { add() {}, flushing: false, partitionBusy: () => false };
+      let emitted = 0;
+      const accumulator = new RecordAccumulator(config, pool, scheduler, backlog, (batch) => {
+        emitted++;
+        pool.deallocate(batch.buffer);
+      });
+      const value = payload(valueBytes);
+      const records = Array.from({ length: PARTITIONS }, (_, p) => ({
+        topic: 'events',
+        partition: p,
+        key: null,
+        value,
+        headers: null,
+        timestamp: NOW_MS,
+        meta: p,
+        error: null,
+      }));
+      return {
+        run(n) {
+          for (let i = 0; i < n; i++) accumulator.append(records[i % PARTITIONS]);
+          return emitted;
+        },
+      };
+    },
+  };
+}
+
+module.exports = [accumulatorCase(100), accumulatorCase(1000)];
