@@ -8,13 +8,14 @@ const common = {
   preset: 'ts-jest',
   testEnvironment: 'node',
   transform: { '^.+\\.ts$': ['ts-jest', { diagnostics: false }] },
+  setupFilesAfterEnv: ['<rootDir>/test/support/zstd-ready.ts'],
 };
 const integration = (version) => ({
   ...common,
   displayName: `integration-${version}`,
   testMatch: ['<rootDir>/test/integration/**/*.test.ts'],
   setupFiles: [`<rootDir>/test/support/mock-${version}.ts`],
-  setupFilesAfterEnv: ['<rootDir>/test/support/integration-timeout.ts'],
+  setupFilesAfterEnv: ['<rootDir>/test/support/zstd-ready.ts', '<rootDir>/test/support/integration-timeout.ts'],
 });
 module.exports = {
   projects: [

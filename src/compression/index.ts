@@ -12,7 +12,7 @@ import { ZSTD_DEFAULT_LEVEL, zstdCodec } from './zstd';
 export { CODEC_IDS, type CodecName, type CompressionCodec, type CompressionType } from './CompressionCodec';
 export { GZIP_DEFAULT_LEVEL, GZIP_MAX_LEVEL, GZIP_MIN_LEVEL } from './gzip';
 export { LZ4_DEFAULT_LEVEL, LZ4_MAX_LEVEL, LZ4_MIN_LEVEL } from './lz4';
-export { ZSTD_DEFAULT_LEVEL, ZSTD_MAX_LEVEL, ZSTD_MIN_LEVEL } from './zstd';
+export { ZSTD_DEFAULT_LEVEL, ZSTD_MAX_LEVEL, ZSTD_MIN_LEVEL, zstdReady } from './zstd';
 
 /** Every compression.type, 'none' first. */
 export const COMPRESSION_TYPES: readonly CompressionType[] = ['none', 'gzip', 'snappy', 'lz4', 'zstd'];

@@ -12,7 +12,7 @@
  * - async wall: from the call to the settled promise.
  */
 import { performance } from 'node:perf_hooks';
-import { createCodec, type CodecName } from '../../src/compression';
+import { createCodec, type CodecName, zstdReady } from '../../src/compression';
 import { RecordBatchBuilder } from '../../src/protocol/RecordBatch';
 import { jsonLines } from './referenceTools';
 
@@ -36,6 +36,7 @@ function stats(ms: number[]): string {
 }
 
 async function main(): Promise<void> {
+  await zstdReady();
   console.log('| batch | codec level | ratio | sync ms (median / max) | async on-loop ms | async wall ms |');
   console.log('|---|---|---|---|---|---|');
   for (const batchBytes of [16 * 1024, 1024 * 1024]) {
