@@ -1,4 +1,4 @@
-import { SchedulerLike, Subscription } from 'rxjs';
+import { asapScheduler, asyncScheduler, SchedulerLike, Subscription } from 'rxjs';
 import type { CompressionCodec } from '../compression/CompressionCodec';
 import { BufferExhaustedError, RecordDroppedError, RecordTooLargeError } from '../errors';
 import { RECORD_BATCH_OVERHEAD, recordSizeUpperBound } from '../protocol/RecordBatch';
@@ -277,7 +277,12 @@ export class RecordAccumulator {
     if (this.disposed) return;
     this.timer?.unsubscribe();
     this.timerDueMs = dueMs;
-    this.timer = this.scheduler.schedule(this.onTimer, Math.max(0, dueMs - this.scheduler.now()));
+    const delayMs = Math.max(0, dueMs - this.scheduler.now());
+    // Due now (lingerMs 0, a flush): close after the records of this synchronous run, not on a
+    // timer — Node clamps a 0 ms timer to 1 ms, which would add 1 ms to every ack. A virtual-time
+    // scheduler (tests) keeps the timer.
+    const scheduler = delayMs === 0 && this.scheduler === asyncScheduler ? asapScheduler : this.scheduler;
+    this.timer = scheduler.schedule(this.onTimer, delayMs);
   }
 
   /**
