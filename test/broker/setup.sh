@@ -7,10 +7,11 @@
 #                                       producer id, epoch, sequence and CRC as Kafka does, then
 #                                       transactions.patch: transaction markers, last stable offset
 #                                       and aborted transactions (see each patch's header comment)
-#   .cache/broker/mock-2.12/txn-producer librdkafka 2.12's own transactional producer, the client
-#                                       that proves transactions.patch (txn-producer.c)
+#   .cache/broker/mock-2.12/txn-producer, txn-reader
+#                                       librdkafka 2.12's own transactional producer and consumer,
+#                                       the clients that prove transactions.patch (*.c here)
 # Idempotent and quiet: when both launchers are current it only checks and exits (well under 1 s).
-# A launcher is rebuilt when launcher.c changes (txn-producer when txn-producer.c does); librdkafka
+# A launcher is rebuilt when launcher.c changes (txn-producer/-reader when their .c does); librdkafka
 # 2.12 when its library is missing or either patch changed.
 # Missing Debian packages are installed when running as root (a fresh CI or dev box), otherwise
 # the script says which apt-get command to run.
@@ -22,7 +23,6 @@ cache="$root/.cache/broker"
 launcher_src="$here/launcher.c"
 strict_patch="$here/strict-producer-state.patch"
 txn_patch="$here/transactions.patch"
-txn_producer_src="$here/txn-producer.c"
 
 # librdkafka 2.12.0 source: the node-rdkafka tarball, pinned by its registry integrity.
 nrd_spec="node-rdkafka@3.6.1"
@@ -147,13 +147,16 @@ if [[ ! -x "$out/launcher" || "$(cat "$stamp" 2>/dev/null)" != "$want_stamp" || 
   check_version "$out/launcher" "$lrk_version"
   echo "$want_stamp" >"$stamp"
 fi
-stamp="$out/txn-producer.stamp"
-want_stamp="$(sha256sum "$txn_producer_src" | cut -c1-16) $lrk_version"
-if [[ ! -x "$out/txn-producer" || "$(cat "$stamp" 2>/dev/null)" != "$want_stamp" || "$lib" -nt "$out/txn-producer" ]]; then
-  # Same headers (include/librdkafka/, copied above) and static library as the 2.12 launcher.
-  libs="$(sed -n 's/^MKL_DYNAMIC_LIBS=[[:space:]]*//p' "$lrk/Makefile.config")"
-  # shellcheck disable=SC2086 # $libs is a list of flags
-  quiet "$out/txn-producer.log" cc -O2 -Wall -I"$out/include" "$txn_producer_src" -o "$out/txn-producer.tmp" "$lib" ${libs:--lm -lz -ldl -lpthread -lrt}
-  mv "$out/txn-producer.tmp" "$out/txn-producer"
-  echo "$want_stamp" >"$stamp"
-fi
+# The clients that prove transactions.patch: librdkafka 2.12's own transactional producer and
+# consumer, with the same headers (include/librdkafka/, copied above) and static library.
+for tool in txn-producer txn-reader; do
+  stamp="$out/$tool.stamp"
+  want_stamp="$(sha256sum "$here/$tool.c" | cut -c1-16) $lrk_version"
+  if [[ ! -x "$out/$tool" || "$(cat "$stamp" 2>/dev/null)" != "$want_stamp" || "$lib" -nt "$out/$tool" ]]; then
+    libs="$(sed -n 's/^MKL_DYNAMIC_LIBS=[[:space:]]*//p' "$lrk/Makefile.config")"
+    # shellcheck disable=SC2086 # $libs is a list of flags
+    quiet "$out/$tool.log" cc -O2 -Wall -I"$out/include" "$here/$tool.c" -o "$out/$tool.tmp" "$lib" ${libs:--lm -lz -ldl -lpthread -lrt}
+    mv "$out/$tool.tmp" "$out/$tool"
+    echo "$want_stamp" >"$stamp"
+  fi
+done

@@ -104,7 +104,7 @@ int main(int argc, char **argv) {
         char errstr[512], line[64];
         rd_kafka_conf_t *conf;
         rd_kafka_t *rk;
-        int partitions, n, open;
+        int partitions, n, open, i;
 
         if (argc < 6 || argc > 7 || (argc == 7 && strcmp(argv[6], "open"))) {
                 fprintf(stderr,
@@ -121,17 +121,17 @@ int main(int argc, char **argv) {
                 return 2;
         }
 
+        const char *settings[][2] = {{"bootstrap.servers", argv[1]},
+                                     {"transactional.id", argv[3]},
+                                     {"linger.ms", "5"},
+                                     {"log_level", "3"}};
         conf = rd_kafka_conf_new();
-        if (rd_kafka_conf_set(conf, "bootstrap.servers", argv[1], errstr,
-                              sizeof(errstr)) ||
-            rd_kafka_conf_set(conf, "transactional.id", argv[3], errstr,
-                              sizeof(errstr)) ||
-            rd_kafka_conf_set(conf, "linger.ms", "5", errstr,
-                              sizeof(errstr)) ||
-            rd_kafka_conf_set(conf, "log_level", "3", errstr,
-                              sizeof(errstr))) {
-                fprintf(stderr, "txn-producer: %s\n", errstr);
-                return 1;
+        for (i = 0; i < (int)(sizeof(settings) / sizeof(*settings)); i++) {
+                if (rd_kafka_conf_set(conf, settings[i][0], settings[i][1],
+                                      errstr, sizeof(errstr))) {
+                        fprintf(stderr, "txn-producer: %s\n", errstr);
+                        return 1;
+                }
         }
         rd_kafka_conf_set_dr_msg_cb(conf, dr_cb);
         rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, errstr, sizeof(errstr));

@@ -1,20 +1,22 @@
 // The strict 2.12 mock's transactions (test/broker/transactions.patch), proven with clients nobody
-// here wrote: librdkafka 2.12's own transactional producer (test/broker/txn-producer.c) writes, kcat
-// (librdkafka 2.0.2, CRC-checked) and kafka-python read back.
+// here wrote: librdkafka 2.12's own transactional producer (test/broker/txn-producer.c) writes;
+// kcat (librdkafka 2.0.2, Fetch v11, CRC-checked), librdkafka 2.12's consumer (txn-reader.c, Fetch
+// v16: the flexible encoding of the aborted transactions) and kafka-python read back.
 //  - read_committed sees committed transactions only, in order; read_uncommitted sees every data
 //    record, with one offset (the commit or abort marker) after each transaction on each partition;
 //  - while a transaction is open, read_committed stops at its first offset (the last stable
 //    offset), hiding also the records other producers wrote after it, until it is committed or
 //    aborted;
 //  - a transactional batch on a partition its producer did not add is refused (INVALID_TXN_STATE).
-import { ChildProcessWithoutNullStreams, spawn } from 'child_process';
+import { ChildProcessWithoutNullStreams, execFile, spawn } from 'child_process';
 import * as path from 'path';
 import { ConsumedRecord, kafkaPythonConsume, kcatConsume, kcatProduce } from '../support/kcat';
 import { MockCluster } from '../support/MockCluster';
 import { rawProduce } from '../support/rawProduce';
 
 const INVALID_TXN_STATE = 48;
-const txnProducerBin = path.resolve(__dirname, '..', '..', '.cache', 'broker', 'mock-2.12', 'txn-producer');
+const toolsDir = path.resolve(__dirname, '..', '..', '.cache', 'broker', 'mock-2.12');
+const txnProducerBin = path.join(toolsDir, 'txn-producer');
 
 let cluster: MockCluster;
 
@@ -78,12 +80,34 @@ async function newTopic(partitions: number): Promise<string> {
   return name;
 }
 
-function read(topic: string, isolation: 'read_committed' | 'read_uncommitted'): Promise<ConsumedRecord[]> {
+type Isolation = 'read_committed' | 'read_uncommitted';
+type Read = Array<Pick<ConsumedRecord, 'partition' | 'offset' | 'value'>>;
+
+function read(topic: string, isolation: Isolation): Promise<ConsumedRecord[]> {
   return kcatConsume(cluster.bootstrap, topic, { isolation });
 }
 
+/** The same with librdkafka 2.12's consumer (txn-reader.c); values must have no space or newline. */
+function read212(topic: string, partitions: number, isolation: Isolation): Promise<Read> {
+  const args = [cluster.bootstrap, topic, String(partitions), isolation];
+  return new Promise((resolve, reject) => {
+    execFile(path.join(toolsDir, 'txn-reader'), args, { timeout: 40000 }, (err, stdout, stderr) => {
+      if (err) return reject(new Error(`txn-reader: ${err.message} ${stderr.trim()}`));
+      const records = stdout
+        .split('\n')
+        .filter((l) => l !== '')
+        .map((l) => {
+          const [p, o, value] = l.split(' ');
+          return { partition: Number(p), offset: BigInt(o), value };
+        });
+      // Per partition in offset order, as the other readers return them.
+      resolve(records.sort((a, b) => a.partition - b.partition || (a.offset < b.offset ? -1 : a.offset > b.offset ? 1 : 0)));
+    });
+  });
+}
+
 /** Values per partition, in offset order (the readers sort by partition, then offset). */
-function valuesOf(records: ConsumedRecord[], partition: number): string[] {
+function valuesOf(records: Read, partition: number): string[] {
   return records.filter((r) => r.partition === partition).map((r) => r.value!);
 }
 
@@ -104,10 +128,14 @@ describe('transactions on the strict 2.12 mock (librdkafka transactional produce
     const committed = await read(topic, 'read_committed');
     const uncommitted = await read(topic, 'read_uncommitted');
     const python = await kafkaPythonConsume(cluster.bootstrap, topic);
+    const committed212 = await read212(topic, partitions, 'read_committed');
+    const uncommitted212 = await read212(topic, partitions, 'read_uncommitted');
     for (let p = 0; p < partitions; p++) {
       const [c1, a1, c2] = ['c1', 'a1', 'c2'].map((tag) => tagged(tag, n, partitions, p));
       expect(valuesOf(committed, p)).toEqual([...c1, ...c2]);
+      expect(valuesOf(committed212, p)).toEqual([...c1, ...c2]);
       expect(valuesOf(uncommitted, p)).toEqual([...c1, ...a1, ...c2]);
+      expect(valuesOf(uncommitted212, p)).toEqual([...c1, ...a1, ...c2]);
       expect(valuesOf(python, p)).toEqual([...c1, ...a1, ...c2]);
       // One marker offset after each transaction: c1 at 0.., a1 after c1's commit marker, c2 after
       // a1's abort marker.
@@ -134,11 +162,13 @@ describe('transactions on the strict 2.12 mock (librdkafka transactional produce
         const [c1, a1, c2, o] = ['c1', 'a1', 'c2', 'o'].map((tag) => tagged(tag, n, 1, 0));
 
         expect(valuesOf(await read(topic, 'read_committed'), 0)).toEqual([...c1, ...c2]);
+        expect(valuesOf(await read212(topic, 1, 'read_committed'), 0)).toEqual([...c1, ...c2]);
         expect(valuesOf(await read(topic, 'read_uncommitted'), 0)).toEqual([...c1, ...a1, ...c2, ...o, 'late']);
 
         await producer.end(how);
         const after = how === 'commit' ? [...c1, ...c2, ...o, 'late'] : [...c1, ...c2, 'late'];
         expect(valuesOf(await read(topic, 'read_committed'), 0)).toEqual(after);
+        expect(valuesOf(await read212(topic, 1, 'read_committed'), 0)).toEqual(after);
         expect(valuesOf(await read(topic, 'read_uncommitted'), 0)).toEqual([...c1, ...a1, ...c2, ...o, 'late']);
       } finally {
         await producer.end('abort').catch(() => undefined);
