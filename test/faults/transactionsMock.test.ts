@@ -7,6 +7,8 @@
 //  - while a transaction is open, read_committed stops at its first offset (the last stable
 //    offset), hiding also the records other producers wrote after it, until it is committed or
 //    aborted;
+//  - a new producer with the same transactional.id fences the previous one and aborts the
+//    transaction it left open;
 //  - a transactional batch on a partition its producer did not add is refused (INVALID_TXN_STATE).
 import { ChildProcessWithoutNullStreams, execFile, spawn } from 'child_process';
 import * as path from 'path';
@@ -36,8 +38,8 @@ class TxnProducer {
   private readonly exited: Promise<number | null>;
   private lineWaiters: Array<() => void> = [];
 
-  constructor(topic: string, partitions: number, n: number, open: boolean) {
-    const args = [cluster.bootstrap, topic, `txn-${topic}`, String(partitions), String(n)];
+  constructor(topic: string, partitions: number, n: number, open: boolean, transactionalId = `txn-${topic}`) {
+    const args = [cluster.bootstrap, topic, transactionalId, String(partitions), String(n)];
     this.child = spawn(txnProducerBin, open ? [...args, 'open'] : args, { stdio: ['pipe', 'pipe', 'pipe'] });
     this.child.stdout.on('data', (b: Buffer) => {
       this.stdout += b.toString('utf8');
@@ -175,6 +177,31 @@ describe('transactions on the strict 2.12 mock (librdkafka transactional produce
       }
     });
   }
+
+  it('a new producer with the same transactional.id fences the previous one and aborts its open transaction', async () => {
+    const n = 4;
+    const [first, second] = [await newTopic(1), await newTopic(1)];
+    const old = new TxnProducer(first, 1, n, true, 'shared-id');
+    try {
+      await old.waitFor('OPEN');
+      const [c1, c2] = ['c1', 'c2'].map((tag) => tagged(tag, n, 1, 0));
+      expect(valuesOf(await read(first, 'read_committed'), 0)).toEqual([...c1, ...c2]);
+
+      // Its init_transactions aborts the open transaction on `first`: a plain record written after
+      // that is readable at read_committed (the last stable offset moved on), the aborted ones not.
+      await new TxnProducer(second, 1, n, false, 'shared-id').finished();
+      await kcatProduce(cluster.bootstrap, first, ['late'], undefined, { partition: 0 });
+      expect(valuesOf(await read(first, 'read_committed'), 0)).toEqual([...c1, ...c2, 'late']);
+      expect(valuesOf(await read212(first, 1, 'read_committed'), 0)).toEqual([...c1, ...c2, 'late']);
+      expect(valuesOf(await read(second, 'read_committed'), 0)).toEqual([...c1, ...c2]);
+
+      // The previous producer is fenced: its commit fails, and nothing of it becomes visible.
+      await expect(old.end('commit')).rejects.toThrow(/fenced/i);
+      expect(valuesOf(await read(first, 'read_committed'), 0)).toEqual([...c1, ...c2, 'late']);
+    } finally {
+      await old.end('abort').catch(() => undefined);
+    }
+  });
 
   it('refuses a transactional batch on a partition its producer did not add to a transaction', async () => {
     const topic = await newTopic(1);
