@@ -52,9 +52,12 @@
  *  - `down` keeps the port but refuses connections and closes the open ones;
  *    it does not move leadership (use `leader`). 2.12 drops the broker from
  *    Metadata's broker list; 2.0.2 keeps listing it.
- *  - Transactions: EndTxn writes no control records, and Fetch reports
- *    LastStableOffset = high watermark and no aborted transactions, so a
- *    read_committed consumer also sees records of aborted transactions.
+ *  - Transactions (2.0.2): EndTxn writes no control records, and Fetch
+ *    reports LastStableOffset = high watermark and no aborted transactions,
+ *    so a read_committed consumer also sees records of aborted transactions.
+ *    The 2.12 build is patched (transactions.patch, see README.md): EndTxn
+ *    writes commit/abort markers, Fetch reports the last stable offset and
+ *    aborted transactions, and read_committed reads committed records only.
  *  - acks=0: the mock answers Produce anyway (a real broker sends nothing).
  */
 #include <errno.h>

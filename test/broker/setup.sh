@@ -4,11 +4,15 @@
 #   .cache/broker/mock-2.12/launcher    against librdkafka 2.12.0 built from the source that ships
 #                                       in the node-rdkafka 3.6.1 npm package (static, ~1 min), with
 #                                       strict-producer-state.patch: the strict broker, which checks
-#                                       producer id, epoch, sequence and CRC as Kafka does
-#                                       (see the patch's header comment)
+#                                       producer id, epoch, sequence and CRC as Kafka does, then
+#                                       transactions.patch: transaction markers, last stable offset
+#                                       and aborted transactions (see each patch's header comment)
+#   .cache/broker/mock-2.12/txn-producer, txn-reader
+#                                       librdkafka 2.12's own transactional producer and consumer,
+#                                       the clients that prove transactions.patch (*.c here)
 # Idempotent and quiet: when both launchers are current it only checks and exits (well under 1 s).
-# A launcher is rebuilt when launcher.c changes; librdkafka 2.12 when its library is missing or the
-# patch changed.
+# A launcher is rebuilt when launcher.c changes (txn-producer/-reader when their .c does); librdkafka
+# 2.12 when its library is missing or either patch changed.
 # Missing Debian packages are installed when running as root (a fresh CI or dev box), otherwise
 # the script says which apt-get command to run.
 set -euo pipefail
@@ -18,6 +22,7 @@ root="$(cd "$here/../.." && pwd)"
 cache="$root/.cache/broker"
 launcher_src="$here/launcher.c"
 strict_patch="$here/strict-producer-state.patch"
+txn_patch="$here/transactions.patch"
 
 # librdkafka 2.12.0 source: the node-rdkafka tarball, pinned by its registry integrity.
 nrd_spec="node-rdkafka@3.6.1"
@@ -108,7 +113,7 @@ fi
 out="$cache/mock-2.12"
 lrk="$cache/librdkafka-$lrk_version"
 lib="$lrk/src/librdkafka.a"
-patch_hash="$(sha256sum "$strict_patch" | cut -c1-16)"
+patch_hash="$(cat "$strict_patch" "$txn_patch" | sha256sum | cut -c1-16)"
 if [[ "$(cat "$lrk/.built" 2>/dev/null)" != "$patch_hash" ]]; then
   rm -rf "$lrk" "$cache/dl"
   mkdir -p "$cache/dl"
@@ -123,6 +128,7 @@ if [[ "$(cat "$lrk/.built" 2>/dev/null)" != "$patch_hash" ]]; then
   grep -q '#define RD_KAFKA_VERSION 0x020c00ff' "$lrk/src/rdkafka.h" ||
     fail "$nrd_spec does not carry librdkafka $lrk_version"
   (cd "$lrk" && quiet "$cache/librdkafka-patch.log" patch -p1 --forward <"$strict_patch")
+  (cd "$lrk" && quiet "$cache/librdkafka-patch-txn.log" patch -p1 --forward <"$txn_patch")
   # Minimal: no TLS/SASL/HTTP/zstd (the mock uses none of them), builtin lz4, and --no-download so
   # that mklove never fetches anything (no --install-deps either).
   # (mklove loads any ./configure.<name> as a module: keep logs out of the source tree.)
@@ -144,3 +150,16 @@ if [[ ! -x "$out/launcher" || "$(cat "$stamp" 2>/dev/null)" != "$want_stamp" || 
   check_version "$out/launcher" "$lrk_version"
   echo "$want_stamp" >"$stamp"
 fi
+# The clients that prove transactions.patch: librdkafka 2.12's own transactional producer and
+# consumer, with the same headers (include/librdkafka/, copied above) and static library.
+for tool in txn-producer txn-reader; do
+  stamp="$out/$tool.stamp"
+  want_stamp="$(sha256sum "$here/$tool.c" | cut -c1-16) $lrk_version"
+  if [[ ! -x "$out/$tool" || "$(cat "$stamp" 2>/dev/null)" != "$want_stamp" || "$lib" -nt "$out/$tool" ]]; then
+    libs="$(sed -n 's/^MKL_DYNAMIC_LIBS=[[:space:]]*//p' "$lrk/Makefile.config")"
+    # shellcheck disable=SC2086 # $libs is a list of flags
+    quiet "$out/$tool.log" cc -O2 -Wall -I"$out/include" "$here/$tool.c" -o "$out/$tool.tmp" "$lib" ${libs:--lm -lz -ldl -lpthread -lrt}
+    mv "$out/$tool.tmp" "$out/$tool"
+    echo "$want_stamp" >"$stamp"
+  fi
+done

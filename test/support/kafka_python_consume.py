@@ -12,6 +12,10 @@ non-zero (message on stderr) on any error, a CRC mismatch included.
 CRC: kafka-python 2.0.2 accepts check_crcs=True but its fetcher never calls validate_crc() on
 v2 record batches (a corrupt batch is returned as if fine). So this script checks every batch's
 CRC-32C itself, by wrapping MemoryRecords.next_batch, before kafka-python reads the records.
+
+Control batches (transaction markers): kafka-python 2.0.2 returns their record as if it were
+data. The fetcher must still see it (its position moves past the marker only so), so this script
+notes the offsets of records from control batches and leaves them out of what it prints.
 """
 import base64
 import json
@@ -19,22 +23,42 @@ import sys
 import time
 
 from kafka import KafkaConsumer, TopicPartition
+from kafka.consumer.fetcher import Fetcher
 from kafka.errors import CorruptRecordException
 from kafka.record.memory_records import MemoryRecords
 
 
 _next_batch = MemoryRecords.next_batch
+# Whether the batch whose records the fetcher is unpacking is a control batch.
+_in_control_batch = False
+# (partition, offset) of every control record read.
+_control_records = set()
 
 
 def _checked_next_batch(self, *args, **kwargs):
+    global _in_control_batch
     batch = _next_batch(self, *args, **kwargs)
     if batch is not None and hasattr(batch, "validate_crc") and not batch.validate_crc():
         raise CorruptRecordException(
             "record batch at offset %d failed its CRC-32C check" % batch.base_offset)
+    _in_control_batch = bool(getattr(batch, "is_control_batch", False))
     return batch
 
 
 MemoryRecords.next_batch = _checked_next_batch
+
+_unpack_message_set = Fetcher._unpack_message_set
+
+
+def _noting_unpack_message_set(self, tp, records):
+    # A generator: each record is yielded before the next batch is read.
+    for record in _unpack_message_set(self, tp, records):
+        if _in_control_batch:
+            _control_records.add((tp.partition, record.offset))
+        yield record
+
+
+Fetcher._unpack_message_set = _noting_unpack_message_set
 
 
 def b64(data):
@@ -70,7 +94,7 @@ def main():
                                % sorted(tp.partition for tp in pending))
         for tp, records in consumer.poll(timeout_ms=200).items():
             for r in records:
-                if r.offset < end[tp]:
+                if r.offset < end[tp] and (r.partition, r.offset) not in _control_records:
                     out.append({
                         "partition": r.partition,
                         "offset": r.offset,

@@ -6,9 +6,11 @@
  *   batches, so kafka_python_consume.py checks each batch's CRC-32C itself.
  *
  * Both read the whole topic from the beginning to the end offsets it had when they started, so
- * call them once the producer has been acked. On the mock, read_committed and read_uncommitted
- * see the same records: the mock writes no transaction markers and reports no aborted
- * transactions (see test/broker/launcher.c).
+ * call them once the producer has been acked. kcatConsume reads at either isolation level. The
+ * strict 2.12 mock (test/broker/transactions.patch) writes transaction markers and reports the
+ * last stable offset and aborted transactions, so there read_committed returns committed records
+ * only and stops at the first open transaction; the stock 2.0.2 mock does neither, so there both
+ * levels see every record (test/broker/README.md).
  */
 import { spawn } from 'child_process';
 import * as path from 'path';
@@ -31,7 +33,10 @@ export interface ConsumedRecord {
 }
 
 export interface ConsumeOptions {
-  /** Default 'read_uncommitted' (everything in the log; the same on the mock, see above). */
+  /**
+   * Default 'read_uncommitted': every data record in the log. 'read_committed': records of
+   * committed transactions and non-transactional ones, up to the last stable offset (see above).
+   */
   isolation?: 'read_committed' | 'read_uncommitted';
   /** Kill the reader and reject after this long. Default 30000. */
   timeoutMs?: number;

@@ -42,6 +42,8 @@ export interface RawProduceOptions {
   producerId?: bigint;
   producerEpoch?: number;
   baseSequence?: number;
+  /** Set the batch's transactional attribute bit (0x10). */
+  transactional?: boolean;
 }
 
 export interface RawProduceResult {
@@ -89,7 +91,7 @@ export function encodeRecordBatch(records: RawRecord[], opts: RawProduceOptions 
   // Everything the CRC covers: attributes .. records.
   const tail = Buffer.alloc(2 + 4 + 8 + 8 + 8 + 2 + 4 + 4);
   let o = 0;
-  o = tail.writeInt16BE(0, o); // attributes: no compression, create time
+  o = tail.writeInt16BE(opts.transactional ? 0x10 : 0, o); // attributes: no compression, create time
   o = tail.writeInt32BE(records.length - 1, o); // last offset delta
   o = tail.writeBigInt64BE(ts, o); // base timestamp
   o = tail.writeBigInt64BE(ts, o); // max timestamp
