@@ -3,7 +3,7 @@ import type { Ack } from '../types';
 import { messageOf } from '../errors';
 import { inCliTerms } from './options';
 import { PerfFailures } from './perfFailures';
-import { LatencyHistogram } from './perfLatency';
+import { LatencyHistogram } from '../metrics/LatencyHistogram';
 import { PERF_FLAG_OF_OPTION, parsePerfArgs, type PerfCommand } from './perfOptions';
 import { PacingSchedule } from './perfPacing';
 import { paced, PerfRecords, type PerfRecord } from './perfRecords';

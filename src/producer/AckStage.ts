@@ -1,6 +1,8 @@
 import type { Subscriber } from 'rxjs';
 import { RecordDroppedError, RecordError } from '../errors';
+import type { ProducerMetrics } from '../metrics/ProducerMetrics';
 import type { Ack, FailedAck } from '../types';
+import type { Interceptors } from './Interceptors';
 import type { BatchListener, ProducerBatch } from './ProducerBatch';
 
 /** What the ack stage needs from the producer. */
@@ -11,6 +13,10 @@ export interface AckStageHost {
   release(batch: ProducerBatch): void;
   /** A batch that was never handed over gives its memory back. */
   discard(batch: ProducerBatch): void;
+  /** Where failed records are counted; absent: not counted. */
+  readonly metricsCounters?: ProducerMetrics;
+  /** The onAcknowledgement hooks; null or absent when none are configured. */
+  readonly interceptors?: Interceptors | null;
 }
 
 /**
@@ -39,6 +45,8 @@ export class AckStage<M> implements BatchListener {
   private origin: { flush(): void } | null = null;
   /** The source's error, rethrown once outstanding batches are done. */
   private upstreamError: unknown = undefined;
+  private readonly metrics: ProducerMetrics | null;
+  private readonly interceptors: Interceptors | null;
 
   constructor(
     private readonly host: AckStageHost,
@@ -46,7 +54,10 @@ export class AckStage<M> implements BatchListener {
     private readonly stopOnError: boolean,
     /** Called once when the stage has failed and wants its source to stop. */
     private readonly stopSource: () => void,
-  ) {}
+  ) {
+    this.metrics = host.metricsCounters ?? null;
+    this.interceptors = host.interceptors ?? null;
+  }
 
   /** A batch from the accumulate stage. */
   next(batch: ProducerBatch): void {
@@ -54,6 +65,7 @@ export class AckStage<M> implements BatchListener {
     if (this.sourceStopped) {
       // Stopping: nothing more is sent; these records are undelivered and named in the error.
       this.furtherFailures += batch.recordCount;
+      if (this.metrics !== null) this.metrics.recordErrorTotal += batch.recordCount;
       this.host.discard(batch);
       return;
     }
@@ -83,6 +95,10 @@ export class AckStage<M> implements BatchListener {
   onBatchDone(batch: ProducerBatch): void {
     this.outstanding--;
     if (batch.buffer !== null) this.host.release(batch);
+    if (batch.error !== null && this.metrics !== null) this.metrics.recordErrorTotal += batch.recordCount;
+    // Before the acks are emitted (Java calls interceptors before the send callback), and even
+    // when nobody listens any more: a span started in onSend must end.
+    if (this.interceptors !== null) this.interceptors.onBatchDone(batch);
     if (this.closed) return;
     const n = batch.recordCount;
     const metas = batch.metas;
