@@ -20,8 +20,10 @@ interface Mark {
  * and starts the next — what `metrics$` emits every `intervalMs`; `peek` reports the last complete
  * window and the current one together, without ending anything — what `metrics()` returns, so that
  * an on-demand read right after a roll still covers a full window. A window older than
- * `intervalMs` is rolled by `peek` too, so that without a `metrics$` subscriber `metrics()` does
- * not average over the producer's whole life.
+ * `intervalMs` is rolled by `peek` too, so that without a `metrics$` subscriber each `metrics()`
+ * call covers the time since the previous one (once that is at least `intervalMs`), not the
+ * producer's whole life. Nothing is sampled per record (Java's sensors roll their windows as
+ * records are recorded): a window only ends when someone reads it.
  */
 export class MetricsWindow {
   /** Start of the current window; invariant: previous.timeMs <= current.timeMs. */
