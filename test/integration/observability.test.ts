@@ -1,26 +1,14 @@
 // Metrics, hooks and logs of a real run on the mock cluster: N records produced, the counts the
 // metrics give checked against N, the hooks called once per record, the traceparent header each
 // record got in onSend read back by kcat, and every log line tagged with its component.
-import { Writable } from 'node:stream';
-import pino from 'pino';
 import { from, lastValueFrom, toArray } from 'rxjs';
 import { createProducer, toPrometheus, type ProducerInterceptor, type ProducerMetricsSnapshot } from '../../operators';
 import type { ProducerRecord } from '../../src/types';
+import { capturingLogger } from '../support/capturingLogger';
 import { mockClusterFixture } from '../support/clusterFixture';
 import { kcatConsume } from '../support/kcat';
 
 const fixture = mockClusterFixture('observability');
-
-function capturingLogger() {
-  const lines: Array<Record<string, unknown>> = [];
-  const stream = new Writable({
-    write(chunk, _enc, done) {
-      lines.push(JSON.parse(chunk.toString()));
-      done();
-    },
-  });
-  return { logger: pino({ level: 'debug' }, stream), lines };
-}
 
 describe('observability on the mock cluster', () => {
   it('metrics count N records, hooks run N times, the traceparent injected in onSend is read back by kcat, logs name their component', async () => {
@@ -42,7 +30,7 @@ describe('observability on the mock cluster', () => {
         if (ack.error === undefined && sent.has(ack.meta!)) acked++;
       },
     };
-    const { logger, lines } = capturingLogger();
+    const { logger, lines } = capturingLogger('debug');
     const producer = createProducer({ brokers: fixture.cluster.bootstrap, topic, clientId: 'obs-test', logger, metricsIntervalMs: 50, interceptors: [tracing] });
     const snapshots: ProducerMetricsSnapshot[] = [];
     producer.metrics$.subscribe((m) => snapshots.push(m));

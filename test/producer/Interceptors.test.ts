@@ -1,25 +1,12 @@
-import { Writable } from 'node:stream';
-import pino from 'pino';
 import { from } from 'rxjs';
 import type { ProducerInterceptor } from '../../src/producer/Interceptors';
 import type { Ack, ProducerRecord } from '../../src/types';
+import { capturingLogger } from '../support/capturingLogger';
 import { advanceTo, answer, fakeClusterProducer, recordsOf, tick } from '../metrics/fakeClusterProducer';
-
-/** A pino logger whose lines the test reads. */
-function capturingLogger() {
-  const lines: Array<Record<string, unknown>> = [];
-  const stream = new Writable({
-    write(chunk, _enc, done) {
-      lines.push(JSON.parse(chunk.toString()));
-      done();
-    },
-  });
-  return { logger: pino({ level: 'warn' }, stream), lines };
-}
 
 /** Produces `records` through a producer with `interceptors` on the fake broker; answers its one request at offset 10. */
 async function run(interceptors: ProducerInterceptor[], records: ProducerRecord[], extra: Record<string, unknown> = {}) {
-  const { logger, lines } = capturingLogger();
+  const { logger, lines } = capturingLogger('warn');
   const f = fakeClusterProducer({ interceptors, logger, stopOnError: false, ...extra });
   const events: string[] = [];
   const acks: Ack[] = [];
@@ -87,7 +74,7 @@ describe('interceptors', () => {
 
   it('hooks run before the subscriber sees the ack', async () => {
     const order: string[] = [];
-    const { logger } = capturingLogger();
+    const { logger } = capturingLogger('warn');
     const f = fakeClusterProducer({ logger, interceptors: [{ onAcknowledgement: (a) => void order.push(`hook:${String(a.meta)}`) }] });
     f.producer.produce(from([{ value: 'x', meta: 1 }, { value: 'y', meta: 2 }])).subscribe((a) => order.push(`ack:${String(a.meta)}`));
     await advanceTo(f.scheduler, 0);
