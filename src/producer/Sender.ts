@@ -91,7 +91,7 @@ export class Sender {
   requestsInFlight(): Array<{ nodeId: number; requestsInFlight: number }> {
     const out: Array<{ nodeId: number; requestsInFlight: number }> = [];
     for (const [nodeId, node] of this.nodes) out.push({ nodeId, requestsInFlight: node.inFlight });
-    return out;
+    return out.sort((a, b) => a.nodeId - b.nodeId);
   }
 
   /** Whether a closed batch of the partition waits here unsent (RecordAccumulator holds lingered batches meanwhile). */
