@@ -96,23 +96,29 @@ export class AckStage<M> implements BatchListener {
     this.outstanding--;
     if (batch.buffer !== null) this.host.release(batch);
     if (batch.error !== null && this.metrics !== null) this.metrics.recordErrorTotal += batch.recordCount;
-    // Before the acks are emitted (Java calls interceptors before the send callback), and even
-    // when nobody listens any more: a span started in onSend must end.
-    if (this.interceptors !== null) this.interceptors.onBatchDone(batch);
-    if (this.closed) return;
+    // onAcknowledgement comes before each ack is emitted (Java calls interceptors before the send
+    // callback), with the same object; and also when no ack is emitted (nobody listens any more,
+    // or the stream stops on this failure): a span started in onSend must end.
+    const hooks = this.interceptors;
+    if (this.closed) {
+      if (hooks !== null) hooks.onBatchDone(batch);
+      return;
+    }
     const n = batch.recordCount;
     const metas = batch.metas;
     if (batch.error === null) {
       const useLogAppendTime = batch.logAppendTimeMs >= 0;
       const acksZero = batch.baseOffset < 0n;
       for (let i = 0; i < n; i++) {
-        this.subscriber.next({
+        const ack: Ack<M> = {
           topic: batch.topic,
           partition: batch.partition,
           offset: acksZero ? -1n : batch.baseOffset + BigInt(i),
           timestamp: useLogAppendTime ? batch.logAppendTimeMs : batch.timestamps[i],
           meta: metas[i] as M,
-        });
+        };
+        if (hooks !== null) hooks.onAcknowledgement(ack);
+        this.subscriber.next(ack);
       }
     } else if (!this.stopOnError || batch.error instanceof RecordDroppedError) {
       // A drop is what 'drop-newest' asked for: reported on the ack, never a reason to stop.
@@ -126,27 +132,32 @@ export class AckStage<M> implements BatchListener {
           meta: metas[i] as M,
           error: batch.error,
         };
+        if (hooks !== null) hooks.onAcknowledgement(ack);
         this.subscriber.next(ack);
       }
-    } else if (this.failure === null) {
-      const where = batch.topic ? `${batch.topic}${batch.partition >= 0 ? `-${batch.partition}` : ''}` : 'an unknown topic';
-      // A record's own RecordError (InvalidRecordError, PartitionerError) already names the record
-      // and says what is wrong: the stream errors with it rather than a wrapper around it.
-      this.failure =
-        batch.error instanceof RecordError
-          ? (batch.error as RecordError<M>)
-          : new RecordError<M>(
-              `record for ${where} was not delivered: ${batch.error.message}`,
-              { topic: batch.topic || undefined, partition: batch.partition >= 0 ? batch.partition : undefined, meta: metas[0] as M },
-              batch.error,
-            );
-      this.furtherFailures += n - 1;
-      // Hand over what the accumulate stage already holds (it is sent like any batch), then stop.
-      this.origin?.flush();
-      this.sourceStopped = true;
-      this.stopSource();
     } else {
-      this.furtherFailures += n;
+      // Stopping on this failure: no ack is emitted, but the hooks still hear of each record.
+      if (hooks !== null) hooks.onBatchDone(batch);
+      if (this.failure === null) {
+        const where = batch.topic ? `${batch.topic}${batch.partition >= 0 ? `-${batch.partition}` : ''}` : 'an unknown topic';
+        // A record's own RecordError (InvalidRecordError, PartitionerError) already names the record
+        // and says what is wrong: the stream errors with it rather than a wrapper around it.
+        this.failure =
+          batch.error instanceof RecordError
+            ? (batch.error as RecordError<M>)
+            : new RecordError<M>(
+                `record for ${where} was not delivered: ${batch.error.message}`,
+                { topic: batch.topic || undefined, partition: batch.partition >= 0 ? batch.partition : undefined, meta: metas[0] as M },
+                batch.error,
+              );
+        this.furtherFailures += n - 1;
+        // Hand over what the accumulate stage already holds (it is sent like any batch), then stop.
+        this.origin?.flush();
+        this.sourceStopped = true;
+        this.stopSource();
+      } else {
+        this.furtherFailures += n;
+      }
     }
     this.maybeFinish();
   }

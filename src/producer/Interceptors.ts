@@ -14,8 +14,8 @@ import type { ProducerBatch } from './ProducerBatch';
  * @example
  * const spans = new Map<unknown, Span>(); // keyed by meta: give each record a distinct meta
  * const tracing: ProducerInterceptor = {
- *   onSend(record) {
- *     const span = tracer.startSpan(`${record.topic} publish`, { kind: SpanKind.PRODUCER });
+ *   onSend(record, topic) {
+ *     const span = tracer.startSpan(`${topic} publish`, { kind: SpanKind.PRODUCER });
  *     spans.set(record.meta, span);
  *     const headers: Record<string, string> = {};
  *     propagation.inject(trace.setSpan(context.active(), span), headers);
@@ -32,12 +32,16 @@ import type { ProducerBatch } from './ProducerBatch';
  */
 export interface ProducerInterceptor<K = any, V = any, M = any> {
   /**
-   * Called once per record, before serialization and partitioning, with `topic` filled in from
-   * the producer's `topic` option. Returns the record to send instead (e.g. with headers added),
-   * or nothing to send it as it is. Hooks run in order, each getting the previous one's record.
+   * Called once per record, before serialization and partitioning, with the topic it goes to
+   * (`record.topic`, else the producer's `topic` option). Returns the record to send instead
+   * (e.g. with headers added), or nothing to send it as it is. Hooks run in order, each getting
+   * the previous one's record.
    */
-  onSend?(record: ProducerRecord<K, V, M>): ProducerRecord<K, V, M> | void;
-  /** Called once per record with its ack (`ack.error` set when it failed), before the ack is emitted. */
+  onSend?(record: ProducerRecord<K, V, M>, topic: string | undefined): ProducerRecord<K, V, M> | void;
+  /**
+   * Called once per record with its ack (`ack.error` set when it failed), before the ack is
+   * emitted — the very object the stream then gets: read it, do not change it.
+   */
   onAcknowledgement?(ack: Ack<M>): void;
   /** Called once when the producer closes. */
   close?(): void;
@@ -52,12 +56,14 @@ export class Interceptors {
 
   /** Every onSend in order; a hook that throws or returns a non-record leaves the record as it was. */
   onSend<K, V, M>(record: ProducerRecord<K, V, M>, defaultTopic: string | undefined): ProducerRecord<K, V, M> {
-    let current = record.topic === undefined && defaultTopic !== undefined ? { ...record, topic: defaultTopic } : record;
+    let current = record;
     for (let i = 0; i < this.list.length; i++) {
       const hook = this.list[i];
       if (hook.onSend === undefined) continue;
       try {
-        const out = hook.onSend(current);
+        // The topic beside the record rather than a copy of the record with it filled in: a copy
+        // per record would cost more than the hooks themselves.
+        const out = hook.onSend(current, current.topic ?? defaultTopic);
         if (out === undefined) continue;
         if (out === null || typeof out !== 'object') {
           this.logger.warn({ interceptor: i }, 'onSend returned neither a record nor nothing; the record goes on unchanged');
@@ -71,21 +77,23 @@ export class Interceptors {
     return current;
   }
 
-  /** A batch is done: onAcknowledgement for each of its records, in record order. */
-  onBatchDone(batch: ProducerBatch): void {
-    const n = batch.recordCount;
-    for (let r = 0; r < n; r++) {
-      const ack = ackOf(batch, r);
-      for (let i = 0; i < this.list.length; i++) {
-        const hook = this.list[i];
-        if (hook.onAcknowledgement === undefined) continue;
-        try {
-          hook.onAcknowledgement(ack);
-        } catch (err) {
-          this.logger.warn({ err, interceptor: i, topic: batch.topic, partition: batch.partition }, 'onAcknowledgement threw; ignored');
-        }
+  /** Every onAcknowledgement in order, with the ack the stream gets next (hooks must not change it). */
+  onAcknowledgement(ack: Ack): void {
+    for (let i = 0; i < this.list.length; i++) {
+      const hook = this.list[i];
+      if (hook.onAcknowledgement === undefined) continue;
+      try {
+        hook.onAcknowledgement(ack);
+      } catch (err) {
+        this.logger.warn({ err, interceptor: i, topic: ack.topic, partition: ack.partition }, 'onAcknowledgement threw; ignored');
       }
     }
+  }
+
+  /** A batch is done and no ack of it will be emitted (the stream stopped or went away): onAcknowledgement per record all the same. */
+  onBatchDone(batch: ProducerBatch): void {
+    const n = batch.recordCount;
+    for (let r = 0; r < n; r++) this.onAcknowledgement(ackOf(batch, r));
   }
 
   /** The producer closes. */

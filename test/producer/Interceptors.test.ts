@@ -53,10 +53,11 @@ describe('interceptors', () => {
     expect(acks.map((x) => x.meta)).toEqual([1, 2]);
   });
 
-  it('onSend sees the topic filled in from the producer\'s topic option', async () => {
+  it('onSend gets the topic the record goes to: its own, else the producer\'s topic option, as a previous hook left it', async () => {
     const topics: unknown[] = [];
-    await run([{ onSend: (r) => void topics.push(r.topic) }], [{ value: 'x' }, { topic: 'other', value: 'y' }]);
-    expect(topics).toEqual(['t', 'other']);
+    const redirect: ProducerInterceptor = { onSend: (r) => (r.meta === 3 ? { ...r, topic: 'moved' } : undefined) };
+    await run([redirect, { onSend: (r, topic) => void topics.push([r.topic, topic]) }], [{ value: 'x' }, { topic: 'other', value: 'y' }, { value: 'z', meta: 3 }]);
+    expect(topics).toEqual([[undefined, 't'], ['other', 'other'], ['moved', 'moved']]);
   });
 
   it('onAcknowledgement is called once per record, every hook in order, failed records too', async () => {
@@ -72,15 +73,41 @@ describe('interceptors', () => {
     expect(r.acks.map((a) => a.meta)).toEqual([2, 1, 3]);
   });
 
-  it('hooks run before the subscriber sees the ack', async () => {
+  it("each record's hooks run just before its ack is emitted, with the very ack object the stream gets", async () => {
     const order: string[] = [];
+    const hooked: Ack[] = [];
+    const emitted: Ack[] = [];
     const { logger } = capturingLogger('warn');
-    const f = fakeClusterProducer({ logger, interceptors: [{ onAcknowledgement: (a) => void order.push(`hook:${String(a.meta)}`) }] });
-    f.producer.produce(from([{ value: 'x', meta: 1 }, { value: 'y', meta: 2 }])).subscribe((a) => order.push(`ack:${String(a.meta)}`));
+    const f = fakeClusterProducer({
+      logger,
+      interceptors: [{ onAcknowledgement: (a) => void (order.push(`hook:${String(a.meta)}`), hooked.push(a)) }],
+    });
+    f.producer.produce(from([{ value: 'x', meta: 1 }, { value: 'y', meta: 2 }])).subscribe((a) => void (order.push(`ack:${String(a.meta)}`), emitted.push(a)));
     await advanceTo(f.scheduler, 0);
     answer(f.broker.requests[0]);
     await tick();
-    expect(order).toEqual(['hook:1', 'hook:2', 'ack:1', 'ack:2']);
+    expect(order).toEqual(['hook:1', 'ack:1', 'hook:2', 'ack:2']);
+    expect(hooked[0]).toBe(emitted[0]);
+    await f.producer.close(0);
+  });
+
+  it('records of a stream that stopped on an error, or that nobody listens to any more, still reach onAcknowledgement', async () => {
+    const seen: unknown[] = [];
+    const hook: ProducerInterceptor = { onAcknowledgement: (a) => void seen.push([a.meta, a.error?.name ?? 'ok']) };
+    // stopOnError: the failed record gets no ack (the stream errors), its hook call still comes.
+    const stopped = await run([hook], [{ value: { no: 'serializer' }, meta: 1 }], { stopOnError: true });
+    expect(stopped.failed).toBeDefined();
+    expect(seen).toEqual([[1, 'SerializationError']]);
+    // Unsubscribed while in flight: acks go nowhere, hooks still hear of them.
+    seen.length = 0;
+    const { logger } = capturingLogger('warn');
+    const f = fakeClusterProducer({ logger, interceptors: [hook] });
+    const subscription = f.producer.produce(from([{ value: 'x', meta: 7 }])).subscribe();
+    await advanceTo(f.scheduler, 0);
+    subscription.unsubscribe();
+    answer(f.broker.requests[0]);
+    await tick();
+    expect(seen).toEqual([[7, 'ok']]);
     await f.producer.close(0);
   });
 
@@ -161,9 +188,9 @@ describe('interceptors', () => {
     // What a user writes (the proposed README example, with the real OpenTelemetry API in place of the fakes).
     const inFlight = new Map<unknown, FakeSpan>(); // by meta: each record has its own
     const tracing: ProducerInterceptor = {
-      onSend(record) {
-        const span = tracer.startSpan(`${record.topic} publish`);
-        span.setAttribute('messaging.system', 'kafka').setAttribute('messaging.destination.name', record.topic);
+      onSend(record, topic) {
+        const span = tracer.startSpan(`${topic} publish`);
+        span.setAttribute('messaging.system', 'kafka').setAttribute('messaging.destination.name', topic);
         inFlight.set(record.meta, span);
         const carrier: Record<string, string> = {};
         propagation.inject(span, carrier);
