@@ -1,6 +1,8 @@
 // Metrics, hooks and logs of a real run on the mock cluster: N records produced, the counts the
 // metrics give checked against N, the hooks called once per record, the traceparent header each
 // record got in onSend read back by kcat, and every log line tagged with its component.
+import { execFile } from 'node:child_process';
+import * as path from 'node:path';
 import { from, lastValueFrom, toArray } from 'rxjs';
 import { createProducer, toPrometheus, type ProducerInterceptor, type ProducerMetricsSnapshot } from '../../operators';
 import type { ProducerRecord } from '../../src/types';
@@ -84,5 +86,24 @@ describe('observability on the mock cluster', () => {
     for (const c of ['producer', 'cluster', 'connection', 'idempotence']) expect(components).toContain(c);
     for (const l of lines) expect(l).toMatchObject({ clientId: 'obs-test', component: expect.any(String) });
     for (const l of lines.filter((x) => x.component === 'connection')) expect(l.broker).toMatch(/:\d+ \((nodeId \d+|bootstrap)\)$/);
+  });
+
+  // Needs the build (npm test builds first): the CLI as a user runs it.
+  it('rxkafka perf --metrics: the summary line carries the producer metrics of the run', async () => {
+    const topic = await fixture.newTopic(3);
+    const cli = path.resolve(__dirname, '..', '..', 'dist', 'src', 'cli', 'main.js');
+    const n = 5000;
+    const stdout = await new Promise<string>((resolve, reject) =>
+      execFile(process.execPath, [cli, 'perf', '--brokers', fixture.cluster.bootstrap, '--topic', topic, '--num-records', String(n), '--metrics'], { timeout: 60000 }, (err, out) =>
+        err ? reject(err) : resolve(out),
+      ),
+    );
+    const lines = stdout.trimEnd().split('\n');
+    const summary = JSON.parse(lines[lines.length - 1]);
+    expect(Object.keys(summary)).toEqual(['records', 'recordsPerSec', 'mbPerSec', 'latencyMs', 'peakRssBytes', 'metrics']);
+    expect(summary.records).toBe(n);
+    expect(summary.metrics).toMatchObject({ clientId: 'rxkafka', recordErrorTotal: 0, requestsInFlight: 0 });
+    expect(summary.metrics.recordSendTotal).toBe(n + summary.metrics.recordRetryTotal);
+    expect(summary.metrics.requestLatencyP99).toBeGreaterThan(0);
   });
 });
