@@ -84,7 +84,8 @@ describe('producer metrics (virtual time, fake broker)', () => {
     const seen: ProducerMetricsSnapshot[] = [];
     let completed = false;
     f.producer.metrics$.subscribe({ next: (m) => seen.push(m), complete: () => (completed = true) });
-    f.producer.produce(from([{ partition: 0, value: 'a' }, { partition: 0, value: 'b' }])).subscribe();
+    let streamError: unknown;
+    f.producer.produce(from([{ partition: 0, value: 'a' }, { partition: 0, value: 'b' }])).subscribe({ error: (e) => (streamError = e) });
     await advanceTo(f.scheduler, 20);
     answer(f.broker.requests[0]);
     await advanceTo(f.scheduler, 2500);
@@ -97,6 +98,7 @@ describe('producer metrics (virtual time, fake broker)', () => {
     // On demand between ticks: the last complete window and the current one.
     expect(f.producer.metrics()).toMatchObject({ windowMs: 1500, recordSendTotal: 2 });
     await f.producer.close(0);
+    expect(streamError).toBeUndefined();
     expect(seen).toHaveLength(3);
     expect(seen[2]).toMatchObject({ timeMs: 2500, windowMs: 500 });
     expect(completed).toBe(true);
