@@ -42,7 +42,7 @@ export function serialize<K = unknown, V = unknown, M = unknown>(
   const scheduler = options.scheduler ?? asyncScheduler;
   const topic = options.topic;
   const counter = options.producer ?? null;
-  // Chosen once per subscription: without hooks, a record costs exactly what it did before.
+  // Chosen once, when the stage is built: without hooks, a record costs exactly what it did before.
   const hooks = counter?.interceptors ?? null;
   // Completion waits for records still being serialized.
   return holdingStage<ProducerRecord<K, V, M>, SerializedRecord<M>>((emit, onEmpty) => {

@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import type { Logger } from 'pino';
-import { asyncScheduler, BehaviorSubject, distinctUntilChanged, isObservable, Observable, SchedulerLike, Subject, Subscription } from 'rxjs';
+import { asyncScheduler, BehaviorSubject, distinctUntilChanged, isObservable, Observable, SchedulerLike, Subscription } from 'rxjs';
 import { Cluster } from '../cluster/Cluster';
 import { ConnectionPool } from '../network/ConnectionPool';
 import { ExponentialBackoff } from '../network/Backoff';
@@ -19,9 +19,8 @@ import { ProducerClosedError } from '../errors';
 import { buildPipeline } from './pipeline';
 import { MAX_PENDING_SERIALIZATIONS } from '../serde/SerializeStage';
 import type { ProducerMetricsSnapshot } from '../metrics/MetricsSnapshot';
-import { MetricsWindow } from '../metrics/MetricsWindow';
+import { MetricsPublisher } from '../metrics/MetricsPublisher';
 import { ProducerMetrics } from '../metrics/ProducerMetrics';
-import { unrefPeriodic } from '../metrics/unrefPeriodic';
 import { Interceptors } from './Interceptors';
 
 /** Anything `produce()` accepts: a pushed Observable, or a pulled source read only while there is room. */
@@ -72,11 +71,7 @@ export class Producer implements AckStageHost, PullGate {
   readonly metricsCounters: ProducerMetrics;
   /** @internal onSend / onAcknowledgement hooks; null when none are configured (no per-record cost). */
   readonly interceptors: Interceptors | null;
-  private readonly metricsWindow: MetricsWindow;
-  private readonly metricsSubject = new Subject<ProducerMetricsSnapshot>();
-  /** metrics$ subscribers now; the timer runs while > 0. */
-  private metricsWatchers = 0;
-  private metricsTimer: Subscription | null = null;
+  private readonly metricsPublisher: MetricsPublisher;
   /** Keyless partitioning state per topic (KIP-794). */
   private readonly sticky = new Map<string, BuiltInPartitioner>();
   /** Live accumulate stages, so that flush() reaches every open batch. */
@@ -153,7 +148,7 @@ export class Producer implements AckStageHost, PullGate {
       Math.random,
       this.metricsCounters,
     );
-    this.metricsWindow = new MetricsWindow(
+    this.metricsPublisher = new MetricsPublisher(
       this.metricsCounters,
       {
         clientId: c.clientId,
@@ -162,24 +157,9 @@ export class Producer implements AckStageHost, PullGate {
         bufferTotalBytes: c.bufferMemory,
       },
       c.metricsIntervalMs,
-      scheduler.now(),
+      scheduler,
     );
-    this.metrics$ = new Observable<ProducerMetricsSnapshot>((subscriber) => {
-      if (this.closing !== null) {
-        subscriber.complete();
-        return undefined;
-      }
-      const subscription = this.metricsSubject.subscribe(subscriber);
-      if (this.metricsWatchers++ === 0) {
-        // The first emission covers one whole interval, not the time since the last roll.
-        this.metricsWindow.roll(scheduler.now());
-        this.metricsTimer = unrefPeriodic(scheduler, c.metricsIntervalMs, this.emitMetrics);
-      }
-      return () => {
-        subscription.unsubscribe();
-        if (--this.metricsWatchers === 0) this.stopMetricsTimer();
-      };
-    });
+    this.metrics$ = this.metricsPublisher.metrics$;
     this.interceptors = c.interceptors.length > 0 ? new Interceptors(c.interceptors, log.child({ component: 'interceptors' })) : null;
     const compressionLog = log.child({ component: 'compression' });
     this.compressor = new BatchCompressor(
@@ -206,16 +186,7 @@ export class Producer implements AckStageHost, PullGate {
    * console.log(`${m.recordSendTotal} records sent, ${m.recordErrorTotal} failed, p99 ${m.requestLatencyP99} ms`);
    */
   metrics(): ProducerMetricsSnapshot {
-    return this.metricsWindow.peek(this.scheduler.now());
-  }
-
-  private readonly emitMetrics = (): void => {
-    this.metricsSubject.next(this.metricsWindow.roll(this.scheduler.now()));
-  };
-
-  private stopMetricsTimer(): void {
-    this.metricsTimer?.unsubscribe();
-    this.metricsTimer = null;
+    return this.metricsPublisher.snapshot();
   }
 
   /**
@@ -289,10 +260,7 @@ export class Producer implements AckStageHost, PullGate {
         for (const w of this.backlogWaiters.splice(0)) w.resolve();
         for (const w of this.flushWaiters.splice(0)) w.resolve();
         this.metadataSubscription.unsubscribe();
-        // The last window, up to the close, for whoever watches (e.g. a final report).
-        if (this.metricsWatchers > 0) this.emitMetrics();
-        this.stopMetricsTimer();
-        this.metricsSubject.complete();
+        this.metricsPublisher.close();
         this.interceptors?.close();
         this.bufferAvailableSubject.complete();
         this.readySubject.complete();
