@@ -19,7 +19,8 @@ export interface SerializeOptions<K, V> {
   /**
    * The producer the records go to: records waiting for an async serializer then count as given
    * to it — `flush()` waits for them and a pulled source pauses while MAX_PENDING_SERIALIZATIONS
-   * are pending. `produce()` and `toKafka()` set it.
+   * are pending — and its `interceptors`' onSend runs before each record is serialized.
+   * `produce()` and `toKafka()` set it.
    */
   producer?: SerializationCounter;
 }
@@ -41,11 +42,16 @@ export function serialize<K = unknown, V = unknown, M = unknown>(
   const scheduler = options.scheduler ?? asyncScheduler;
   const topic = options.topic;
   const counter = options.producer ?? null;
+  // Chosen once, when the stage is built: without hooks, a record costs exactly what it did before.
+  const hooks = counter?.interceptors ?? null;
   // Completion waits for records still being serialized.
   return holdingStage<ProducerRecord<K, V, M>, SerializedRecord<M>>((emit, onEmpty) => {
     const stage = new SerializeStage<M>(emit, counter, onEmpty);
     return {
-      push: (record) => stage.push(serializeRecord(record, topic, keySerializer, valueSerializer, scheduler.now()) as SerializedRecord<M> | Promise<SerializedRecord<M>>),
+      push:
+        hooks === null
+          ? (record) => stage.push(serializeRecord(record, topic, keySerializer, valueSerializer, scheduler.now()) as SerializedRecord<M> | Promise<SerializedRecord<M>>)
+          : (record) => stage.push(serializeRecord(hooks.onSend(record, topic), topic, keySerializer, valueSerializer, scheduler.now()) as SerializedRecord<M> | Promise<SerializedRecord<M>>),
       get waitingCount() {
         return stage.waitingCount;
       },

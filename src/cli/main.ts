@@ -25,7 +25,7 @@ const USAGE = `usage:
                [--linger-ms N] [--batch-size BYTES] [--max-in-flight N] [--buffer-memory BYTES]
                [--request-timeout-ms N] [--delivery-timeout-ms N] [--max-block-ms N]
                [--max-request-size BYTES]
-               [--compression none|gzip|snappy|lz4|zstd [--compression-level N]]
+               [--compression none|gzip|snappy|lz4|zstd [--compression-level N]] [--metrics]
       Measures the producer, as kafka-producer-perf-test does: N records whose value is the same
       BYTES-byte payload (default 100), keyless or keyed k0…k{K-1} round robin, at most R
       records/s (default -1: no limit). Progress on stderr when it is a terminal; the last line
@@ -33,7 +33,9 @@ const USAGE = `usage:
       "latencyMs":{"avg":N,"p50":N,"p95":N,"p99":N,"max":N},"peakRssBytes":N}, latency being ack
       time minus the time the producer took the record. Exits 0 when every record was
       acknowledged, 1 otherwise, 2 for a bad command line. --compression as for produce (the
-      payload is one repeated value: it compresses far better than real data).
+      payload is one repeated value: it compresses far better than real data). --metrics adds
+      "metrics": the producer's own metrics over the run (producer.metrics(): requests,
+      records per request, batch sizes, request latency, retries, errors).
   rxkafka metadata --brokers H:P[,H:P…] [--topic T]…
       Prints brokers, topics, partitions, leaders and the API versions (the broker's range,
       rxkafka's, and the one used) as JSON.

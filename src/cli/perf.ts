@@ -1,9 +1,10 @@
 import { createProducer, type Producer } from '../producer/Producer';
 import type { Ack } from '../types';
 import { messageOf } from '../errors';
+import type { ProducerMetricsSnapshot } from '../metrics/MetricsSnapshot';
 import { inCliTerms } from './options';
 import { PerfFailures } from './perfFailures';
-import { LatencyHistogram } from './perfLatency';
+import { LatencyHistogram } from '../metrics/LatencyHistogram';
 import { PERF_FLAG_OF_OPTION, parsePerfArgs, type PerfCommand } from './perfOptions';
 import { PacingSchedule } from './perfPacing';
 import { paced, PerfRecords, type PerfRecord } from './perfRecords';
@@ -34,6 +35,7 @@ export async function runPerf(args: string[]): Promise<number> {
   const counts: PerfCounts = { acked: 0, failed: 0 };
   const problems: string[] = [];
   let durationMs = 0;
+  let metrics: ProducerMetricsSnapshot | undefined;
 
   const producer = createProducer(command.config);
   try {
@@ -48,6 +50,8 @@ export async function runPerf(args: string[]): Promise<number> {
       const startMs = now();
       await produceAll(producer, command, latency, counts, problems);
       durationMs = now() - startMs;
+      // No metrics$ subscriber and this the first read: the window is the whole run.
+      if (command.metrics) metrics = producer.metrics();
     }
   } finally {
     await producer.close();
@@ -61,7 +65,7 @@ export async function runPerf(args: string[]): Promise<number> {
     latency: latency.summary(),
     peakRssBytes: rss.stop(),
   });
-  process.stdout.write(JSON.stringify(summary) + '\n');
+  process.stdout.write(JSON.stringify(metrics === undefined ? summary : { ...summary, metrics }) + '\n');
   return counts.acked === command.numRecords && problems.length === 0 ? 0 : 1;
 }
 

@@ -20,6 +20,8 @@ export interface PerfCommand {
   throughput: number;
   /** 0: keyless records; else keys k0…k{keyCount-1}, round robin. */
   keyCount: number;
+  /** `--metrics`: the summary also carries the producer's metrics snapshot over the run. */
+  metrics: boolean;
 }
 
 /** `produce`'s tuning flags, plus the memory bound: the perf test is where one tunes it. */
@@ -39,6 +41,7 @@ export function parsePerfArgs(args: string[]): PerfCommand {
     'record-size': { type: 'string', default: '100' },
     throughput: { type: 'string', default: '-1' },
     'key-count': { type: 'string', default: '0' },
+    metrics: { type: 'boolean', default: false },
   });
   checkProducerFlags(values);
   const numRecords = intOption('num-records', values['num-records'] as string | undefined);
@@ -48,7 +51,7 @@ export function parsePerfArgs(args: string[]): PerfCommand {
   const keyCount = intOption('key-count', values['key-count'] as string)!;
   const throughput = throughputOption(values.throughput as string);
   const config = producerConfigFromFlags(values, PERF_INT_FLAGS, PERF_FLAG_OF_OPTION);
-  return { config, numRecords, recordSize, throughput, keyCount };
+  return { config, numRecords, recordSize, throughput, keyCount, metrics: values.metrics === true };
 }
 
 /** `--throughput`: a positive rate in records/s (fractions allowed), or -1 for no limit. */

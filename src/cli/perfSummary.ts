@@ -1,4 +1,4 @@
-import type { LatencySummary } from './perfLatency';
+import type { LatencySummary } from '../metrics/LatencyHistogram';
 
 /** The last stdout line of `rxkafka perf`, in this key order. */
 export interface PerfSummary {

@@ -1,6 +1,8 @@
 import type { Subscriber } from 'rxjs';
 import { RecordDroppedError, RecordError } from '../errors';
+import type { ProducerMetrics } from '../metrics/ProducerMetrics';
 import type { Ack, FailedAck } from '../types';
+import type { Interceptors } from './Interceptors';
 import type { BatchListener, ProducerBatch } from './ProducerBatch';
 
 /** What the ack stage needs from the producer. */
@@ -11,6 +13,10 @@ export interface AckStageHost {
   release(batch: ProducerBatch): void;
   /** A batch that was never handed over gives its memory back. */
   discard(batch: ProducerBatch): void;
+  /** Where failed records are counted; absent: not counted. */
+  readonly metricsCounters?: ProducerMetrics;
+  /** The onAcknowledgement hooks; null or absent when none are configured. */
+  readonly interceptors?: Interceptors | null;
 }
 
 /**
@@ -39,6 +45,8 @@ export class AckStage<M> implements BatchListener {
   private origin: { flush(): void } | null = null;
   /** The source's error, rethrown once outstanding batches are done. */
   private upstreamError: unknown = undefined;
+  private readonly metrics: ProducerMetrics | null;
+  private readonly interceptors: Interceptors | null;
 
   constructor(
     private readonly host: AckStageHost,
@@ -46,7 +54,10 @@ export class AckStage<M> implements BatchListener {
     private readonly stopOnError: boolean,
     /** Called once when the stage has failed and wants its source to stop. */
     private readonly stopSource: () => void,
-  ) {}
+  ) {
+    this.metrics = host.metricsCounters ?? null;
+    this.interceptors = host.interceptors ?? null;
+  }
 
   /** A batch from the accumulate stage. */
   next(batch: ProducerBatch): void {
@@ -54,6 +65,7 @@ export class AckStage<M> implements BatchListener {
     if (this.sourceStopped) {
       // Stopping: nothing more is sent; these records are undelivered and named in the error.
       this.furtherFailures += batch.recordCount;
+      if (this.metrics !== null) this.metrics.recordErrorTotal += batch.recordCount;
       this.host.discard(batch);
       return;
     }
@@ -83,20 +95,30 @@ export class AckStage<M> implements BatchListener {
   onBatchDone(batch: ProducerBatch): void {
     this.outstanding--;
     if (batch.buffer !== null) this.host.release(batch);
-    if (this.closed) return;
+    if (batch.error !== null && this.metrics !== null) this.metrics.recordErrorTotal += batch.recordCount;
+    // onAcknowledgement comes before each ack is emitted (Java calls interceptors before the send
+    // callback), with the same object; and also when no ack is emitted (nobody listens any more,
+    // or the stream stops on this failure): a span started in onSend must end.
+    const hooks = this.interceptors;
+    if (this.closed) {
+      if (hooks !== null) hooks.onBatchDone(batch);
+      return;
+    }
     const n = batch.recordCount;
     const metas = batch.metas;
     if (batch.error === null) {
       const useLogAppendTime = batch.logAppendTimeMs >= 0;
       const acksZero = batch.baseOffset < 0n;
       for (let i = 0; i < n; i++) {
-        this.subscriber.next({
+        const ack: Ack<M> = {
           topic: batch.topic,
           partition: batch.partition,
           offset: acksZero ? -1n : batch.baseOffset + BigInt(i),
           timestamp: useLogAppendTime ? batch.logAppendTimeMs : batch.timestamps[i],
           meta: metas[i] as M,
-        });
+        };
+        if (hooks !== null) hooks.onAcknowledgement(ack);
+        this.subscriber.next(ack);
       }
     } else if (!this.stopOnError || batch.error instanceof RecordDroppedError) {
       // A drop is what 'drop-newest' asked for: reported on the ack, never a reason to stop.
@@ -110,27 +132,32 @@ export class AckStage<M> implements BatchListener {
           meta: metas[i] as M,
           error: batch.error,
         };
+        if (hooks !== null) hooks.onAcknowledgement(ack);
         this.subscriber.next(ack);
       }
-    } else if (this.failure === null) {
-      const where = batch.topic ? `${batch.topic}${batch.partition >= 0 ? `-${batch.partition}` : ''}` : 'an unknown topic';
-      // A record's own RecordError (InvalidRecordError, PartitionerError) already names the record
-      // and says what is wrong: the stream errors with it rather than a wrapper around it.
-      this.failure =
-        batch.error instanceof RecordError
-          ? (batch.error as RecordError<M>)
-          : new RecordError<M>(
-              `record for ${where} was not delivered: ${batch.error.message}`,
-              { topic: batch.topic || undefined, partition: batch.partition >= 0 ? batch.partition : undefined, meta: metas[0] as M },
-              batch.error,
-            );
-      this.furtherFailures += n - 1;
-      // Hand over what the accumulate stage already holds (it is sent like any batch), then stop.
-      this.origin?.flush();
-      this.sourceStopped = true;
-      this.stopSource();
     } else {
-      this.furtherFailures += n;
+      // Stopping on this failure: no ack is emitted, but the hooks still hear of each record.
+      if (hooks !== null) hooks.onBatchDone(batch);
+      if (this.failure === null) {
+        const where = batch.topic ? `${batch.topic}${batch.partition >= 0 ? `-${batch.partition}` : ''}` : 'an unknown topic';
+        // A record's own RecordError (InvalidRecordError, PartitionerError) already names the record
+        // and says what is wrong: the stream errors with it rather than a wrapper around it.
+        this.failure =
+          batch.error instanceof RecordError
+            ? (batch.error as RecordError<M>)
+            : new RecordError<M>(
+                `record for ${where} was not delivered: ${batch.error.message}`,
+                { topic: batch.topic || undefined, partition: batch.partition >= 0 ? batch.partition : undefined, meta: metas[0] as M },
+                batch.error,
+              );
+        this.furtherFailures += n - 1;
+        // Hand over what the accumulate stage already holds (it is sent like any batch), then stop.
+        this.origin?.flush();
+        this.sourceStopped = true;
+        this.stopSource();
+      } else {
+        this.furtherFailures += n;
+      }
     }
     this.maybeFinish();
   }

@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import type { Logger } from 'pino';
 import { asyncScheduler, BehaviorSubject, distinctUntilChanged, isObservable, Observable, SchedulerLike, Subscription } from 'rxjs';
 import { Cluster } from '../cluster/Cluster';
@@ -17,6 +18,10 @@ import { TransactionManager } from './TransactionManager';
 import { ProducerClosedError } from '../errors';
 import { buildPipeline } from './pipeline';
 import { MAX_PENDING_SERIALIZATIONS } from '../serde/SerializeStage';
+import type { ProducerMetricsSnapshot } from '../metrics/MetricsSnapshot';
+import { MetricsPublisher } from '../metrics/MetricsPublisher';
+import { ProducerMetrics } from '../metrics/ProducerMetrics';
+import { Interceptors } from './Interceptors';
 
 /** Anything `produce()` accepts: a pushed Observable, or a pulled source read only while there is room. */
 export type RecordSource<R> = Observable<R> | AsyncIterable<R> | Iterable<R> | NodeJS.ReadableStream;
@@ -53,6 +58,20 @@ export class Producer implements AckStageHost, PullGate {
   readonly ready$: Observable<boolean>;
   private readonly bufferAvailableSubject: BehaviorSubject<number>;
   private readonly readySubject = new BehaviorSubject<boolean>(true);
+  /**
+   * A snapshot of the producer's metrics every `metricsIntervalMs` (rates, averages and latency
+   * percentiles over that interval), and a last one when the producer closes; then it completes.
+   * Subscribers share one timer, which does not keep the process alive.
+   *
+   * @example
+   * producer.metrics$.subscribe((m) => log.info({ recordsPerSec: m.recordSendRate, p99Ms: m.requestLatencyP99 }, 'producer'));
+   */
+  readonly metrics$: Observable<ProducerMetricsSnapshot>;
+  /** @internal The counters the sender and the send stages write (read by metrics() and metrics$). */
+  readonly metricsCounters: ProducerMetrics;
+  /** @internal onSend / onAcknowledgement hooks; null when none are configured (no per-record cost). */
+  readonly interceptors: Interceptors | null;
+  private readonly metricsPublisher: MetricsPublisher;
   /** Keyless partitioning state per topic (KIP-794). */
   private readonly sticky = new Map<string, BuiltInPartitioner>();
   /** Live accumulate stages, so that flush() reaches every open batch. */
@@ -82,14 +101,16 @@ export class Producer implements AckStageHost, PullGate {
     this.config = resolveConfig(config);
     const c = this.config;
     this.scheduler = scheduler;
-    this.logger = c.logger.child({ component: 'producer', clientId: c.clientId });
+    // Every component's logger is a child of this one: each line says which client wrote it.
+    const log = c.logger.child({ clientId: c.clientId });
+    this.logger = log.child({ component: 'producer' });
     this.connections = new ConnectionPool({
       clientId: c.clientId,
       requestTimeoutMs: c.requestTimeoutMs,
       connectionSetupTimeoutMs: c.socketConnectionSetupTimeoutMs,
       reconnectBackoffMs: c.reconnectBackoffMs,
       reconnectBackoffMaxMs: c.reconnectBackoffMaxMs,
-      logger: c.logger,
+      logger: log,
     });
     this.cluster = new Cluster({
       bootstrap: c.brokers,
@@ -98,7 +119,7 @@ export class Producer implements AckStageHost, PullGate {
       retryBackoffMs: c.retryBackoffMs,
       retryBackoffMaxMs: c.retryBackoffMaxMs,
       allowAutoTopicCreation: c.allowAutoTopicCreation,
-      logger: c.logger,
+      logger: log,
     });
     this.bufferAvailableSubject = new BehaviorSubject(c.bufferMemory);
     this.pool = new BufferPool(c.bufferMemory, c.batchSize, (bytes) => this.bufferAvailableSubject.next(bytes));
@@ -109,20 +130,38 @@ export class Producer implements AckStageHost, PullGate {
           this.cluster,
           new ExponentialBackoff(c.retryBackoffMs, c.retryBackoffMaxMs),
           c.deliveryTimeoutMs,
-          c.logger.child({ component: 'idempotence' }),
+          log.child({ component: 'idempotence' }),
           scheduler,
         )
       : null;
+    // Request latencies in virtual time under a test scheduler; in real runs on a monotonic clock
+    // with sub-millisecond resolution (the scheduler's Date.now() would round most to 0 or 1 ms).
+    this.metricsCounters = new ProducerMetrics(scheduler === asyncScheduler ? () => performance.now() : () => scheduler.now());
     this.sender = new Sender(
       c,
       this.cluster,
       txn,
       scheduler,
-      c.logger.child({ component: 'sender' }),
+      log.child({ component: 'sender' }),
       c.retryBackoffMs,
       c.retryBackoffMaxMs,
+      Math.random,
+      this.metricsCounters,
     );
-    const compressionLog = c.logger.child({ component: 'compression' });
+    this.metricsPublisher = new MetricsPublisher(
+      this.metricsCounters,
+      {
+        clientId: c.clientId,
+        brokers: () => this.sender.requestsInFlight(),
+        bufferAvailableBytes: () => this.pool.available,
+        bufferTotalBytes: c.bufferMemory,
+      },
+      c.metricsIntervalMs,
+      scheduler,
+    );
+    this.metrics$ = this.metricsPublisher.metrics$;
+    this.interceptors = c.interceptors.length > 0 ? new Interceptors(c.interceptors, log.child({ component: 'interceptors' })) : null;
+    const compressionLog = log.child({ component: 'compression' });
     this.compressor = new BatchCompressor(
       (batch) => this.sender.enqueue(batch),
       (batch, err) => compressionLog.warn({ err, topic: batch.topic, partition: batch.partition }, 'compression failed: the batch is sent uncompressed'),
@@ -132,6 +171,22 @@ export class Producer implements AckStageHost, PullGate {
     };
     // New leaders may make queued batches sendable.
     this.metadataSubscription = this.cluster.updates$.subscribe(this.sender.wakeup);
+    this.logger.debug(
+      { brokers: c.brokers, acks: c.acks, idempotence: c.idempotence, lingerMs: c.lingerMs, batchSize: c.batchSize, compressionType: c.compressionType },
+      'producer created',
+    );
+  }
+
+  /**
+   * The producer's metrics now: rates, averages and latency percentiles over the last complete
+   * `metricsIntervalMs` window and the current one, totals since the start, gauges as they are.
+   *
+   * @example
+   * const m = producer.metrics();
+   * console.log(`${m.recordSendTotal} records sent, ${m.recordErrorTotal} failed, p99 ${m.requestLatencyP99} ms`);
+   */
+  metrics(): ProducerMetricsSnapshot {
+    return this.metricsPublisher.snapshot();
   }
 
   /**
@@ -205,10 +260,14 @@ export class Producer implements AckStageHost, PullGate {
         for (const w of this.backlogWaiters.splice(0)) w.resolve();
         for (const w of this.flushWaiters.splice(0)) w.resolve();
         this.metadataSubscription.unsubscribe();
+        this.metricsPublisher.close();
+        this.interceptors?.close();
         this.bufferAvailableSubject.complete();
         this.readySubject.complete();
         this.cluster.close();
         this.connections.close();
+        const m = this.metricsCounters;
+        this.logger.debug({ recordSendTotal: m.recordSendTotal, recordRetryTotal: m.recordRetryTotal, recordErrorTotal: m.recordErrorTotal }, 'producer closed');
       })();
     }
     return this.closing;

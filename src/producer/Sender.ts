@@ -4,6 +4,7 @@ import type { Cluster } from '../cluster/Cluster';
 import { asError, DeliveryTimeoutError, ProducerClosedError, RxKafkaError } from '../errors';
 import type { Connection } from '../network/Connection';
 import { ExponentialBackoff } from '../network/Backoff';
+import { ProducerMetrics } from '../metrics/ProducerMetrics';
 import { ErrorCode, kafkaError } from '../protocol/errorCodes';
 import { Produce, ProduceResponse } from '../protocol/Produce';
 import { canDrain, PartitionQueue, reenqueue } from './PartitionQueue';
@@ -73,6 +74,8 @@ export class Sender {
     retryBackoffMaxMs: number,
     /** The backoff's jitter source; tests pass a constant so that retries land at known times. */
     random: () => number = Math.random,
+    /** Where requests, batches, retries and latencies are counted (the producer's metrics). */
+    readonly metrics: ProducerMetrics = new ProducerMetrics(() => scheduler.now()),
   ) {
     this.retryBackoff = new ExponentialBackoff(retryBackoffMs, retryBackoffMaxMs, 2, 0.2, random);
   }
@@ -82,6 +85,13 @@ export class Sender {
     let n = this.inFlightBatches;
     for (const q of this.queues.values()) n += q.batches.length;
     return n;
+  }
+
+  /** Per broker that was ever sent a request: its produce requests awaiting a response (a metrics gauge). */
+  requestsInFlight(): Array<{ nodeId: number; requestsInFlight: number }> {
+    const out: Array<{ nodeId: number; requestsInFlight: number }> = [];
+    for (const [nodeId, node] of this.nodes) out.push({ nodeId, requestsInFlight: node.inFlight });
+    return out.sort((a, b) => a.nodeId - b.nodeId);
   }
 
   /** Whether a closed batch of the partition waits here unsent (RecordAccumulator holds lingered batches meanwhile). */
@@ -240,8 +250,16 @@ export class Sender {
     }
     const request = buildProduceRequest(batches, this.config.acks, this.config.requestTimeoutMs);
     const expectResponse = this.config.acks !== 0;
+    const metrics = this.metrics;
+    metrics.requestTotal++;
+    for (let i = 0; i < batches.length; i++) metrics.batchSent(batches[i].recordCount, batches[i].sizeInBytes);
+    const sentMs = metrics.clock();
     conn.send(Produce, request, { expectResponse }).then(
-      (response) => this.onResponse(nodeId, node, batches, expectResponse ? response : null),
+      (response) => {
+        // acks=0 "responses" are the socket flush, not the broker: no latency to count.
+        if (expectResponse) metrics.requestCompleted(metrics.clock() - sentMs);
+        this.onResponse(nodeId, node, batches, expectResponse ? response : null);
+      },
       (error: unknown) => this.onRequestError(nodeId, node, batches, error),
     );
   }
@@ -318,11 +336,15 @@ export class Sender {
     }
     batch.lastError = error;
     batch.retryAfterMs = retryAtMs;
+    this.metrics.recordRetryTotal += batch.recordCount;
+    // Error paths only: the log object costs nothing on a healthy stream.
+    this.logger.debug({ topic: batch.topic, partition: batch.partition, attempts: batch.attempts, backoffMs: retryAtMs - nowMs, err: error }, 'retrying batch');
     reenqueue(this.queueOf(batch), batch);
     this.scheduleWake(retryAtMs);
   }
 
   private failBatch(batch: ProducerBatch, error: Error): void {
+    this.logger.debug({ topic: batch.topic, partition: batch.partition, records: batch.recordCount, attempts: batch.attempts, err: error }, 'batch failed');
     if (this.txn !== null && batch.baseSequence >= 0) {
       // The broker may never see this sequence: later batches would be out of order. The
       // partition restarts at 0 under a newer epoch (KIP-360).

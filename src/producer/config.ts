@@ -3,6 +3,7 @@ import { type CompressionCodec, type CompressionType, createCodec, LZ4_DEFAULT_L
 import { ConfigError } from '../errors';
 import type { Partitioner } from '../partitioners/Partitioner';
 import type { Serializer } from '../serde/Serializer';
+import type { ProducerInterceptor } from './Interceptors';
 import { defaultLogger, OPTIONS, specFor, unknownOptionMessage } from './configOptions';
 import type { BufferPolicy, LogLevel } from './configOptions';
 
@@ -146,7 +147,25 @@ export interface ProducerConfig {
    * UTF-8); anything else fails the record. Use `serializers.json` for objects.
    */
   serializers?: { key?: Serializer<never>; value?: Serializer<never> };
-  /** A pino logger; the producer logs through children of it. Default: a pino logger at `logLevel`. */
+  /**
+   * Hooks called on every record: `onSend` before it is serialized (it may return the record to
+   * send instead, e.g. with a `traceparent` header), `onAcknowledgement` with its ack. A hook that
+   * throws is logged and ignored. Default none (and then no per-record cost). Java: `interceptor.classes`.
+   *
+   * @example
+   * createProducer({ brokers, topic, interceptors: [{ onAcknowledgement: (ack) => ack.error && alert(ack.error) }] })
+   */
+  interceptors?: ProducerInterceptor[];
+  /**
+   * How often `metrics$` emits a snapshot, in ms; also the window its rates, averages and
+   * latency percentiles cover. Default `5000`. Java: `metrics.sample.window.ms`.
+   */
+  metricsIntervalMs?: number;
+  /**
+   * A pino logger; the producer logs through children of it, one per component (`component`:
+   * producer, sender, idempotence, compression, cluster, connection-pool, connection — the last
+   * with `broker`), each with `clientId`. Default: a pino logger at `logLevel`.
+   */
   logger?: Logger;
   /** Level of the default logger: 'silent' (default), 'fatal', 'error', 'warn', 'info', 'debug', 'trace'. Not with `logger`. */
   logLevel?: LogLevel;
@@ -198,6 +217,8 @@ export interface ResolvedConfig {
   readonly partitioner: Partitioner | undefined;
   /** undefined: the default serializer (see defaultSerializer). */
   readonly serializers: { readonly key: Serializer<never> | undefined; readonly value: Serializer<never> | undefined };
+  readonly interceptors: readonly ProducerInterceptor[];
+  readonly metricsIntervalMs: number;
   readonly logger: Logger;
   readonly transactionalId: null;
   /** The camelCase names of the options the user gave (under either name), for rules that depend on it. */
@@ -254,12 +275,14 @@ export function resolveConfig(user: ProducerConfig | ResolvedConfig | Record<str
   delete (values as { logLevel?: unknown }).logLevel;
 
   const nameOf = (option: string): string => givenAs.get(option) ?? option;
+  // What the rules adjust is logged as the config component (the producer's loggers come later).
+  const log = v.logger.child({ clientId: v.clientId, component: 'config' });
   checkSizes(v, nameOf);
-  checkDeliveryTimeout(v, nameOf);
-  checkBackoff(v, 'retryBackoffMs', 'retryBackoffMaxMs');
-  checkBackoff(v, 'reconnectBackoffMs', 'reconnectBackoffMaxMs');
-  checkIdempotence(v, nameOf);
-  checkCompression(v, nameOf);
+  checkDeliveryTimeout(v, nameOf, log);
+  checkBackoff(v, 'retryBackoffMs', 'retryBackoffMaxMs', log);
+  checkBackoff(v, 'reconnectBackoffMs', 'reconnectBackoffMaxMs', log);
+  checkIdempotence(v, nameOf, log);
+  checkCompression(v, nameOf, log);
   Object.defineProperty(v, RESOLVED, { value: true });
   return v;
 }
@@ -289,9 +312,9 @@ function checkSizes(v: Values, nameOf: NameOf): void {
 }
 
 /** Makes the codec; says so when an lz4 level asks for what the lz4 codec does not do. */
-function checkCompression(v: Values, nameOf: NameOf): void {
+function checkCompression(v: Values, nameOf: NameOf, log: Logger): void {
   if (v.compressionType === 'lz4' && v.compressionLz4Level !== LZ4_DEFAULT_LEVEL) {
-    v.logger.warn(
+    log.warn(
       `${nameOf('compressionLz4Level')}=${v.compressionLz4Level}: rxkafka's lz4 has LZ4's fast mode only (Java's level ${LZ4_DEFAULT_LEVEL}); batches compress as at level ${LZ4_DEFAULT_LEVEL}`,
     );
   }
@@ -306,7 +329,7 @@ function checkCompression(v: Values, nameOf: NameOf): void {
  * Java's rule (KafkaProducer.configureDeliveryTimeout): a record must be allowed to linger and
  * then wait for one response. Set explicitly too low: error. Left at its default: raised to fit.
  */
-function checkDeliveryTimeout(v: Values, nameOf: NameOf): void {
+function checkDeliveryTimeout(v: Values, nameOf: NameOf, log: Logger): void {
   const needed = Math.min(v.lingerMs + v.requestTimeoutMs, 0x7fffffff);
   if (v.deliveryTimeoutMs >= needed) return;
   if (v.explicit.has('deliveryTimeoutMs')) {
@@ -316,7 +339,7 @@ function checkDeliveryTimeout(v: Values, nameOf: NameOf): void {
         `a record could time out before its first request is answered; raise deliveryTimeoutMs to at least ${needed}`,
     );
   }
-  v.logger.warn(
+  log.warn(
     { deliveryTimeoutMs: needed },
     `deliveryTimeoutMs (default) is less than lingerMs + requestTimeoutMs; setting it to ${needed}`,
   );
@@ -324,10 +347,10 @@ function checkDeliveryTimeout(v: Values, nameOf: NameOf): void {
 }
 
 /** As Java (CommonClientConfigs): a maximum below the initial backoff means a constant backoff. */
-function checkBackoff(v: Values, initial: 'retryBackoffMs' | 'reconnectBackoffMs', max: 'retryBackoffMaxMs' | 'reconnectBackoffMaxMs'): void {
+function checkBackoff(v: Values, initial: 'retryBackoffMs' | 'reconnectBackoffMs', max: 'retryBackoffMaxMs' | 'reconnectBackoffMaxMs', log: Logger): void {
   if (v[max] >= v[initial]) return;
   if (v.explicit.has(max)) {
-    v.logger.warn(`${max}=${v[max]} is less than ${initial}=${v[initial]}: backoff stays at ${v[initial]} ms`);
+    log.warn(`${max}=${v[max]} is less than ${initial}=${v[initial]}: backoff stays at ${v[initial]} ms`);
   }
   v[max] = v[initial];
 }
@@ -338,7 +361,7 @@ function checkBackoff(v: Values, initial: 'retryBackoffMs' | 'reconnectBackoffMs
  * and otherwise turn it off (logged at info); maxInFlight > 5 is an error either way (Kafka 4.0
  * made it one; 3.x turned idempotence off with a warning).
  */
-function checkIdempotence(v: Values, nameOf: NameOf): void {
+function checkIdempotence(v: Values, nameOf: NameOf, log: Logger): void {
   if (!v.idempotence) return;
   const userSet = v.explicit.has('idempotence');
   let disable = false;
@@ -349,7 +372,7 @@ function checkIdempotence(v: Values, nameOf: NameOf): void {
         `is 0, but the idempotent producer needs retries: raise retries, or set ${nameOf('idempotence')}: false`,
       );
     }
-    v.logger.info('idempotence is disabled because retries is 0');
+    log.info('idempotence is disabled because retries is 0');
     disable = true;
   }
   if (v.acks !== -1) {
@@ -359,7 +382,7 @@ function checkIdempotence(v: Values, nameOf: NameOf): void {
         `is ${v.acks}, but the idempotent producer needs acks 'all' to guarantee no duplicates: set acks: 'all', or ${nameOf('idempotence')}: false`,
       );
     }
-    v.logger.info(`idempotence is disabled because acks is ${v.acks}, not 'all'`);
+    log.info(`idempotence is disabled because acks is ${v.acks}, not 'all'`);
     disable = true;
   }
   if (v.maxInFlight > 5) {

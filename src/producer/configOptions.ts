@@ -95,6 +95,8 @@ export const OPTIONS: readonly OptionSpec[] = [
   { name: 'allowAutoTopicCreation', defaultValue: true, parse: booleanOption },
   { name: 'partitioner', defaultValue: undefined, parse: functionOption('(record, numPartitions) => partition') },
   { name: 'serializers', defaultValue: undefined, parse: parseSerializers },
+  { name: 'interceptors', defaultValue: [], parse: parseInterceptors },
+  { name: 'metricsIntervalMs', alias: 'metrics.sample.window.ms', defaultValue: 5000, parse: integer(1, 'ms') },
   { name: 'logger', defaultValue: undefined, parse: parseLogger },
   { name: 'logLevel', defaultValue: 'silent', parse: oneOf(LOG_LEVELS) },
   { name: 'transactionalId', alias: 'transactional.id', defaultValue: null, parse: parseTransactionalId },
@@ -124,7 +126,7 @@ const JAVA_EQUIVALENTS: Record<string, string> = {
   'value.serializer':
     'rxkafka takes functions, not classes: serializers: { value: serializers.json } or (data, topic) => Buffer',
   'partitioner.class': 'rxkafka takes a function, not a class: partitioner: (record, numPartitions) => partition',
-  'interceptor.classes': 'add RxJS operators (tap, map) to the record stream instead',
+  'interceptor.classes': 'rxkafka takes objects, not classes: interceptors: [{ onSend(record) { … }, onAcknowledgement(ack) { … } }]',
 };
 
 const NO_TLS_SASL =
@@ -149,7 +151,7 @@ for (const [message, names] of [
     NOT_IMPLEMENTED,
     ['send.buffer.bytes', 'receive.buffer.bytes', 'connections.max.idle.ms', 'metadata.max.idle.ms',
       'socket.connection.setup.timeout.max.ms', 'client.dns.lookup', 'metadata.recovery.strategy',
-      'metadata.recovery.rebootstrap.trigger.ms', 'metrics.sample.window.ms', 'metrics.num.samples',
+      'metadata.recovery.rebootstrap.trigger.ms', 'metrics.num.samples',
       'metrics.recording.level', 'metric.reporters', 'auto.include.jmx.reporter', 'enable.metrics.push', 'config.providers'],
   ],
 ] as const) {
@@ -391,6 +393,28 @@ function parseGzipLevel(raw: unknown, givenName: string, javaStyle: boolean): nu
     );
   }
   return value;
+}
+
+const INTERCEPTOR_HOOKS = ['onSend', 'onAcknowledgement', 'close'] as const;
+
+function parseInterceptors(raw: unknown, givenName: string): unknown[] {
+  if (!Array.isArray(raw)) {
+    throw new ConfigError(givenName, `must be an array of interceptors [{ onSend?, onAcknowledgement?, close? }], got ${show(raw)}`);
+  }
+  raw.forEach((hook: unknown, i) => {
+    const name = `${givenName}[${i}]`;
+    if (hook === null || typeof hook !== 'object') {
+      throw new ConfigError(name, `must be an object { onSend?, onAcknowledgement?, close? }, got ${show(hook)}`);
+    }
+    const h = hook as Record<string, unknown>;
+    if (!INTERCEPTOR_HOOKS.some((m) => typeof h[m] === 'function')) {
+      throw new ConfigError(name, 'has none of onSend, onAcknowledgement or close: it would never be called');
+    }
+    for (const m of INTERCEPTOR_HOOKS) {
+      if (h[m] !== undefined && typeof h[m] !== 'function') throw new ConfigError(`${name}.${m}`, `must be a function, got ${show(h[m])}`);
+    }
+  });
+  return raw;
 }
 
 function parseSerializers(raw: unknown, givenName: string): { key: unknown; value: unknown } {

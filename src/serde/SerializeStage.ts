@@ -1,3 +1,4 @@
+import type { Interceptors } from '../producer/Interceptors';
 import type { SerializedRecord } from '../types';
 
 /**
@@ -14,6 +15,8 @@ export interface SerializationCounter {
   releaseSerializing(n: number, movedOn: number): void;
   /** Records ever held by a stage: compared around emits, how many the next stage held. */
   readonly heldTotal: number;
+  /** The producer's onSend hooks, called before each record is serialized; null or absent: none. */
+  readonly interceptors?: Interceptors | null;
 }
 
 /**

@@ -11,6 +11,7 @@ describe('parsePerfArgs', () => {
       recordSize: 100,
       throughput: Infinity,
       keyCount: 0,
+      metrics: false,
     });
   });
 
@@ -18,7 +19,7 @@ describe('parsePerfArgs', () => {
     const c = parsePerfArgs([
       ...base,
       '--record-size', '1000', '--throughput', '2500.5', '--key-count', '10', '--acks', '-1',
-      '--linger-ms', '20', '--batch-size', '65536', '--max-in-flight', '3', '--buffer-memory', '8388608', '--no-idempotence',
+      '--linger-ms', '20', '--batch-size', '65536', '--max-in-flight', '3', '--buffer-memory', '8388608', '--no-idempotence', '--metrics',
     ]);
     expect(c).toEqual({
       config: {
@@ -29,6 +30,7 @@ describe('parsePerfArgs', () => {
       recordSize: 1000,
       throughput: 2500.5,
       keyCount: 10,
+      metrics: true,
     });
   });
 

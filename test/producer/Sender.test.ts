@@ -10,6 +10,7 @@ import { decodeRecordBatches, DecodedBatch } from '../../src/protocol/RecordBatc
 import { ProducerBatch } from '../../src/producer/ProducerBatch';
 import { Sender, SenderConfig } from '../../src/producer/Sender';
 import { TransactionManager } from '../../src/producer/TransactionManager';
+import { advanceTo, tick } from '../support/virtualTime';
 
 interface Call<Req, Res> {
   req: Req;
@@ -154,7 +155,6 @@ function initOk(producerId: bigint, producerEpoch: number, errorCode = 0): InitP
   return { throttleTimeMs: 0, errorCode, producerId, producerEpoch };
 }
 
-const tick = () => new Promise((r) => setImmediate(r));
 
 /**
  * Lets drain passes (microtasks) run, then the next `steps` timers (virtual time) one at a time,
@@ -169,21 +169,6 @@ async function settle(scheduler: VirtualTimeScheduler, steps = 1) {
   }
 }
 
-/** Runs every timer due up to virtual time `t`, one at a time with the drains they trigger, and ends at `t`. */
-async function advanceTo(scheduler: VirtualTimeScheduler, t: number) {
-  await tick();
-  while (scheduler.actions.length > 0 && scheduler.actions[0].delay <= t) {
-    scheduler.maxFrames = scheduler.actions[0].delay;
-    scheduler.flush();
-    await tick();
-  }
-  if (scheduler.now() < t) {
-    scheduler.schedule(() => undefined, t - scheduler.now());
-    scheduler.maxFrames = t;
-    scheduler.flush();
-    await tick();
-  }
-}
 
 const silent = pino({ level: 'silent' });
 

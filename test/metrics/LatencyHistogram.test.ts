@@ -1,4 +1,4 @@
-import { LatencyHistogram } from '../../src/cli/perfLatency';
+import { LatencyHistogram } from '../../src/metrics/LatencyHistogram';
 
 /** Exact nearest-rank percentile of a sorted list. */
 function exact(sorted: number[], p: number): number {

@@ -1,6 +1,7 @@
 /**
- * Ack latencies of a perf run in fixed memory: a log-linear histogram of microseconds (HdrHistogram's
- * layout), so a run of any length costs the same 26 KiB and recording one latency allocates nothing.
+ * Latencies in fixed memory: a log-linear histogram of microseconds (HdrHistogram's layout), so any
+ * number of them costs the same 26 KiB and recording one allocates nothing. `rxkafka perf` keeps
+ * its ack latencies in one; the producer's metrics keep the request latencies of each window in one.
  *
  * Values below 128 µs each have their own bucket; above, every power of two is split into 128
  * buckets, so a percentile is within 1/128 (< 0.8 %) of the exact value. The mean and the maximum
@@ -47,6 +48,35 @@ export class LatencyHistogram {
     return this.count;
   }
 
+  /** The exact mean in ms; 0 when nothing was recorded. */
+  get mean(): number {
+    return this.count === 0 ? 0 : this.sumMs / this.count;
+  }
+
+  /** The exact largest latency in ms; 0 when nothing was recorded. */
+  get max(): number {
+    return this.maxMs;
+  }
+
+  /** Forgets every latency (a metrics window starts over without allocating). */
+  reset(): void {
+    this.counts.fill(0);
+    this.count = 0;
+    this.sumMs = 0;
+    this.maxMs = 0;
+  }
+
+  /** Adds every latency of `other` to this one (two metrics windows read as one). */
+  add(other: LatencyHistogram): void {
+    if (other.count === 0) return;
+    const counts = this.counts;
+    const theirs = other.counts;
+    for (let i = 0; i < BUCKETS; i++) counts[i] += theirs[i];
+    this.count += other.count;
+    this.sumMs += other.sumMs;
+    if (other.maxMs > this.maxMs) this.maxMs = other.maxMs;
+  }
+
   /** The nearest-rank percentile `p` (0 < p ≤ 100) in ms; 0 when nothing was recorded. */
   percentile(p: number): number {
     if (this.count === 0) return 0;
@@ -61,7 +91,7 @@ export class LatencyHistogram {
 
   summary(): LatencySummary {
     return {
-      avg: this.count === 0 ? 0 : this.sumMs / this.count,
+      avg: this.mean,
       p50: this.percentile(50),
       p95: this.percentile(95),
       p99: this.percentile(99),
