@@ -10,6 +10,7 @@ import { canDrain, PartitionQueue, reenqueue } from './PartitionQueue';
 import { buildProduceRequest, findPartition, isMetadataError } from './produceRequest';
 import type { ProducerBatch } from './ProducerBatch';
 import type { TransactionManager } from './TransactionManager';
+import type { Transactions } from './Transactions';
 import { newTxnPartitionEntry } from './TxnPartitionEntry';
 import { mustWaitForOldEpoch, onProducerStateError, sequencesReady } from './sequenceReset';
 
@@ -62,6 +63,11 @@ export class Sender {
   private drained: PartitionQueue[] = [];
   /** Told when a partition's queue empties, so that a batch held open for it can come. */
   onPartitionDrained: (topic: string, partition: number) => void = () => {};
+  /**
+   * The transactional producer's state (set once by the Producer, null otherwise): batches go
+   * only inside a transaction, each partition after AddPartitionsToTxn, marked transactional.
+   */
+  transactions: Transactions | null = null;
 
   constructor(
     private readonly config: SenderConfig,
@@ -131,8 +137,19 @@ export class Sender {
     const nowMs = this.scheduler.now();
     let nextWakeMs = this.expire(nowMs);
 
+    const txns = this.transactions;
+    if (txns !== null) {
+      // Aborting, abortable, fenced, or no transaction: what is queued fails instead of going out.
+      const error = txns.undrainableError();
+      if (error !== null) this.failQueued(error);
+    }
     const txn = this.txn;
     if (txn !== null && !txn.hasProducerId) {
+      // A transactional producer gets its id from initTransactions() only.
+      if (txns !== null) {
+        this.tellDrained();
+        return;
+      }
       // Sequences need a producer id (the first, or a new one after ours was fenced). Queued
       // batches still expire meanwhile; requests in flight under the old id settle on their own.
       if (nextWakeMs !== Infinity) this.scheduleWake(nextWakeMs);
@@ -153,6 +170,8 @@ export class Sender {
       }
       if (!canDrain(queue, nowMs, this.config.maxInFlight)) continue;
       if (txn !== null && !sequencesReady(queue, txn, this.logger, this.wakeup)) continue;
+      // A partition's first batch of a transaction waits for AddPartitionsToTxn (sent after this pass).
+      if (txns !== null && !txns.isPartitionAdded(queue.topic, queue.partition, queue.tpKey)) continue;
       const leader = this.cluster.leaderFor(queue.topic, queue.partition);
       if (leader === undefined) {
         unknownLeader = true;
@@ -165,6 +184,8 @@ export class Sender {
       list.push(queue);
     }
     if (unknownLeader) this.cluster.requestUpdate();
+    // One AddPartitionsToTxn for every partition this pass found new (Java batches them per drain too).
+    txns?.addPendingPartitions();
 
     // drain(): per node, requests while the in-flight bound allows.
     for (const [nodeId, queues] of ready) {
@@ -216,7 +237,7 @@ export class Sender {
       // First drain: a sequence now, in queue order, which is drain order. A retry keeps its own
       // id, epoch and sequence, so that the broker can tell it from a new batch.
       if (txn !== null && batch.baseSequence < 0) {
-        batch.setProducerState(txn.producerId, txn.producerEpoch, txn.assignSequence(queue.txn, batch.recordCount), false);
+        batch.setProducerState(txn.producerId, txn.producerEpoch, txn.assignSequence(queue.txn, batch.recordCount), this.transactions !== null);
       }
       batch.attempts++;
       sizeBytes += batch.sizeInBytes;
@@ -238,7 +259,7 @@ export class Sender {
       this.onRequestError(nodeId, node, batches, error);
       return;
     }
-    const request = buildProduceRequest(batches, this.config.acks, this.config.requestTimeoutMs);
+    const request = buildProduceRequest(batches, this.config.acks, this.config.requestTimeoutMs, this.transactions?.transactionalId ?? null);
     const expectResponse = this.config.acks !== 0;
     conn.send(Produce, request, { expectResponse }).then(
       (response) => this.onResponse(nodeId, node, batches, expectResponse ? response : null),
@@ -270,7 +291,8 @@ export class Sender {
         const error = kafkaError(code, p.errorMessage ?? `producing to ${batch.topic}-${batch.partition} on node ${nodeId}`);
         if (isMetadataError(code)) this.cluster.requestUpdate();
         // Producer-state errors (KIP-360, see sequenceReset.ts) are retried whatever their kind.
-        const stateError = this.txn !== null && onProducerStateError(code, this.queueOf(batch), batch, this.txn);
+        // A transactional producer does not bump epochs itself: the error makes the transaction abortable.
+        const stateError = this.txn !== null && this.transactions === null && onProducerStateError(code, this.queueOf(batch), batch, this.txn);
         this.retryOrFail(batch, error, nowMs, stateError);
       }
     }
@@ -323,12 +345,25 @@ export class Sender {
   }
 
   private failBatch(batch: ProducerBatch, error: Error): void {
-    if (this.txn !== null && batch.baseSequence >= 0) {
+    if (this.transactions !== null) {
+      // The transaction cannot commit now; a lost sequence is repaired by the abort's epoch bump.
+      this.transactions.onBatchFailed(error, batch.baseSequence >= 0);
+    } else if (this.txn !== null && batch.baseSequence >= 0) {
       // The broker may never see this sequence: later batches would be out of order. The
       // partition restarts at 0 under a newer epoch (KIP-360).
       this.queueOf(batch).txn.resetNeeded = true;
     }
     batch.fail(error);
+  }
+
+  /** Fails every queued batch (transactional producer: aborting, abortable or fenced); in-flight ones settle on their own. */
+  private failQueued(error: Error): void {
+    for (const queue of this.queues.values()) {
+      if (queue.batches.length === 0) continue;
+      const batches = queue.batches.splice(0);
+      this.drained.push(queue);
+      for (let i = 0; i < batches.length; i++) this.failBatch(batches[i], error);
+    }
   }
 
   private queueOf(batch: ProducerBatch): PartitionQueue {
