@@ -4,7 +4,7 @@
 // batches, fencing, abortable errors, and calls refused in the wrong state.
 import pino from 'pino';
 import { VirtualTimeScheduler } from 'rxjs';
-import { KafkaProtocolError, ProducerFencedError, TransactionAbortableError, TransactionAbortedError, TransactionStateError } from '../../src/errors';
+import { KafkaProtocolError, ProducerFencedError, TransactionAbortableError, TransactionAbortedError, TransactionStateError, TransactionTimeoutError } from '../../src/errors';
 import { ExponentialBackoff } from '../../src/network/Backoff';
 import type { AddPartitionsToTxnRequest } from '../../src/protocol/AddPartitionsToTxn';
 import { ErrorCode } from '../../src/protocol/errorCodes';
@@ -15,6 +15,7 @@ import { ProducerBatch } from '../../src/producer/ProducerBatch';
 import { Sender } from '../../src/producer/Sender';
 import { TransactionManager } from '../../src/producer/TransactionManager';
 import { Transactions } from '../../src/producer/Transactions';
+import { toKafkaTransactionally } from '../../operators/toKafkaTransactionally';
 
 interface Call {
   api: string;
@@ -61,7 +62,7 @@ async function ticks(n = 5): Promise<void> {
   for (let i = 0; i < n; i++) await tick();
 }
 
-function setup() {
+function setup(maxBlockMs = 60000) {
   const scheduler = new VirtualTimeScheduler();
   const b = broker();
   const cluster = fakeCluster(b) as never;
@@ -77,7 +78,7 @@ function setup() {
     wakeup: sender.wakeup,
   };
   const txns = new Transactions(
-    { transactionalId: 'tx-1', transactionTimeoutMs: 60000, maxBlockMs: 60000, deliveryTimeoutMs: 10_000 },
+    { transactionalId: 'tx-1', transactionTimeoutMs: 60000, maxBlockMs, deliveryTimeoutMs: 10_000 },
     txn,
     new CoordinatorClient(cluster, backoff(), silent, scheduler),
     host,
@@ -180,6 +181,28 @@ describe('Transactions: the state machine', () => {
     b.take('InitProducerId').resolve({ throttleTimeMs: 0, errorCode: 0, producerId: 7n, producerEpoch: 0 });
     await done;
     expect(txns.state).toBe('READY');
+  });
+});
+
+describe('Transactions: timeouts', () => {
+  it('initTransactions gives up after maxBlockMs with a retriable TransactionTimeoutError naming the last error, and may be called again', async () => {
+    const { b, txns, scheduler } = setup(1000);
+    const done = txns.initTransactions().catch((e: unknown) => e);
+    // Backoffs 100, 200, 400 ms; the next (800 ms) would end past maxBlockMs.
+    for (let attempt = 0; attempt < 4; attempt++) {
+      await ticks();
+      b.take('FindCoordinator').resolve({ throttleTimeMs: 0, errorCode: ErrorCode.COORDINATOR_NOT_AVAILABLE, errorMessage: null, nodeId: -1, host: '', port: -1 });
+      await ticks();
+      scheduler.flush();
+    }
+    const err = await done;
+    expect(err).toBeInstanceOf(TransactionTimeoutError);
+    expect((err as TransactionTimeoutError).retriable).toBe(true);
+    expect((err as Error).message).toMatch(/initTransactions\(\) did not complete within maxBlockMs=1000 \(last error: COORDINATOR_NOT_AVAILABLE.*call it again/);
+    expect(txns.state).toBe('UNINITIALIZED');
+    void txns.initTransactions();
+    await ticks();
+    expect(b.pending('FindCoordinator')).toBe(1);
   });
 });
 
@@ -324,5 +347,11 @@ describe('Transactions: the sender', () => {
     expect(batch.error).toBeInstanceOf(TransactionStateError);
     expect(batch.error!.message).toMatch(/producing a record is not possible while the transactional producer is READY: call beginTransaction\(\) first/);
     expect(txns.state).toBe('READY');
+  });
+});
+
+describe('toKafkaTransactionally', () => {
+  it('refuses a config without transactionalId when called, before anything connects', () => {
+    expect(() => toKafkaTransactionally({ brokers: 'localhost:1' })).toThrow(/'transactionalId': is required by toKafkaTransactionally/);
   });
 });
