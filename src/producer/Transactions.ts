@@ -309,6 +309,9 @@ export class Transactions {
 
   /** EndTxn, if the coordinator knows of the transaction at all (Java skips it otherwise). */
   private async endTransaction(commit: boolean): Promise<void> {
+    // An AddPartitionsToTxn still under way (an abort does not wait for the batches it was for)
+    // must land first: its partitions belong to this transaction, not to the next.
+    if (this.adding !== null) await this.adding;
     if (!this.transactionStarted) return;
     const operation = commit ? 'commitTransaction()' : 'abortTransaction()';
     const res = await this.coordinators.send(

@@ -278,6 +278,28 @@ describe('Transactions: the sender', () => {
     expect(b.pending('AddPartitionsToTxn')).toBe(0);
   });
 
+  it('an abort waits for an AddPartitionsToTxn under way before EndTxn, so that the partition ends with this transaction', async () => {
+    const { b, txns, enqueue, init } = setup();
+    await init();
+    txns.beginTransaction();
+    const batch = enqueue(0);
+    await ticks();
+    const add = b.take('AddPartitionsToTxn');
+    const aborted = txns.abortTransaction();
+    await ticks();
+    expect(batch.error).toBeInstanceOf(TransactionAbortedError);
+    expect(b.pending('EndTxn')).toBe(0);
+    add.resolve(addOk(add.req));
+    await ticks();
+    b.take('EndTxn').resolve({ throttleTimeMs: 0, errorCode: 0 });
+    await aborted;
+    // The next transaction adds the partition again.
+    txns.beginTransaction();
+    enqueue(0);
+    await ticks();
+    expect(partitionsOf(b.take('AddPartitionsToTxn').req)).toEqual(['t-0']);
+  });
+
   it('a failed batch makes the transaction abortable: commit rejects, the abort bumps the epoch (InitProducerId with the current id)', async () => {
     const { b, txns, txn, enqueue, sendOne } = setup();
     const { batch, produce } = await sendOne();
