@@ -110,18 +110,22 @@ function setup(maxBlockMs = 60000) {
     call.resolve({ throttleTimeMs: 0, errorCode: 0, producerId: 42n, producerEpoch: 3 });
     await done;
   };
-  /** initTransactions, beginTransaction, and one batch of partition 0 through AddPartitionsToTxn to its Produce request. */
-  const sendOne = async (): Promise<{ batch: ProducerBatch; produce: Call }> => {
+  /** initTransactions, beginTransaction, and one batch of partition 0, up to its AddPartitionsToTxn request. */
+  const startOne = async (): Promise<{ batch: ProducerBatch; add: Call }> => {
     await init();
     txns.beginTransaction();
     const batch = enqueue(0);
     await ticks();
-    const add = b.take('AddPartitionsToTxn');
+    return { batch, add: b.take('AddPartitionsToTxn') };
+  };
+  /** As startOne, then on to the batch's Produce request. */
+  const sendOne = async (): Promise<{ batch: ProducerBatch; produce: Call }> => {
+    const { batch, add } = await startOne();
     add.resolve(addOk(add.req));
     await ticks();
     return { batch, produce: b.take('Produce') };
   };
-  return { scheduler, b, sender, txns, txn, enqueue, init, sendOne };
+  return { scheduler, b, sender, txns, txn, enqueue, init, startOne, sendOne };
 }
 
 const partitionsOf = (req: AddPartitionsToTxnRequest): string[] => req.topics.flatMap((t) => t.partitions.map((p) => `${t.name}-${p}`));
@@ -279,12 +283,8 @@ describe('Transactions: the sender', () => {
   });
 
   it('an abort waits for an AddPartitionsToTxn under way before EndTxn, so that the partition ends with this transaction', async () => {
-    const { b, txns, enqueue, init } = setup();
-    await init();
-    txns.beginTransaction();
-    const batch = enqueue(0);
-    await ticks();
-    const add = b.take('AddPartitionsToTxn');
+    const { b, txns, enqueue, startOne } = setup();
+    const { batch, add } = await startOne();
     const aborted = txns.abortTransaction();
     await ticks();
     expect(batch.error).toBeInstanceOf(TransactionAbortedError);
@@ -349,12 +349,8 @@ describe('Transactions: the sender', () => {
   });
 
   it('INVALID_PRODUCER_EPOCH from AddPartitionsToTxn (the coordinator) is fencing: fatal', async () => {
-    const { b, txns, enqueue, init } = setup();
-    await init();
-    txns.beginTransaction();
-    const batch = enqueue(0);
-    await ticks();
-    const add = b.take('AddPartitionsToTxn');
+    const { b, txns, startOne } = setup();
+    const { batch, add } = await startOne();
     add.resolve(addOk(add.req, ErrorCode.INVALID_PRODUCER_EPOCH));
     await ticks();
     expect(txns.state).toBe('FATAL_ERROR');
