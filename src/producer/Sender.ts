@@ -12,7 +12,8 @@ import type { ProducerBatch } from './ProducerBatch';
 import type { TransactionManager } from './TransactionManager';
 import type { Transactions } from './Transactions';
 import { newTxnPartitionEntry } from './TxnPartitionEntry';
-import { mustWaitForOldEpoch, onProducerStateError, sequencesReady } from './sequenceReset';
+import { ready, type ReadyContext } from './readyCheck';
+import { mustWaitForOldEpoch, onProducerStateError } from './sequenceReset';
 
 /** The first Produce version whose batches may be zstd-compressed (KIP-110). */
 const ZSTD_MIN_PRODUCE_VERSION = 7;
@@ -59,6 +60,8 @@ export class Sender {
   /** This sender's InitProducerId exchange is under way; at most one, whose outcome restamps or fails the queues. */
   private producerIdPending = false;
   private readonly retryBackoff: ExponentialBackoff;
+  /** What each pass's ready() consults besides the queues. */
+  private readonly readyContext: ReadyContext;
   /** Partitions whose last queued batch left the queue during this pass; told after it. */
   private drained: PartitionQueue[] = [];
   /** Told when a partition's queue empties, so that a batch held open for it can come. */
@@ -81,6 +84,7 @@ export class Sender {
     random: () => number = Math.random,
   ) {
     this.retryBackoff = new ExponentialBackoff(retryBackoffMs, retryBackoffMaxMs, 2, 0.2, random);
+    this.readyContext = { cluster, maxInFlight: config.maxInFlight, txn, logger, wakeup: this.wakeup };
   }
 
   /** Batches queued or in flight. */
@@ -158,37 +162,14 @@ export class Sender {
       return;
     }
 
-    // ready(): sendable partitions grouped by leader.
-    const ready = new Map<number, PartitionQueue[]>();
-    let unknownLeader = false;
-    for (const queue of this.queues.values()) {
-      if (queue.batches.length === 0) continue;
-      const head = queue.batches[0];
-      if (head.retryAfterMs > nowMs) {
-        if (head.retryAfterMs < nextWakeMs) nextWakeMs = head.retryAfterMs;
-        continue;
-      }
-      if (!canDrain(queue, nowMs, this.config.maxInFlight)) continue;
-      if (txn !== null && !sequencesReady(queue, txn, this.logger, this.wakeup)) continue;
-      // A partition's first batch of a transaction waits for AddPartitionsToTxn (sent after this pass).
-      if (txns !== null && !txns.isPartitionAdded(queue.topic, queue.partition, queue.tpKey)) continue;
-      const leader = this.cluster.leaderFor(queue.topic, queue.partition);
-      if (leader === undefined) {
-        unknownLeader = true;
-        continue;
-      }
-      // The leader moved while batches are in flight to the old one: let them settle first.
-      if (queue.inFlight.length > 0 && leader.nodeId !== queue.inFlightNodeId) continue;
-      let list = ready.get(leader.nodeId);
-      if (list === undefined) ready.set(leader.nodeId, (list = []));
-      list.push(queue);
-    }
-    if (unknownLeader) this.cluster.requestUpdate();
+    const check = ready(this.queues.values(), nowMs, nextWakeMs, this.readyContext, txns);
+    nextWakeMs = check.nextWakeMs;
+    if (check.unknownLeader) this.cluster.requestUpdate();
     // One AddPartitionsToTxn for every partition this pass found new (Java batches them per drain too).
     txns?.addPendingPartitions();
 
     // drain(): per node, requests while the in-flight bound allows.
-    for (const [nodeId, queues] of ready) {
+    for (const [nodeId, queues] of check.readyNodes) {
       const node = this.nodeState(nodeId);
       if (node.connecting) continue;
       const conn = this.cluster.connectedConnection(nodeId);
