@@ -28,6 +28,7 @@ export function toKafkaTransactionally<K = unknown, V = unknown, M = unknown>(
   return (source: Observable<RecordSource<ProducerRecord<K, V, M>>>) =>
     defer(() => {
       const producer = new Producer(resolved, scheduler);
-      return producer.sendTransactionally<K, V, M>(source).pipe(finalize(() => void producer.close(0)));
+      // Normally nothing is left at the end; unsubscribed mid-transaction, close() aborts it (up to maxBlockMs).
+      return producer.sendTransactionally<K, V, M>(source).pipe(finalize(() => void producer.close(resolved.maxBlockMs)));
     });
 }

@@ -257,13 +257,16 @@ export class Producer implements AckStageHost, PullGate {
    * Sends everything, waiting at most `timeoutMs` (default `deliveryTimeoutMs`) until every record
    * given to the producer — also those still arriving meanwhile — is acked or failed; then fails
    * what is left with ProducerClosedError and closes every connection. Never hangs past the timeout.
+   * A transactional producer aborts its open transaction first, within the same timeout (as Java's
+   * sender does on a graceful close): its unsent records fail with TransactionAbortedError.
    */
   close(timeoutMs: number = this.config.deliveryTimeoutMs): Promise<void> {
     if (this.closing === null) {
       this.closing = (async () => {
         let timer: NodeJS.Timeout | undefined;
+        const aborting = this.transactions?.abortOngoing();
         await Promise.race([
-          this.drain(),
+          Promise.all([aborting, this.drain()]),
           new Promise<void>((resolve) => {
             timer = setTimeout(resolve, timeoutMs);
           }),

@@ -186,6 +186,16 @@ export class Transactions {
     if (code !== ErrorCode.NONE) throw this.onCoordinatorError(code, `TxnOffsetCommit for group '${group.groupId}'`);
   }
 
+  /**
+   * Aborts the open transaction, if any (close() does, as Java's sender on a graceful close);
+   * never rejects: a failed abort is logged, and the coordinator aborts the transaction after
+   * transactionTimeoutMs anyway.
+   */
+  abortOngoing(): Promise<void> | undefined {
+    if (this.state !== 'IN_TRANSACTION' && this.state !== 'ABORTABLE_ERROR' && this.state !== 'ABORTING') return undefined;
+    return this.abortTransaction().catch((err: unknown) => this.logger.warn({ err }, 'the open transaction could not be aborted at close'));
+  }
+
   /** Stops retrying: a call under way rejects at its next step. */
   close(): void {
     this.coordinators.close();

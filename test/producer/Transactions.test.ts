@@ -300,6 +300,20 @@ describe('Transactions: the sender', () => {
     expect(partitionsOf(b.take('AddPartitionsToTxn').req)).toEqual(['t-0']);
   });
 
+  it('abortOngoing (close) aborts an open transaction, and does nothing without one', async () => {
+    const { b, txns, sendOne } = setup();
+    expect(txns.abortOngoing()).toBeUndefined();
+    const { produce } = await sendOne();
+    const aborting = txns.abortOngoing()!;
+    expect(txns.state).toBe('ABORTING');
+    produce.resolve(produceOk(produce.req));
+    await ticks();
+    b.take('EndTxn').resolve({ throttleTimeMs: 0, errorCode: 0 });
+    await aborting;
+    expect(txns.state).toBe('READY');
+    expect(txns.abortOngoing()).toBeUndefined();
+  });
+
   it('a failed batch makes the transaction abortable: commit rejects, the abort bumps the epoch (InitProducerId with the current id)', async () => {
     const { b, txns, txn, enqueue, sendOne } = setup();
     const { batch, produce } = await sendOne();
