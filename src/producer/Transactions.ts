@@ -7,11 +7,11 @@ import { ErrorCode, errorName, isRetriable, kafkaError } from '../protocol/error
 import { CoordinatorType } from '../protocol/FindCoordinator';
 import { InitProducerId } from '../protocol/InitProducerId';
 import { TxnOffsetCommit } from '../protocol/TxnOffsetCommit';
-import type { TxnPartitionsResponse } from '../protocol/txnResponses';
 import type { CoordinatorClient } from './CoordinatorClient';
 import { type ConsumerGroupMetadata, type OffsetToCommit, txnOffsetCommitRequest } from './sendOffsets';
 import type { TransactionManager } from './TransactionManager';
 import { canTransition, type TransactionState, WHAT_TO_DO } from './transactionState';
+import { firstPartitionError, isFatal, isFenced } from './txnErrorCodes';
 
 /** What the transaction layer needs from the producer. */
 export interface TransactionsHost {
@@ -29,29 +29,6 @@ export interface TransactionsConfig {
   maxBlockMs: number;
   /** Bound of one AddPartitionsToTxn exchange: the batches waiting for it expire by then anyway. */
   deliveryTimeoutMs: number;
-}
-
-/** Codes with which a coordinator says another producer owns the transactional id now. */
-function isFenced(code: number): boolean {
-  return code === ErrorCode.PRODUCER_FENCED || code === ErrorCode.INVALID_PRODUCER_EPOCH || code === ErrorCode.TRANSACTION_COORDINATOR_FENCED;
-}
-
-/** Codes no transaction can get past (Java's fatal errors besides fencing). */
-function isFatal(code: number): boolean {
-  return (
-    code === ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED ||
-    code === ErrorCode.CLUSTER_AUTHORIZATION_FAILED ||
-    code === ErrorCode.INVALID_PRODUCER_ID_MAPPING ||
-    code === ErrorCode.INVALID_TRANSACTION_TIMEOUT ||
-    code === ErrorCode.UNSUPPORTED_VERSION ||
-    code === ErrorCode.UNSUPPORTED_FOR_MESSAGE_FORMAT
-  );
-}
-
-/** The first non-zero code of a per-partition response (they share the coordinator-level codes). */
-export function firstPartitionError(res: TxnPartitionsResponse): number {
-  for (const topic of res.topics) for (const p of topic.partitions) if (p.errorCode !== ErrorCode.NONE) return p.errorCode;
-  return ErrorCode.NONE;
 }
 
 /**
