@@ -6,6 +6,7 @@
  * records$.pipe(toKafka({ brokers: 'localhost:9092', topic: 'events' })).subscribe((ack) => …);
  */
 export { toKafka } from './toKafka';
+export { toKafkaTransactionally } from './toKafkaTransactionally';
 export { serialize } from './serialize';
 export type { SerializeOptions } from './serialize';
 export { partition } from './partition';
@@ -16,6 +17,9 @@ export { createProducer, Producer } from '../src/producer/Producer';
 export type { RecordSource } from '../src/producer/Producer';
 export type { ProducerConfig } from '../src/producer/config';
 export type { ProducerBatch } from '../src/producer/ProducerBatch';
+export type { TransactionResult } from '../src/producer/sendTransactionally';
+export type { ConsumerGroupMetadata, OffsetToCommit } from '../src/producer/sendOffsets';
+export type { TransactionState } from '../src/producer/transactionState';
 export type { Ack, FailedAck, ProducerRecord, RecordMetadata, SerializedRecord } from '../src/types';
 export { serializers } from '../src/serde';
 export type { Serializer, SyncSerializer } from '../src/serde/Serializer';

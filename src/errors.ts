@@ -189,6 +189,73 @@ export class MetadataTimeoutError extends RxKafkaError {
   }
 }
 
+/**
+ * A newer producer with the same `transactionalId` has taken over (PRODUCER_FENCED, or
+ * INVALID_PRODUCER_EPOCH from the transaction coordinator): this producer can run no more
+ * transactions. Fatal: close it. If two instances of your application run with the same
+ * transactional id, that is the one that lost.
+ */
+export class ProducerFencedError extends RxKafkaError {
+  constructor(transactionalId: string, cause?: unknown) {
+    super(
+      `producer fenced: another producer with transactionalId '${transactionalId}' has started since this one ` +
+        '(or the coordinator gave its epoch to one); this producer can run no more transactions: close it ' +
+        '(and make sure one instance only uses this transactional id)',
+      false,
+      { cause },
+    );
+  }
+}
+
+/**
+ * The current transaction cannot commit (a record failed, the coordinator refused a partition, the
+ * transaction ran past `transactionTimeoutMs` and the coordinator aborted it, …): abort it with
+ * `abortTransaction()`, then begin a new one. `cause` is the error that made it abortable.
+ */
+export class TransactionAbortableError extends RxKafkaError {
+  constructor(detail: string, cause?: unknown) {
+    super(`the transaction cannot commit: ${detail}; call abortTransaction(), then begin a new transaction`, false, { cause });
+  }
+}
+
+/**
+ * The record was in a transaction that was aborted before it was sent (it never reached Kafka), or
+ * was sent but its transaction aborted (read_committed consumers never see it).
+ */
+export class TransactionAbortedError extends RxKafkaError {
+  constructor(detail = 'the transaction was aborted before this record was sent') {
+    super(detail, false);
+  }
+}
+
+/**
+ * A transactional call came at the wrong time (e.g. `commitTransaction()` without
+ * `beginTransaction()`, a record outside a transaction, `initTransactions()` twice), or after a
+ * fatal error. The message says what the producer is doing and what to call instead.
+ */
+export class TransactionStateError extends RxKafkaError {
+  constructor(message: string, cause?: unknown) {
+    super(message, false, { cause });
+  }
+}
+
+/**
+ * A transactional call (`initTransactions`, `commitTransaction`, `abortTransaction`,
+ * `sendOffsetsToTransaction`) could not finish within `maxBlockMs` (the coordinator was
+ * unreachable or kept answering with retriable errors). Retriable: call it again.
+ */
+export class TransactionTimeoutError extends RxKafkaError {
+  constructor(operation: string, maxBlockMs: number, lastError?: unknown) {
+    super(
+      `${operation} did not complete within maxBlockMs=${maxBlockMs}` +
+        (lastError instanceof Error ? ` (last error: ${lastError.message})` : '') +
+        '; check that the brokers are up, then call it again',
+      true,
+      { cause: lastError },
+    );
+  }
+}
+
 /** `thrown` as an Error: what a `catch` or a promise rejection gave, which JavaScript does not type. */
 export function asError(thrown: unknown): Error {
   return thrown instanceof Error ? thrown : new Error(String(thrown));

@@ -1,13 +1,25 @@
 import { ConfigError } from '../errors';
 import { createProducer } from '../producer/Producer';
 import { chooseVersion } from '../network/negotiateApiVersions';
-import { ApiVersions, errorName, InitProducerId, Metadata, Produce, type Api } from '../protocol';
+import {
+  AddOffsetsToTxn,
+  AddPartitionsToTxn,
+  ApiVersions,
+  EndTxn,
+  errorName,
+  FindCoordinator,
+  InitProducerId,
+  Metadata,
+  Produce,
+  TxnOffsetCommit,
+  type Api,
+} from '../protocol';
 import { apiName } from './apiNames';
 import { CliUsageError, parse, usageErrorFromConfig } from './options';
 
 /** The APIs rxkafka speaks, by api key: for these the output shows the version it uses. */
 const RXKAFKA_APIS = new Map<number, Api<unknown, unknown>>(
-  [ApiVersions, Metadata, Produce, InitProducerId].map((api) => [api.apiKey, api as Api<unknown, unknown>]),
+  [ApiVersions, Metadata, Produce, InitProducerId, FindCoordinator, AddPartitionsToTxn, AddOffsetsToTxn, EndTxn, TxnOffsetCommit].map((api) => [api.apiKey, api as Api<unknown, unknown>]),
 );
 
 /** One line of the apiVersions list. */

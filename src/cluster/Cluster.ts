@@ -186,6 +186,15 @@ export class Cluster {
     return this.pool.get(node);
   }
 
+  /**
+   * A connection to a broker named by a response rather than by metadata (a coordinator from
+   * FindCoordinator): its address is taken as given.
+   */
+  connectionTo(node: { nodeId: number; host: string; port: number }): Promise<Connection> {
+    if (this.closed) return Promise.reject(new RxKafkaError('the cluster metadata is closed', false));
+    return this.pool.get(node);
+  }
+
   /** The node's connection if it is connected right now (never connects): the sender's hot path. */
   connectedConnection(nodeId: number): Connection | undefined {
     const node = this.cache.brokers.get(nodeId);

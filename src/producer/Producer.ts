@@ -15,7 +15,11 @@ import type { Backlog, RecordAccumulator } from './RecordAccumulator';
 import { pullSource, PullGate } from './pullSource';
 import { Sender } from './Sender';
 import { TransactionManager } from './TransactionManager';
-import { ProducerClosedError } from '../errors';
+import { CoordinatorClient } from './CoordinatorClient';
+import { Transactions } from './Transactions';
+import type { ConsumerGroupMetadata, OffsetToCommit } from './sendOffsets';
+import { sendTransactionally, type TransactionResult } from './sendTransactionally';
+import { ProducerClosedError, TransactionStateError } from '../errors';
 import { buildPipeline } from './pipeline';
 import { MAX_PENDING_SERIALIZATIONS } from '../serde/SerializeStage';
 import type { ProducerMetricsSnapshot } from '../metrics/MetricsSnapshot';
@@ -96,6 +100,8 @@ export class Producer implements AckStageHost, PullGate {
   /** flush() calls not yet resolved; while > 0, batches do not linger. */
   private flushesInProgress = 0;
   private readonly metadataSubscription: Subscription;
+  /** The transactional state (transactionalId set), else null. */
+  private readonly transactions: Transactions | null = null;
 
   constructor(config: ProducerConfig | ResolvedConfig, scheduler: SchedulerLike = asyncScheduler) {
     this.config = resolveConfig(config);
@@ -166,6 +172,16 @@ export class Producer implements AckStageHost, PullGate {
       (batch) => this.sender.enqueue(batch),
       (batch, err) => compressionLog.warn({ err, topic: batch.topic, partition: batch.partition }, 'compression failed: the batch is sent uncompressed'),
     );
+    if (c.transactionalId !== null) {
+      this.transactions = new Transactions(
+        { transactionalId: c.transactionalId, transactionTimeoutMs: c.transactionTimeoutMs, maxBlockMs: c.maxBlockMs, deliveryTimeoutMs: c.deliveryTimeoutMs },
+        txn!,
+        new CoordinatorClient(this.cluster, new ExponentialBackoff(c.retryBackoffMs, c.retryBackoffMaxMs), c.logger.child({ component: 'coordinator' }), scheduler),
+        { flush: () => this.flush(), wakeup: this.sender.wakeup },
+        c.logger.child({ component: 'transactions', transactionalId: c.transactionalId }),
+      );
+      this.sender.transactions = this.transactions;
+    }
     this.sender.onPartitionDrained = (topic, partition) => {
       for (const acc of this.accumulators) acc.partitionReady(topic, partition);
     };
@@ -228,6 +244,59 @@ export class Producer implements AckStageHost, PullGate {
     }
   }
 
+  // ---- transactions (transactionalId set; Java's KafkaProducer transactional methods) ----
+
+  /**
+   * Registers the transactional id with its coordinator and gets the producer id and epoch; an
+   * older producer with the same id is fenced and its open transaction aborted. Call once, first.
+   * Rejects with TransactionTimeoutError after `maxBlockMs` (call again), or a fatal error.
+   */
+  initTransactions(): Promise<void> {
+    return this.transactional('initTransactions()').initTransactions();
+  }
+
+  /** Starts a transaction: every record produced until commit or abort belongs to it. Throws TransactionStateError when not READY. */
+  beginTransaction(): void {
+    this.transactional('beginTransaction()').beginTransaction();
+  }
+
+  /** Flushes the transaction's records, then commits it. On TransactionAbortableError, call abortTransaction(). */
+  commitTransaction(): Promise<void> {
+    return this.transactional('commitTransaction()').commitTransaction();
+  }
+
+  /** Fails the transaction's unsent records (TransactionAbortedError), waits for those in flight, then aborts it. */
+  abortTransaction(): Promise<void> {
+    return this.transactional('abortTransaction()').abortTransaction();
+  }
+
+  /**
+   * Consume-transform-produce: commits the consumer group's offsets (the next record to read, per
+   * partition) as part of the current transaction, so that they count only if it commits.
+   */
+  sendOffsetsToTransaction(offsets: readonly OffsetToCommit[], group: ConsumerGroupMetadata | string): Promise<void> {
+    return this.transactional('sendOffsetsToTransaction()').sendOffsetsToTransaction(offsets, typeof group === 'string' ? { groupId: group } : group);
+  }
+
+  /**
+   * One transaction per inner stream, one after the other (reactor-kafka's sendTransactionally):
+   * begin, produce the stream's records, commit when it completes — then emit its acks as one
+   * TransactionResult. When an inner stream errors or one of its records fails, the transaction is
+   * aborted and the returned stream errors with that error. Calls initTransactions() first if needed.
+   */
+  sendTransactionally<K = unknown, V = unknown, M = unknown>(
+    transactions$: Observable<RecordSource<ProducerRecord<K, V, M>>>,
+  ): Observable<TransactionResult<M>> {
+    return sendTransactionally(this, this.transactional('sendTransactionally()'), transactions$);
+  }
+
+  private transactional(call: string): Transactions {
+    if (this.transactions === null) {
+      throw new TransactionStateError(`${call} needs a transactional producer: set transactionalId (a name stable across restarts of this producer)`);
+    }
+    return this.transactions;
+  }
+
   /** Sends everything now and resolves once nothing is left: no backlog, no open or outstanding batch. */
   private async drain(): Promise<void> {
     this.flushesInProgress++;
@@ -243,18 +312,22 @@ export class Producer implements AckStageHost, PullGate {
    * Sends everything, waiting at most `timeoutMs` (default `deliveryTimeoutMs`) until every record
    * given to the producer — also those still arriving meanwhile — is acked or failed; then fails
    * what is left with ProducerClosedError and closes every connection. Never hangs past the timeout.
+   * A transactional producer aborts its open transaction first, within the same timeout (as Java's
+   * sender does on a graceful close): its unsent records fail with TransactionAbortedError.
    */
   close(timeoutMs: number = this.config.deliveryTimeoutMs): Promise<void> {
     if (this.closing === null) {
       this.closing = (async () => {
         let timer: NodeJS.Timeout | undefined;
+        const aborting = this.transactions?.abortOngoing();
         await Promise.race([
-          this.drain(),
+          Promise.all([aborting, this.drain()]),
           new Promise<void>((resolve) => {
             timer = setTimeout(resolve, timeoutMs);
           }),
         ]);
         clearTimeout(timer);
+        this.transactions?.close();
         this.sender.close(new ProducerClosedError(`the producer was closed before the record was acknowledged (close timeout ${timeoutMs} ms)`));
         // A flush() still waiting has nothing more to wait for: what it waited for failed.
         for (const w of this.backlogWaiters.splice(0)) w.resolve();

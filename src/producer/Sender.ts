@@ -11,8 +11,10 @@ import { canDrain, PartitionQueue, reenqueue } from './PartitionQueue';
 import { buildProduceRequest, findPartition, isMetadataError } from './produceRequest';
 import type { ProducerBatch } from './ProducerBatch';
 import type { TransactionManager } from './TransactionManager';
+import type { Transactions } from './Transactions';
 import { newTxnPartitionEntry } from './TxnPartitionEntry';
-import { mustWaitForOldEpoch, onProducerStateError, sequencesReady } from './sequenceReset';
+import { ready, type ReadyContext } from './readyCheck';
+import { mustWaitForOldEpoch, onProducerStateError } from './sequenceReset';
 
 /** The first Produce version whose batches may be zstd-compressed (KIP-110). */
 const ZSTD_MIN_PRODUCE_VERSION = 7;
@@ -59,10 +61,17 @@ export class Sender {
   /** This sender's InitProducerId exchange is under way; at most one, whose outcome restamps or fails the queues. */
   private producerIdPending = false;
   private readonly retryBackoff: ExponentialBackoff;
+  /** What each pass's ready() consults besides the queues. */
+  private readonly readyContext: ReadyContext;
   /** Partitions whose last queued batch left the queue during this pass; told after it. */
   private drained: PartitionQueue[] = [];
   /** Told when a partition's queue empties, so that a batch held open for it can come. */
   onPartitionDrained: (topic: string, partition: number) => void = () => {};
+  /**
+   * The transactional producer's state (set once by the Producer, null otherwise): batches go
+   * only inside a transaction, each partition after AddPartitionsToTxn, marked transactional.
+   */
+  transactions: Transactions | null = null;
 
   constructor(
     private readonly config: SenderConfig,
@@ -78,6 +87,7 @@ export class Sender {
     readonly metrics: ProducerMetrics = new ProducerMetrics(() => scheduler.now()),
   ) {
     this.retryBackoff = new ExponentialBackoff(retryBackoffMs, retryBackoffMaxMs, 2, 0.2, random);
+    this.readyContext = { cluster, maxInFlight: config.maxInFlight, txn, logger, wakeup: this.wakeup };
   }
 
   /** Batches queued or in flight. */
@@ -141,8 +151,19 @@ export class Sender {
     const nowMs = this.scheduler.now();
     let nextWakeMs = this.expire(nowMs);
 
+    const txns = this.transactions;
+    if (txns !== null) {
+      // Aborting, abortable, fenced, or no transaction: what is queued fails instead of going out.
+      const error = txns.undrainableError();
+      if (error !== null) this.failQueued(error);
+    }
     const txn = this.txn;
     if (txn !== null && !txn.hasProducerId) {
+      // A transactional producer gets its id from initTransactions() only.
+      if (txns !== null) {
+        this.tellDrained();
+        return;
+      }
       // Sequences need a producer id (the first, or a new one after ours was fenced). Queued
       // batches still expire meanwhile; requests in flight under the old id settle on their own.
       if (nextWakeMs !== Infinity) this.scheduleWake(nextWakeMs);
@@ -151,33 +172,14 @@ export class Sender {
       return;
     }
 
-    // ready(): sendable partitions grouped by leader.
-    const ready = new Map<number, PartitionQueue[]>();
-    let unknownLeader = false;
-    for (const queue of this.queues.values()) {
-      if (queue.batches.length === 0) continue;
-      const head = queue.batches[0];
-      if (head.retryAfterMs > nowMs) {
-        if (head.retryAfterMs < nextWakeMs) nextWakeMs = head.retryAfterMs;
-        continue;
-      }
-      if (!canDrain(queue, nowMs, this.config.maxInFlight)) continue;
-      if (txn !== null && !sequencesReady(queue, txn, this.logger, this.wakeup)) continue;
-      const leader = this.cluster.leaderFor(queue.topic, queue.partition);
-      if (leader === undefined) {
-        unknownLeader = true;
-        continue;
-      }
-      // The leader moved while batches are in flight to the old one: let them settle first.
-      if (queue.inFlight.length > 0 && leader.nodeId !== queue.inFlightNodeId) continue;
-      let list = ready.get(leader.nodeId);
-      if (list === undefined) ready.set(leader.nodeId, (list = []));
-      list.push(queue);
-    }
-    if (unknownLeader) this.cluster.requestUpdate();
+    const check = ready(this.queues.values(), nowMs, nextWakeMs, this.readyContext, txns);
+    nextWakeMs = check.nextWakeMs;
+    if (check.unknownLeader) this.cluster.requestUpdate();
+    // One AddPartitionsToTxn for every partition this pass found new (Java batches them per drain too).
+    txns?.addPendingPartitions();
 
     // drain(): per node, requests while the in-flight bound allows.
-    for (const [nodeId, queues] of ready) {
+    for (const [nodeId, queues] of check.readyNodes) {
       const node = this.nodeState(nodeId);
       if (node.connecting) continue;
       const conn = this.cluster.connectedConnection(nodeId);
@@ -226,7 +228,7 @@ export class Sender {
       // First drain: a sequence now, in queue order, which is drain order. A retry keeps its own
       // id, epoch and sequence, so that the broker can tell it from a new batch.
       if (txn !== null && batch.baseSequence < 0) {
-        batch.setProducerState(txn.producerId, txn.producerEpoch, txn.assignSequence(queue.txn, batch.recordCount), false);
+        batch.setProducerState(txn.producerId, txn.producerEpoch, txn.assignSequence(queue.txn, batch.recordCount), this.transactions !== null);
       }
       batch.attempts++;
       sizeBytes += batch.sizeInBytes;
@@ -248,7 +250,7 @@ export class Sender {
       this.onRequestError(nodeId, node, batches, error);
       return;
     }
-    const request = buildProduceRequest(batches, this.config.acks, this.config.requestTimeoutMs);
+    const request = buildProduceRequest(batches, this.config.acks, this.config.requestTimeoutMs, this.transactions?.transactionalId ?? null);
     const expectResponse = this.config.acks !== 0;
     const metrics = this.metrics;
     metrics.requestTotal++;
@@ -288,7 +290,8 @@ export class Sender {
         const error = kafkaError(code, p.errorMessage ?? `producing to ${batch.topic}-${batch.partition} on node ${nodeId}`);
         if (isMetadataError(code)) this.cluster.requestUpdate();
         // Producer-state errors (KIP-360, see sequenceReset.ts) are retried whatever their kind.
-        const stateError = this.txn !== null && onProducerStateError(code, this.queueOf(batch), batch, this.txn);
+        // A transactional producer does not bump epochs itself: the error makes the transaction abortable.
+        const stateError = this.txn !== null && this.transactions === null && onProducerStateError(code, this.queueOf(batch), batch, this.txn);
         this.retryOrFail(batch, error, nowMs, stateError);
       }
     }
@@ -345,12 +348,25 @@ export class Sender {
 
   private failBatch(batch: ProducerBatch, error: Error): void {
     this.logger.debug({ topic: batch.topic, partition: batch.partition, records: batch.recordCount, attempts: batch.attempts, err: error }, 'batch failed');
-    if (this.txn !== null && batch.baseSequence >= 0) {
+    if (this.transactions !== null) {
+      // The transaction cannot commit now; a lost sequence is repaired by the abort's epoch bump.
+      this.transactions.onBatchFailed(error, batch.baseSequence >= 0);
+    } else if (this.txn !== null && batch.baseSequence >= 0) {
       // The broker may never see this sequence: later batches would be out of order. The
       // partition restarts at 0 under a newer epoch (KIP-360).
       this.queueOf(batch).txn.resetNeeded = true;
     }
     batch.fail(error);
+  }
+
+  /** Fails every queued batch (transactional producer: aborting, abortable or fenced); in-flight ones settle on their own. */
+  private failQueued(error: Error): void {
+    for (const queue of this.queues.values()) {
+      if (queue.batches.length === 0) continue;
+      const batches = queue.batches.splice(0);
+      this.drained.push(queue);
+      for (let i = 0; i < batches.length; i++) this.failBatch(batches[i], error);
+    }
   }
 
   private queueOf(batch: ProducerBatch): PartitionQueue {

@@ -169,8 +169,19 @@ export interface ProducerConfig {
   logger?: Logger;
   /** Level of the default logger: 'silent' (default), 'fatal', 'error', 'warn', 'info', 'debug', 'trace'. Not with `logger`. */
   logLevel?: LogLevel;
-  /** Transactions are not supported yet: only null (the default). Java: `transactional.id`. */
-  transactionalId?: null;
+  /**
+   * Makes the producer transactional (see `Producer.initTransactions` and `sendTransactionally`).
+   * The id names the producer across restarts: a new producer with the same id fences the old one
+   * and finishes its open transaction. Implies idempotence (and so acks 'all', maxInFlight ≤ 5).
+   * Default null: not transactional. Java: `transactional.id`.
+   */
+  transactionalId?: string | null;
+  /**
+   * How long the transaction coordinator lets a transaction stay open before it aborts it, in ms.
+   * Default `60000`; the broker caps it at its `transaction.max.timeout.ms`. Java:
+   * `transaction.timeout.ms`.
+   */
+  transactionTimeoutMs?: number;
   /**
    * Java producer names (`'linger.ms'`, `'enable.idempotence'` …), checked at runtime like the
    * camelCase ones; unknown names are rejected with a suggestion.
@@ -220,7 +231,8 @@ export interface ResolvedConfig {
   readonly interceptors: readonly ProducerInterceptor[];
   readonly metricsIntervalMs: number;
   readonly logger: Logger;
-  readonly transactionalId: null;
+  readonly transactionalId: string | null;
+  readonly transactionTimeoutMs: number;
   /** The camelCase names of the options the user gave (under either name), for rules that depend on it. */
   readonly explicit: ReadonlySet<string>;
 }
@@ -359,17 +371,25 @@ function checkBackoff(v: Values, initial: 'retryBackoffMs' | 'reconnectBackoffMs
  * Java's ProducerConfig.postProcessAndValidateIdempotenceConfigs (Kafka 4.x), in its order:
  * with idempotence on, retries = 0 or acks ≠ all are errors if the user asked for idempotence,
  * and otherwise turn it off (logged at info); maxInFlight > 5 is an error either way (Kafka 4.0
- * made it one; 3.x turned idempotence off with a warning).
+ * made it one; 3.x turned idempotence off with a warning). A transactional id counts as asking for
+ * idempotence: its conflicts are errors, and so is idempotence: false.
  */
 function checkIdempotence(v: Values, nameOf: NameOf, log: Logger): void {
-  if (!v.idempotence) return;
-  const userSet = v.explicit.has('idempotence');
+  if (!v.idempotence) {
+    if (v.transactionalId !== null) throw transactionsNeedIdempotence(nameOf, `${nameOf('idempotence')} is false`);
+    return;
+  }
+  // A transactional id makes idempotence a requirement, as if the user had asked for it.
+  const transactional = v.transactionalId !== null;
+  const userSet = v.explicit.has('idempotence') || transactional;
+  // What else the user can do about a conflict, in their own option names.
+  const instead = transactional ? `remove ${nameOf('transactionalId')}` : `${nameOf('idempotence')}: false`;
   let disable = false;
   if (v.retries === 0) {
     if (userSet) {
       throw new ConfigError(
         nameOf('retries'),
-        `is 0, but the idempotent producer needs retries: raise retries, or set ${nameOf('idempotence')}: false`,
+        `is 0, but the idempotent producer needs retries: raise retries, or ${transactional ? instead : `set ${instead}`}`,
       );
     }
     log.info('idempotence is disabled because retries is 0');
@@ -379,7 +399,7 @@ function checkIdempotence(v: Values, nameOf: NameOf, log: Logger): void {
     if (userSet) {
       throw new ConfigError(
         nameOf('acks'),
-        `is ${v.acks}, but the idempotent producer needs acks 'all' to guarantee no duplicates: set acks: 'all', or ${nameOf('idempotence')}: false`,
+        `is ${v.acks}, but the ${transactional ? 'transactional' : 'idempotent'} producer needs acks 'all' to guarantee no duplicates: set acks: 'all', or ${instead}`,
       );
     }
     log.info(`idempotence is disabled because acks is ${v.acks}, not 'all'`);
@@ -389,10 +409,18 @@ function checkIdempotence(v: Values, nameOf: NameOf, log: Logger): void {
     throw new ConfigError(
       nameOf('maxInFlight'),
       `is ${v.maxInFlight}, but the idempotent producer keeps order with at most 5 requests in flight (the broker tracks 5 batches per producer): ` +
-        `set maxInFlight to 5 or less, or ${nameOf('idempotence')}: false`,
+        `set maxInFlight to 5 or less, or ${instead}`,
     );
   }
   if (disable) v.idempotence = false;
 }
 
 export type { BufferPolicy, LogLevel };
+
+/** Java's "Cannot set a transactional.id without also enabling idempotence", in the user's terms. */
+function transactionsNeedIdempotence(nameOf: NameOf, why: string): ConfigError {
+  return new ConfigError(
+    nameOf('transactionalId'),
+    `needs the idempotent producer, but ${why}: remove ${nameOf('idempotence')}: false, or ${nameOf('transactionalId')}`,
+  );
+}

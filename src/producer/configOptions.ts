@@ -100,6 +100,7 @@ export const OPTIONS: readonly OptionSpec[] = [
   { name: 'logger', defaultValue: undefined, parse: parseLogger },
   { name: 'logLevel', defaultValue: 'silent', parse: oneOf(LOG_LEVELS) },
   { name: 'transactionalId', alias: 'transactional.id', defaultValue: null, parse: parseTransactionalId },
+  { name: 'transactionTimeoutMs', alias: 'transaction.timeout.ms', defaultValue: 60000, parse: integer(1, 'ms', INT32_MAX) },
 ];
 
 const BY_NAME = new Map<string, OptionSpec>();
@@ -131,7 +132,7 @@ const JAVA_EQUIVALENTS: Record<string, string> = {
 
 const NO_TLS_SASL =
   'rxkafka connects in plaintext only (TLS and SASL are not supported yet): remove it and use a PLAINTEXT listener';
-const NO_TRANSACTIONS = 'transactions are not supported yet: remove it';
+const NO_TWO_PHASE_COMMIT = 'two-phase commit with an external transaction manager (KIP-939) is not supported: remove it';
 const BUILT_IN_PARTITIONER =
   "rxkafka's built-in partitioner is Java's default (murmur2 of the key, else uniform sticky) and has no settings: " +
   'remove it, or pass your own partitioner: (record, numPartitions) => partition';
@@ -145,7 +146,7 @@ const NOT_IMPLEMENTED = 'is a Java producer option that rxkafka does not impleme
 const JAVA_UNSUPPORTED = new Map<string, string>();
 for (const [message, names] of [
   [NO_TLS_SASL, ['security.protocol', 'security.providers']],
-  [NO_TRANSACTIONS, ['transaction.timeout.ms', 'transaction.two.phase.commit.enable']],
+  [NO_TWO_PHASE_COMMIT, ['transaction.two.phase.commit.enable']],
   [BUILT_IN_PARTITIONER, ['partitioner.ignore.keys', 'partitioner.adaptive.partitioning.enable', 'partitioner.availability.timeout.ms']],
   [
     NOT_IMPLEMENTED,
@@ -447,13 +448,9 @@ function parseLogger(raw: unknown, givenName: string): Logger {
   return raw as Logger;
 }
 
-function parseTransactionalId(raw: unknown, givenName: string): null {
+function parseTransactionalId(raw: unknown, givenName: string): string | null {
   if (raw === null) return null;
-  if (typeof raw === 'string') {
-    throw new ConfigError(
-      givenName,
-      'transactions are not supported yet: leave it unset (the idempotent producer still prevents duplicates from retries)',
-    );
-  }
-  throw new ConfigError(givenName, `must be unset or null, got ${show(raw)}`);
+  // An empty id is "none" in Java's config (it only counts a non-empty transactional.id).
+  if (typeof raw === 'string') return raw === '' ? null : raw;
+  throw new ConfigError(givenName, `must be a string (the producer's transactional id, stable across restarts) or null, got ${show(raw)}`);
 }

@@ -6,8 +6,8 @@ import type { ProducerBatch } from './ProducerBatch';
  * The Produce request for one drain of one broker: the batches grouped by topic, one batch per
  * partition (the drain guarantees it). The batches' encoded bytes are referenced, not copied.
  */
-export function buildProduceRequest(batches: ProducerBatch[], acks: number, timeoutMs: number): ProduceRequest {
-  const request: ProduceRequest = { transactionalId: null, acks, timeoutMs, topics: [] };
+export function buildProduceRequest(batches: ProducerBatch[], acks: number, timeoutMs: number, transactionalId: string | null = null): ProduceRequest {
+  const request: ProduceRequest = { transactionalId, acks, timeoutMs, topics: [] };
   const byTopic = new Map<string, ProduceRequest['topics'][number]>();
   for (let i = 0; i < batches.length; i++) {
     const b = batches[i];

@@ -1,8 +1,12 @@
 /** The wire protocol: primitives, framing, APIs, record batches, error codes. */
+export * from './AddOffsetsToTxn';
+export * from './AddPartitionsToTxn';
 export * from './api';
 export * from './ApiVersions';
 export * from './crc32c';
+export * from './EndTxn';
 export * from './errorCodes';
+export * from './FindCoordinator';
 export * from './frame';
 export * from './headers';
 export * from './InitProducerId';
@@ -11,5 +15,7 @@ export * from './murmur2';
 export * from './Produce';
 export * from './Reader';
 export * from './RecordBatch';
+export * from './TxnOffsetCommit';
+export * from './txnResponses';
 export * from './varint';
 export * from './Writer';

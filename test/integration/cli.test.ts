@@ -350,7 +350,7 @@ describe('rxkafka metadata', () => {
     ]);
     expect(md.topics[0].partitions).toHaveLength(6);
 
-    for (const name of ['Produce', 'Metadata', 'ApiVersions']) {
+    for (const name of ['Produce', 'Metadata', 'ApiVersions', 'InitProducerId', 'FindCoordinator', 'AddPartitionsToTxn', 'AddOffsetsToTxn', 'TxnOffsetCommit', 'EndTxn']) {
       const api = md.apiVersions.find((a) => a.name === name);
       expect(api).toBeDefined();
       // The highest version both sides support.

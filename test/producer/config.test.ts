@@ -70,6 +70,7 @@ describe('resolveConfig', () => {
         partitioner: undefined,
         serializers: { key: undefined, value: undefined },
         transactionalId: null,
+        transactionTimeoutMs: 60000,
       });
       expect([...c.explicit]).toEqual(['brokers']);
       expect(c).not.toHaveProperty('logLevel');
@@ -206,7 +207,8 @@ describe('resolveConfig', () => {
       ['compression.gzip.level', 'compressionGzipLevel', 9, 9],
       ['compression.lz4.level', 'compressionLz4Level', 17, 17],
       ['compression.zstd.level', 'compressionZstdLevel', -5, -5],
-      ['transactional.id', 'transactionalId', null, null],
+      ['transactional.id', 'transactionalId', 'tx-1', 'tx-1'],
+      ['transaction.timeout.ms', 'transactionTimeoutMs', 30000, 30000],
     ];
 
     it.each(aliases)('%s sets %s', (alias, name, given, resolved) => {
@@ -268,7 +270,6 @@ describe('resolveConfig', () => {
       ['security.protocol', 'SSL', /is not supported: rxkafka connects in plaintext only \(TLS and SASL are not supported yet\): remove it/],
       ['ssl.truststore.location', '/etc/ts.jks', /connects in plaintext only/],
       ['sasl.jaas.config', 'x', /connects in plaintext only/],
-      ['transaction.timeout.ms', '60000', /is not supported: transactions are not supported yet: remove it/],
       ['partitioner.ignore.keys', 'true', /built-in partitioner is Java's default .* pass your own partitioner/],
       ['metadata.max.idle.ms', '300000', /^invalid producer option 'metadata.max.idle.ms': is a Java producer option that rxkafka does not implement: remove it$/],
       ['send.buffer.bytes', '131072', /is a Java producer option that rxkafka does not implement/],
@@ -320,7 +321,8 @@ describe('resolveConfig', () => {
       ['serializers', jsonSerializer, /must be an object \{ key\?, value\? \}/],
       ['logger', console, /must be a pino logger/],
       ['logLevel', 'verbose', /must be one of 'silent', 'fatal'/],
-      ['transactionalId', 5, /must be unset or null, got 5/],
+      ['transactionalId', 5, /must be a string \(the producer's transactional id.*\) or null, got 5/],
+      ['transactionTimeoutMs', 0, /transactionTimeoutMs/],
     ])('%s = %p', (option, value, message) => {
       const err = configError({ brokers, [option]: value });
       expect(err.option).toBe(option);
@@ -409,11 +411,25 @@ describe('resolveConfig', () => {
     });
   });
 
-  describe('not supported yet', () => {
-    it('transactions', () => {
-      const err = configError({ brokers, transactionalId: 'tx-1' });
+  describe('transactions (Java rules: a transactional id needs idempotence)', () => {
+    it('a transactional id keeps idempotence on, and an empty one is none', () => {
+      const c = resolveConfig({ brokers, transactionalId: 'tx-1' });
+      expect([c.transactionalId, c.idempotence, c.transactionTimeoutMs]).toEqual(['tx-1', true, 60000]);
+      expect(resolveConfig({ brokers, 'transactional.id': '' }).transactionalId).toBeNull();
+    });
+
+    it('refuses idempotence: false', () => {
+      const err = configError({ brokers, transactionalId: 'tx-1', idempotence: false });
       expect(err.option).toBe('transactionalId');
-      expect(err.message).toMatch(/transactions are not supported yet/);
+      expect(err.message).toMatch(/needs the idempotent producer, but idempotence is false/);
+    });
+
+    it('refuses acks other than all, retries 0 and maxInFlight > 5 even when idempotence is left unset', () => {
+      const acks = configError({ brokers, transactionalId: 'tx-1', acks: 1 });
+      expect(acks.option).toBe('acks');
+      expect(acks.message).toMatch(/transactional producer needs acks 'all'.*or remove transactionalId/);
+      expect(configError({ brokers, 'transactional.id': 'tx-1', retries: 0 }).message).toMatch(/or remove transactional\.id/);
+      expect(configError({ brokers, transactionalId: 'tx-1', maxInFlight: 6 }).option).toBe('maxInFlight');
     });
   });
 

@@ -3,9 +3,11 @@
  * API file's header. Used for round trips at every version and as seeds for the decode fuzz test.
  */
 import type { ApiVersionsResponse } from '../../src/protocol/ApiVersions';
+import type { FindCoordinatorResponse } from '../../src/protocol/FindCoordinator';
 import type { InitProducerIdResponse } from '../../src/protocol/InitProducerId';
 import type { MetadataResponse } from '../../src/protocol/Metadata';
 import type { ProduceResponse } from '../../src/protocol/Produce';
+import type { TxnErrorResponse, TxnPartitionsResponse } from '../../src/protocol/txnResponses';
 import { Writer } from '../../src/protocol/Writer';
 
 type Str = (w: Writer, s: string | null) => void;
@@ -139,5 +141,47 @@ export function encodeInitProducerIdResponse(version: number, res: InitProducerI
   const w = new Writer();
   w.int32(res.throttleTimeMs).int16(res.errorCode).int64(res.producerId).int16(res.producerEpoch);
   if (version >= 2) w.emptyTaggedFields();
+  return Buffer.from(w.toBuffer());
+}
+
+export function encodeFindCoordinatorResponse(version: number, res: FindCoordinatorResponse): Buffer {
+  const flexible = version >= 3;
+  const str = strFn(flexible);
+  const w = new Writer();
+  if (version >= 1) w.int32(res.throttleTimeMs);
+  w.int16(res.errorCode);
+  if (version >= 1) str(w, res.errorMessage);
+  w.int32(res.nodeId);
+  str(w, res.host);
+  w.int32(res.port);
+  if (flexible) w.emptyTaggedFields();
+  return Buffer.from(w.toBuffer());
+}
+
+/** AddOffsetsToTxn and EndTxn (flexible from v3). */
+export function encodeTxnErrorResponse(version: number, res: TxnErrorResponse): Buffer {
+  const w = new Writer();
+  w.int32(res.throttleTimeMs).int16(res.errorCode);
+  if (version >= 3) w.emptyTaggedFields();
+  return Buffer.from(w.toBuffer());
+}
+
+/** AddPartitionsToTxn and TxnOffsetCommit (flexible from v3). */
+export function encodeTxnPartitionsResponse(version: number, res: TxnPartitionsResponse): Buffer {
+  const flexible = version >= 3;
+  const str = strFn(flexible);
+  const w = new Writer();
+  w.int32(res.throttleTimeMs);
+  arrayLen(w, flexible, res.topics.length);
+  for (const t of res.topics) {
+    str(w, t.name);
+    arrayLen(w, flexible, t.partitions.length);
+    for (const p of t.partitions) {
+      w.int32(p.partitionIndex).int16(p.errorCode);
+      if (flexible) w.emptyTaggedFields();
+    }
+    if (flexible) w.emptyTaggedFields();
+  }
+  if (flexible) w.emptyTaggedFields();
   return Buffer.from(w.toBuffer());
 }

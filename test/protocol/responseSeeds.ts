@@ -3,16 +3,24 @@
  * tagged fields where the version has them: the starting points of the decoder fuzz tests.
  */
 import type { Api } from '../../src/protocol/api';
+import { AddOffsetsToTxn } from '../../src/protocol/AddOffsetsToTxn';
+import { AddPartitionsToTxn } from '../../src/protocol/AddPartitionsToTxn';
 import { ApiVersions } from '../../src/protocol/ApiVersions';
+import { EndTxn } from '../../src/protocol/EndTxn';
+import { FindCoordinator } from '../../src/protocol/FindCoordinator';
 import { InitProducerId } from '../../src/protocol/InitProducerId';
 import { Metadata } from '../../src/protocol/Metadata';
 import { Produce } from '../../src/protocol/Produce';
 import { Reader } from '../../src/protocol/Reader';
+import { TxnOffsetCommit } from '../../src/protocol/TxnOffsetCommit';
 import {
   encodeApiVersionsResponse,
+  encodeFindCoordinatorResponse,
   encodeInitProducerIdResponse,
   encodeMetadataResponse,
   encodeProduceResponse,
+  encodeTxnErrorResponse,
+  encodeTxnPartitionsResponse,
 } from './responseEncoders';
 
 export type AnyApi = Api<unknown, unknown>;
@@ -86,6 +94,21 @@ function initProducerIdBody(v: number): Buffer {
   return encodeInitProducerIdResponse(v, { throttleTimeMs: 0, errorCode: 0, producerId: 5n, producerEpoch: 0 });
 }
 
+function findCoordinatorBody(v: number): Buffer {
+  return encodeFindCoordinatorResponse(v, { throttleTimeMs: 0, errorCode: 0, errorMessage: 'm', nodeId: 1, host: 'broker-1', port: 9092 });
+}
+
+function txnErrorBody(v: number): Buffer {
+  return encodeTxnErrorResponse(v, { throttleTimeMs: 0, errorCode: 0 });
+}
+
+function txnPartitionsBody(v: number): Buffer {
+  return encodeTxnPartitionsResponse(v, {
+    throttleTimeMs: 0,
+    topics: [{ name: 'topic', partitions: [{ partitionIndex: 0, errorCode: 0 }, { partitionIndex: 1, errorCode: 51 }] }],
+  });
+}
+
 /** Every version of every response decoder, each with a body that decodes. */
 export function responseSeeds(): ResponseSeed[] {
   const out: ResponseSeed[] = [];
@@ -96,6 +119,11 @@ export function responseSeeds(): ResponseSeed[] {
   add(Metadata as AnyApi, metadataBody);
   add(Produce as AnyApi, produceBody);
   add(InitProducerId as AnyApi, initProducerIdBody);
+  add(FindCoordinator as AnyApi, findCoordinatorBody);
+  add(AddPartitionsToTxn as AnyApi, txnPartitionsBody);
+  add(AddOffsetsToTxn as AnyApi, txnErrorBody);
+  add(TxnOffsetCommit as AnyApi, txnPartitionsBody);
+  add(EndTxn as AnyApi, txnErrorBody);
   return out;
 }
 

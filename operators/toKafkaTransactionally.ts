@@ -1,0 +1,34 @@
+import { defer, finalize, Observable, OperatorFunction, SchedulerLike } from 'rxjs';
+import { ConfigError } from '../src/errors';
+import { ProducerConfig, resolveConfig } from '../src/producer/config';
+import { Producer, type RecordSource } from '../src/producer/Producer';
+import type { TransactionResult } from '../src/producer/sendTransactionally';
+import type { ProducerRecord } from '../src/types';
+
+/**
+ * Exactly-once producing as one operator: a stream of record streams in, one transaction per
+ * inner stream (committed when it completes, aborted when it errors), one TransactionResult out
+ * per committed transaction. Creates a transactional producer per subscription (validating
+ * `config` at once; `transactionalId` is required), and closes it when the stream ends. See
+ * `Producer.sendTransactionally`.
+ *
+ * @example
+ * batches$ // Observable<Observable<ProducerRecord>>, e.g. windowCount(100) of a record stream
+ *   .pipe(toKafkaTransactionally({ brokers: 'localhost:9092', topic: 'orders', transactionalId: 'orders-etl' }))
+ *   .subscribe(({ transaction, acks }) => console.log(`transaction ${transaction}: ${acks.length} records committed`));
+ */
+export function toKafkaTransactionally<K = unknown, V = unknown, M = unknown>(
+  config: ProducerConfig,
+  scheduler?: SchedulerLike,
+): OperatorFunction<RecordSource<ProducerRecord<K, V, M>>, TransactionResult<M>> {
+  const resolved = resolveConfig(config);
+  if (resolved.transactionalId === null) {
+    throw new ConfigError('transactionalId', 'is required by toKafkaTransactionally: a name for this producer, stable across its restarts');
+  }
+  return (source: Observable<RecordSource<ProducerRecord<K, V, M>>>) =>
+    defer(() => {
+      const producer = new Producer(resolved, scheduler);
+      // Normally nothing is left at the end; unsubscribed mid-transaction, close() aborts it (up to maxBlockMs).
+      return producer.sendTransactionally<K, V, M>(source).pipe(finalize(() => void producer.close(resolved.maxBlockMs)));
+    });
+}

@@ -1,0 +1,31 @@
+import { ErrorCode } from '../protocol/errorCodes';
+import type { TxnPartitionsResponse } from '../protocol/txnResponses';
+
+/*
+ * How the transactional producer classifies coordinator error codes (Java's TransactionManager
+ * handlers): fenced and fatal codes end the producer's transactions; the other non-retriable
+ * codes make only the current transaction abortable.
+ */
+
+/** Codes with which a coordinator says another producer owns the transactional id now. */
+export function isFenced(code: number): boolean {
+  return code === ErrorCode.PRODUCER_FENCED || code === ErrorCode.INVALID_PRODUCER_EPOCH || code === ErrorCode.TRANSACTION_COORDINATOR_FENCED;
+}
+
+/** Codes no transaction can get past (Java's fatal errors besides fencing). */
+export function isFatal(code: number): boolean {
+  return (
+    code === ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED ||
+    code === ErrorCode.CLUSTER_AUTHORIZATION_FAILED ||
+    code === ErrorCode.INVALID_PRODUCER_ID_MAPPING ||
+    code === ErrorCode.INVALID_TRANSACTION_TIMEOUT ||
+    code === ErrorCode.UNSUPPORTED_VERSION ||
+    code === ErrorCode.UNSUPPORTED_FOR_MESSAGE_FORMAT
+  );
+}
+
+/** The first non-zero code of a per-partition response (they share the coordinator-level codes). */
+export function firstPartitionError(res: TxnPartitionsResponse): number {
+  for (const topic of res.topics) for (const p of topic.partitions) if (p.errorCode !== ErrorCode.NONE) return p.errorCode;
+  return ErrorCode.NONE;
+}
