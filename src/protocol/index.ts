@@ -11,5 +11,7 @@ export * from './murmur2';
 export * from './Produce';
 export * from './Reader';
 export * from './RecordBatch';
+export * from './SaslAuthenticate';
+export * from './SaslHandshake';
 export * from './varint';
 export * from './Writer';
