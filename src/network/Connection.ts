@@ -315,9 +315,10 @@ export class Connection {
   };
 
   private readonly onSocketError = (err: Error): void => {
-    // Before 'secureConnect', a TLS socket's errors are mostly its handshake's: say what to fix.
+    // During setup a TLS socket's errors are mostly its handshake's (TLS 1.3 reports a refused
+    // client certificate only after 'secureConnect'): say what to fix.
     const tlsError =
-      this.opts.tls !== undefined && this.state === 'connecting'
+      this.opts.tls !== undefined && this.state !== 'ready'
         ? tlsHandshakeError(err, this.broker, this.opts.tls.servername ?? this.opts.host)
         : undefined;
     this.close(tlsError ?? new ConnectionError(this.broker, err.message, { cause: err }));
