@@ -15,6 +15,8 @@ export type { SendOptions } from './send';
 export { createProducer, Producer } from '../src/producer/Producer';
 export type { RecordSource } from '../src/producer/Producer';
 export type { ProducerConfig } from '../src/producer/config';
+export type { SaslConfig, SslConfig } from '../src/producer/securityOptions';
+export type { OauthBearerProvider, OauthBearerToken } from '../src/network/sasl/SaslOptions';
 export type { ProducerBatch } from '../src/producer/ProducerBatch';
 export type { Ack, FailedAck, ProducerRecord, RecordMetadata, SerializedRecord } from '../src/types';
 export { serializers } from '../src/serde';

@@ -81,6 +81,8 @@ export class Producer implements AckStageHost, PullGate {
       reconnectBackoffMs: c.reconnectBackoffMs,
       reconnectBackoffMaxMs: c.reconnectBackoffMaxMs,
       logger: c.logger,
+      tls: c.ssl,
+      sasl: c.sasl,
     });
     this.cluster = new Cluster({
       bootstrap: c.brokers,

@@ -2,6 +2,7 @@ import { isIPv6 } from 'node:net';
 import pino, { Logger } from 'pino';
 import { ConfigError } from '../errors';
 import { isValidTopicName, TOPIC_NAME_RULES } from '../protocol/topicName';
+import { parseSasl, parseSsl } from './securityOptions';
 
 /**
  * The option table behind resolveConfig: each option's camelCase name, its Java producer name, its
@@ -73,6 +74,8 @@ export const OPTIONS: readonly OptionSpec[] = [
   { name: 'logger', defaultValue: undefined, parse: parseLogger },
   { name: 'logLevel', defaultValue: 'silent', parse: oneOf(LOG_LEVELS) },
   { name: 'transactionalId', alias: 'transactional.id', defaultValue: null, parse: parseTransactionalId },
+  { name: 'ssl', defaultValue: undefined, parse: parseSsl },
+  { name: 'sasl', defaultValue: undefined, parse: parseSasl },
 ];
 
 const BY_NAME = new Map<string, OptionSpec>();
@@ -103,7 +106,9 @@ const JAVA_EQUIVALENTS: Record<string, string> = {
 };
 
 const NO_TLS_SASL =
-  'rxkafka connects in plaintext only (TLS and SASL are not supported yet): remove it and use a PLAINTEXT listener';
+  "rxkafka takes TLS and SASL settings as objects, not Java properties: ssl: true | { ca, cert, key, servername, rejectUnauthorized } " +
+  "(PEM contents, not keystores) and sasl: { mechanism: 'scram-sha-512', username, password } | " +
+  "{ mechanism: 'oauthbearer', oauthBearerProvider }";
 const NO_TRANSACTIONS = 'transactions are not supported yet: remove it';
 const NO_COMPRESSION = "compression is not supported yet: remove it (compression is always 'none')";
 const BUILT_IN_PARTITIONER =

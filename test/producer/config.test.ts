@@ -258,9 +258,9 @@ describe('resolveConfig', () => {
     });
 
     it.each([
-      ['security.protocol', 'SSL', /is not supported: rxkafka connects in plaintext only \(TLS and SASL are not supported yet\): remove it/],
-      ['ssl.truststore.location', '/etc/ts.jks', /connects in plaintext only/],
-      ['sasl.jaas.config', 'x', /connects in plaintext only/],
+      ['security.protocol', 'SSL', /is not supported: rxkafka takes TLS and SASL settings as objects, not Java properties: ssl: true \| \{ ca, cert/],
+      ['ssl.truststore.location', '/etc/ts.jks', /\(PEM contents, not keystores\)/],
+      ['sasl.jaas.config', 'x', /sasl: \{ mechanism: 'scram-sha-512', username, password \}/],
       ['transaction.timeout.ms', '60000', /is not supported: transactions are not supported yet: remove it/],
       ['compression.zstd.level', '3', /is not supported: compression is not supported yet/],
       ['partitioner.ignore.keys', 'true', /built-in partitioner is Java's default .* pass your own partitioner/],
