@@ -1,8 +1,7 @@
 import { inspect } from 'node:util';
-import { Writable } from 'node:stream';
-import pino from 'pino';
 import { ConfigError } from '../../src/errors';
 import { resolveConfig } from '../../src/producer/config';
+import { captureLogs } from '../support/logCapture';
 
 const brokers = 'localhost:9092';
 const PEM = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n';
@@ -20,16 +19,6 @@ function configError(config: Record<string, unknown>): ConfigError {
   throw new Error('resolveConfig did not throw');
 }
 
-function capture(): { logger: pino.Logger; text: () => string } {
-  const lines: string[] = [];
-  const stream = new Writable({
-    write(chunk, _enc, done) {
-      lines.push(chunk.toString());
-      done();
-    },
-  });
-  return { logger: pino({ level: 'trace' }, stream), text: () => lines.join('') };
-}
 
 describe('ssl', () => {
   it('is off by default; true means TLS with Node defaults (system CAs, certificates checked)', () => {
@@ -69,7 +58,7 @@ describe('ssl', () => {
   });
 
   it('warns when certificates are not checked', async () => {
-    const { logger, text } = capture();
+    const { logger, text } = captureLogs();
     resolveConfig({ brokers, ssl: { rejectUnauthorized: false }, logger });
     await new Promise((r) => setImmediate(r));
     expect(text()).toMatch(/rejectUnauthorized is false: .* use it for tests only/);
@@ -119,7 +108,7 @@ describe('sasl', () => {
   });
 
   it('the resolved password stays out of JSON, util.inspect, spreads and logs', async () => {
-    const { logger, text } = capture();
+    const { logger, text } = captureLogs();
     const config = resolveConfig({ brokers, sasl: { mechanism: 'scram-sha-512', username: 'app', password: SECRET }, logger });
     expect(JSON.stringify(config.sasl)).toBe('{"mechanism":"SCRAM-SHA-512","username":"app"}');
     expect(inspect(config, { depth: 5 })).not.toContain(SECRET);
@@ -131,7 +120,7 @@ describe('sasl', () => {
   });
 
   it('warns that PLAIN without ssl sends the password in clear text', async () => {
-    const { logger, text } = capture();
+    const { logger, text } = captureLogs();
     resolveConfig({ brokers, sasl: { mechanism: 'plain', username: 'a', password: SECRET }, logger });
     resolveConfig({ brokers, sasl: { mechanism: 'plain', username: 'a', password: SECRET }, ssl: true, logger: logger.child({ second: true }) });
     await new Promise((r) => setImmediate(r));
