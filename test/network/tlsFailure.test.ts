@@ -6,6 +6,7 @@ import * as tls from 'node:tls';
 import { Connection } from '../../src/network/Connection';
 import type { BrokerTlsOptions } from '../../src/network/brokerSocket';
 import { SslAuthenticationError } from '../../src/errors';
+import { tlsHandshakeError } from '../../src/network/tlsFailure';
 import { makeTestPki, type TestPki } from '../support/testCa';
 import { Echo, echoHandler, failure, FakeBroker, silentLogger } from './fakeBroker';
 
@@ -128,5 +129,26 @@ describe('TLS handshake failures are typed, not retried, and say what to check',
     const port = await listen(net.createServer((socket) => socket.end('HTTP/1.1 400 Bad Request\r\n\r\n')));
     const err = await refusal(connection(port, { ca: pki.ca.pem }));
     expect(err.message).toMatch(/does not speak TLS on this port: is it a PLAINTEXT or SASL_PLAINTEXT listener\? Then remove ssl/);
+  });
+});
+
+describe('tlsHandshakeError', () => {
+  const err = (code: string) => Object.assign(new Error(`boom ${code}`), { code });
+
+  test.each([
+    ['CERT_HAS_EXPIRED', /validity dates .* this machine's clock/],
+    ['CERT_NOT_YET_VALID', /validity dates/],
+    ['ERR_SSL_TLSV1_ALERT_UNKNOWN_CA', /refused this client's certificate/],
+    ['ERR_SSL_PACKET_LENGTH_TOO_LONG', /does not speak TLS on this port/],
+    ['ERR_SSL_NO_CIPHERS_AVAILABLE', /check the ssl options against the broker listener/],
+  ])('%s says what to check', (code, advice) => {
+    const e = tlsHandshakeError(err(code), 'b:9093 (nodeId 1)', 'b');
+    expect(e).toBeInstanceOf(SslAuthenticationError);
+    expect(e!.message).toMatch(advice);
+    expect(e!.message).toContain(`(${code})`);
+  });
+
+  test('socket errors that are not about TLS stay retriable connection errors', () => {
+    for (const code of ['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT']) expect(tlsHandshakeError(err(code), 'b', 'b')).toBeUndefined();
   });
 });
