@@ -74,11 +74,6 @@ export class SaslSession {
       sessionLifetimeMs > 0 ? this.now() + sessionLifetimeMs * (REAUTH_AT + this.random() * REAUTH_JITTER) : Infinity;
   }
 
-  /** When the session must be renewed (monotonic ms; Infinity: never). */
-  get reauthenticationDueMs(): number {
-    return this.reauthenticateAtMs;
-  }
-
   /** True when a request sent now must wait: a re-authentication is due or under way. */
   mustHold(nowMs: number): boolean {
     return this.reauthenticating || nowMs >= this.reauthenticateAtMs;
