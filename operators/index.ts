@@ -16,6 +16,8 @@ export type { SendOptions } from './send';
 export { createProducer, Producer } from '../src/producer/Producer';
 export type { RecordSource } from '../src/producer/Producer';
 export type { ProducerConfig } from '../src/producer/config';
+export type { SaslConfig, SslConfig } from '../src/producer/securityOptions';
+export type { OauthBearerProvider, OauthBearerToken } from '../src/network/sasl/SaslOptions';
 export type { ProducerBatch } from '../src/producer/ProducerBatch';
 export type { TransactionResult } from '../src/producer/sendTransactionally';
 export type { ConsumerGroupMetadata, OffsetToCommit } from '../src/producer/sendOffsets';

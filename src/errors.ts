@@ -48,6 +48,48 @@ export class ConnectionError extends RxKafkaError {
   }
 }
 
+/**
+ * The broker could not be authenticated, or did not accept us (Java: `AuthenticationException`).
+ * Not retriable: the same credentials or certificates would fail again, so the records waiting
+ * for that broker fail with it instead of waiting out `deliveryTimeoutMs`.
+ */
+export class AuthenticationError extends RxKafkaError {
+  readonly broker: string;
+
+  constructor(broker: string, message: string, options?: { cause?: unknown }) {
+    super(`authentication with ${broker} failed: ${message}`, false, options);
+    this.broker = broker;
+  }
+}
+
+/**
+ * The broker refused the SASL exchange: wrong username or password, an expired or rejected
+ * token, a mechanism the listener does not enable (Java: `SaslAuthenticationException`).
+ */
+export class SaslAuthenticationError extends AuthenticationError {
+  /** The mechanism tried, e.g. `SCRAM-SHA-256`. */
+  readonly mechanism: string;
+
+  constructor(broker: string, mechanism: string, message: string, options?: { cause?: unknown }) {
+    super(broker, `SASL ${mechanism}: ${message}`, options);
+    this.mechanism = mechanism;
+  }
+}
+
+/**
+ * The TLS handshake failed: the broker's certificate is not trusted or not for that host, or the
+ * broker refused ours (Java: `SslAuthenticationException`).
+ */
+export class SslAuthenticationError extends AuthenticationError {
+  /** Node's code for the failure, e.g. `UNABLE_TO_VERIFY_LEAF_SIGNATURE`, `ERR_TLS_CERT_ALTNAME_INVALID`. */
+  readonly code: string;
+
+  constructor(broker: string, code: string, message: string, options?: { cause?: unknown }) {
+    super(broker, `TLS: ${message}`, options);
+    this.code = code;
+  }
+}
+
 /** A request got no response within `requestTimeoutMs`. Retriable (the connection is closed). */
 export class RequestTimeoutError extends RxKafkaError {
   constructor(broker: string, apiName: string, timeoutMs: number) {

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import { Observable, Subject } from 'rxjs';
-import { asError, ConnectionError, RxKafkaError } from '../errors';
+import { asError, AuthenticationError, ConnectionError, RxKafkaError } from '../errors';
 import { Metadata, type MetadataResponse } from '../protocol/Metadata';
 import { formatAddress, parseAddresses } from '../network/address';
 import { ExponentialBackoff } from '../network/Backoff';
@@ -205,14 +205,16 @@ export class Cluster {
   async leastLoadedConnection(): Promise<Connection> {
     if (this.cache.brokers.size === 0) await this.refresh();
     const failures: string[] = [];
+    let refusal: AuthenticationError | undefined;
     for (const node of candidateBrokers(this.cache.brokers, this.bootstrapNodes, false, this.pool, this.now())) {
       try {
         return await this.pool.get(node);
       } catch (err) {
+        if (err instanceof AuthenticationError) refusal ??= err;
         failures.push(candidateFailure(node, err));
       }
     }
-    throw new ConnectionError(this.brokerList(), `no broker could be reached (${failures.join('; ')})`);
+    throw refusal ?? new ConnectionError(this.brokerList(), `no broker could be reached (${failures.join('; ')})`);
   }
 
   /**
@@ -268,6 +270,8 @@ export class Cluster {
       this.schedule.failed();
       this.lastRefreshError = asError(err);
       this.logger.debug({ err, attempts: this.schedule.attempts }, 'metadata refresh failed');
+      // As Java's fatal metadata error: waiting for it to pass would only delay the same answer.
+      if (err instanceof AuthenticationError) this.waiters.rejectAll(() => err);
       throw err;
     } finally {
       this.schedule.ended();
@@ -281,6 +285,7 @@ export class Cluster {
     topics: string[] | null,
   ): Promise<{ response: MetadataResponse; version: number; connection: Connection }> {
     const failures: string[] = [];
+    let refusal: AuthenticationError | undefined;
     for (const node of candidateBrokers(this.cache.brokers, this.bootstrapNodes, true, this.pool, this.now())) {
       try {
         const connection = await this.pool.get(node);
@@ -295,9 +300,12 @@ export class Cluster {
         if (node.nodeId < 0 && connection.inFlightCount === 0) this.pool.closeNode(node.nodeId);
         return { response, version, connection };
       } catch (err) {
+        if (err instanceof AuthenticationError) refusal ??= err;
         failures.push(candidateFailure(node, err));
       }
     }
+    // No broker answered and one refused our credentials or certificate: that is the problem, not reachability.
+    if (refusal !== undefined) throw refusal;
     throw new ConnectionError(
       this.brokerList(),
       `no broker answered a Metadata request (tried ${failures.join('; ')}); ` +

@@ -1,7 +1,7 @@
 import type * as net from 'node:net';
 import { performance } from 'node:perf_hooks';
 import type { Logger } from 'pino';
-import { ConnectionError, ProtocolDecodeError, RequestTimeoutError, RxKafkaError } from '../errors';
+import { AuthenticationError, ConnectionError, ProtocolDecodeError, RequestTimeoutError, RxKafkaError } from '../errors';
 import type { Api } from '../protocol/api';
 import { formatAddress } from './address';
 import { openBrokerSocket, releaseBrokerSocket, type SocketListeners } from './brokerSocket';
@@ -12,23 +12,29 @@ import { InFlightRequests, type InFlightRequest } from './InFlightRequests';
 import { chooseVersion, negotiateApiVersions, type VersionRange } from './negotiateApiVersions';
 import { RequestDeadlines } from './RequestDeadlines';
 import { RequestWriter } from './RequestWriter';
+import { SaslSession } from './sasl/SaslSession';
+import { tlsHandshakeError } from './tlsFailure';
 
 export { DEFAULT_MAX_FRAME_BYTES, type ConnectionOptions, type SendOptions } from './ConnectionOptions';
 export type { VersionRange } from './negotiateApiVersions';
 
 const INT32_MAX = 0x7fffffff;
 
-type State = 'new' | 'connecting' | 'negotiating' | 'ready' | 'closed';
+type State = 'new' | 'connecting' | 'negotiating' | 'authenticating' | 'ready' | 'closed';
 
 /**
  * One TCP connection to one broker (Java: a `KafkaChannel` with its slice of `NetworkClient`):
  * framing, correlation ids, in-order response matching, request timeouts, write backpressure,
- * and the ApiVersions negotiation that tells which versions of each API both sides speak.
+ * and the ApiVersions negotiation that tells which versions of each API both sides speak; over
+ * TLS when `tls` is set, and SASL-authenticated after ApiVersions when `sasl` is (re-authenticating
+ * between requests when the broker's session nears its end: see SaslSession).
  *
  * Failure model (as Java): anything that leaves the byte stream in doubt — a response that does
  * not decode, a correlation id out of order, a request timeout, a socket error — closes the
  * connection and rejects everything in flight; the caller reconnects (with backoff, via
- * `ConnectionPool`) and retries. Nothing here throws out of a socket callback.
+ * `ConnectionPool`) and retries. An AuthenticationError (TLS handshake, SASL refusal) is not
+ * retriable and is what the connect — and anything held for a re-authentication — rejects with.
+ * Nothing here throws out of a socket callback.
  *
  * @example
  * const conn = new Connection({ host: 'localhost', port: 9092, nodeId: 1, clientId: 'app',
@@ -40,7 +46,10 @@ export class Connection {
   /** `host:port (nodeId n)`, for logs and errors. */
   readonly broker: string;
 
-  /** Lifecycle: new → connecting → negotiating → ready → closed; closed is final (set once, in `shutdown`). */
+  /**
+   * Lifecycle: new → connecting (TCP, TLS) → negotiating → [authenticating →] ready → closed
+   * (re-authentication happens while ready); closed is final (set once, in `shutdown`).
+   */
   private state: State = 'new';
   /** Set by `connect()`; the same promise for every caller. */
   private connecting: Promise<void> | null = null;
@@ -70,6 +79,8 @@ export class Connection {
   private readonly now: () => number;
   /** The broker's version ranges by api key; filled once by negotiation, then read-only. */
   private readonly versions = new Map<number, VersionRange>();
+  /** SASL authentication and its renewal; null without `sasl`. */
+  private readonly session: SaslSession | null;
 
   constructor(private readonly opts: ConnectionOptions) {
     const address = formatAddress(opts.host, opts.port);
@@ -78,6 +89,10 @@ export class Connection {
     this.now = opts.now ?? (() => performance.now());
     this.decoder = new FrameDecoder(opts.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES, this.onFrame);
     this.deadlines = new RequestDeadlines(this.inFlight, this.now, this.onRequestExpired);
+    this.session =
+      opts.sasl === undefined
+        ? null
+        : new SaslSession(this.broker, opts.sasl, this.versions, this.write, this.onReauthenticationFailed, this.now, opts.random ?? Math.random);
     this.socketListeners = {
       onConnect: this.onConnect,
       onData: this.onData,
@@ -105,7 +120,7 @@ export class Connection {
     return this.opts.port;
   }
 
-  /** Connected and negotiated: `send` will write. */
+  /** Connected, negotiated and authenticated: `send` will write (after a re-authentication, if one runs). */
   get isConnected(): boolean {
     return this.state === 'ready';
   }
@@ -119,13 +134,15 @@ export class Connection {
    * requests whose frame waits for 'drain'. The sender's least-loaded choice and in-flight bound use it.
    */
   get inFlightCount(): number {
-    return this.inFlight.count;
+    return this.inFlight.count + (this.session?.heldCount ?? 0);
   }
 
   /**
-   * Opens the TCP connection and negotiates API versions, within `connectionSetupTimeoutMs`.
-   * Rejects with a ConnectionError (retriable), or a non-retriable RxKafkaError when the broker
-   * cannot speak any ApiVersions version. Calling it again returns the same promise.
+   * Opens the TCP connection (and TLS session), negotiates API versions and authenticates (SASL),
+   * within `connectionSetupTimeoutMs`. Rejects with a ConnectionError (retriable), an
+   * AuthenticationError (not retriable: certificates, credentials), or a non-retriable
+   * RxKafkaError when the broker cannot speak any ApiVersions version. Calling it again returns
+   * the same promise.
    */
   connect(): Promise<void> {
     if (this.connecting === null) this.connecting = this.establish();
@@ -143,7 +160,8 @@ export class Connection {
   /**
    * Sends one request. Resolves with the decoded response; rejects with a ConnectionError,
    * RequestTimeoutError or ProtocolDecodeError (all retriable: the connection is closed then),
-   * or with the encoder's error (the connection is unaffected).
+   * or with the encoder's error (the connection is unaffected). While the connection
+   * re-authenticates, the request waits and goes out after it, in order.
    */
   send<Req, Res>(api: Api<Req, Res>, req: Req, opts?: SendOptions): Promise<Res> {
     if (this.state !== 'ready') return Promise.reject(this.notReadyError());
@@ -153,7 +171,9 @@ export class Connection {
     } catch (err) {
       return Promise.reject(err);
     }
-    return this.request(api, req, version, opts?.expectResponse ?? true, false);
+    const expectResponse = opts?.expectResponse ?? true;
+    if (this.session !== null && this.session.mustHold(this.now())) return this.session.hold(api, req, version, expectResponse);
+    return this.request(api, req, version, expectResponse, false);
   }
 
   /**
@@ -162,8 +182,9 @@ export class Connection {
    */
   close(cause?: Error): void {
     if (this.state === 'closed') return;
+    // An authentication failure stays what it is: retrying on a new connection would not help.
     const error =
-      cause instanceof ConnectionError && cause.broker === this.broker
+      cause instanceof AuthenticationError || (cause instanceof ConnectionError && cause.broker === this.broker)
         ? cause
         : new ConnectionError(this.broker, cause ? `closed: ${cause.message}` : 'closed by the client', { cause });
     this.shutdown(cause, () => error);
@@ -196,8 +217,16 @@ export class Connection {
         const k = result.apiKeys[i];
         this.versions.set(k.apiKey, { minVersion: k.minVersion, maxVersion: k.maxVersion });
       }
+      if (this.session !== null) {
+        this.state = 'authenticating';
+        await this.session.authenticate();
+        if (this.state !== 'authenticating') throw this.notReadyError();
+      }
       this.state = 'ready';
-      this.logger.debug({ apiVersionsVersion: result.version, apiKeys: result.apiKeys.length }, 'connected');
+      this.logger.debug(
+        { apiVersionsVersion: result.version, apiKeys: result.apiKeys.length, tls: this.opts.tls !== undefined, sasl: this.session?.mechanism },
+        'connected',
+      );
     } catch (err) {
       const error = err instanceof RxKafkaError ? err : new ConnectionError(this.broker, String(err), { cause: err });
       this.close(error);
@@ -211,15 +240,24 @@ export class Connection {
   private openSocket(): Promise<void> {
     return new Promise<void>((resolve, reject) => {
       this.tcpWaiter = { resolve, reject };
-      const socket = openBrokerSocket(this.opts.host, this.opts.port, this.socketListeners);
+      const socket = openBrokerSocket(this.opts.host, this.opts.port, this.socketListeners, this.opts.tls);
       this.socket = socket;
       this.out = new RequestWriter(socket);
     });
   }
 
+  /** Writes a request now: the SASL exchange's, and those it held (SaslSession). */
+  private readonly write = (api: Api<any, any>, req: unknown, version: number, expectResponse: boolean): Promise<any> =>
+    this.request(api, req, version, expectResponse, false);
+
+  private readonly onReauthenticationFailed = (error: Error): void => {
+    this.close(error);
+  };
+
   /** Encodes and writes one request; the promise settles with its response (or failure). */
   private request(api: Api<any, any>, req: unknown, version: number, expectResponse: boolean, negotiation: boolean): Promise<any> {
-    if (this.state !== 'ready' && this.state !== 'negotiating') return Promise.reject(this.notReadyError());
+    // Public sends are checked by `send`; the connection's own requests run from 'negotiating' on.
+    if (this.state === 'new' || this.state === 'connecting' || this.state === 'closed') return Promise.reject(this.notReadyError());
     const correlationId = this.nextCorrelationId;
     let frame: Buffer[];
     try {
@@ -277,7 +315,13 @@ export class Connection {
   };
 
   private readonly onSocketError = (err: Error): void => {
-    this.close(new ConnectionError(this.broker, err.message, { cause: err }));
+    // During setup a TLS socket's errors are mostly its handshake's (TLS 1.3 reports a refused
+    // client certificate only after 'secureConnect'): say what to fix.
+    const tlsError =
+      this.opts.tls !== undefined && this.state !== 'ready'
+        ? tlsHandshakeError(err, this.broker, this.opts.tls.servername ?? this.opts.host)
+        : undefined;
+    this.close(tlsError ?? new ConnectionError(this.broker, err.message, { cause: err }));
   };
 
   private readonly onEnd = (): void => {
@@ -294,7 +338,7 @@ export class Connection {
       new ConnectionError(
         this.broker,
         `not ready within connectionSetupTimeoutMs=${this.opts.connectionSetupTimeoutMs} ` +
-          '(TCP connect and ApiVersions); check the address and that the broker is up',
+          `(${this.setupSteps()}, stopped in state '${this.state}'); check the address and that the broker is up`,
       ),
     );
   };
@@ -335,6 +379,8 @@ export class Connection {
     waiter?.reject(errorFor(null));
     const pending = this.inFlight.clear();
     for (let i = 0; i < pending.length; i++) pending[i].reject(errorFor(pending[i]));
+    const held = this.session?.takeHeld() ?? [];
+    for (let i = 0; i < held.length; i++) held[i].reject(errorFor(null));
     if (wasReady || cause !== undefined) {
       this.logger.debug({ cause: cause?.message, rejected: pending.length }, 'connection closed');
     }
@@ -348,6 +394,13 @@ export class Connection {
         this.logger.error({ err }, 'a close listener threw');
       }
     }
+  }
+
+  /** What connection setup involves here, for the setup timeout's message. */
+  private setupSteps(): string {
+    return ['TCP connect', this.opts.tls ? 'TLS handshake' : '', 'ApiVersions', this.session ? `SASL ${this.session.mechanism}` : '']
+      .filter((step) => step !== '')
+      .join(', ');
   }
 
   private notReadyError(): ConnectionError {

@@ -1,4 +1,6 @@
 import type { Logger } from 'pino';
+import type { BrokerTlsOptions } from './brokerSocket';
+import type { SaslOptions } from './sasl/SaslOptions';
 
 /** Default `maxFrameBytes`: Java's default `socket.request.max.bytes` is 100 MiB too. */
 export const DEFAULT_MAX_FRAME_BYTES = 100 * 1024 * 1024;
@@ -10,13 +12,19 @@ export interface ConnectionOptions {
   nodeId: number;
   clientId: string;
   requestTimeoutMs: number;
-  /** Bounds TCP connect plus ApiVersions negotiation. */
+  /** Bounds TCP connect, TLS handshake, ApiVersions negotiation and SASL authentication together. */
   connectionSetupTimeoutMs: number;
   logger: Logger;
   /** A response size prefix above this is a ProtocolDecodeError. Default 100 MiB. */
   maxFrameBytes?: number;
   /** Monotonic clock for request deadlines; tests may inject one. */
   now?: () => number;
+  /** TLS (Java: security.protocol SSL / SASL_SSL); absent: plaintext. */
+  tls?: BrokerTlsOptions;
+  /** SASL authentication after ApiVersions (Java: SASL_PLAINTEXT / SASL_SSL); absent: none. */
+  sasl?: SaslOptions;
+  /** Uniform [0, 1) for the re-authentication jitter; tests may inject one. */
+  random?: () => number;
 }
 
 export interface SendOptions {

@@ -1,8 +1,10 @@
 import type { Logger } from 'pino';
-import { ConnectionError, RxKafkaError } from '../errors';
+import { AuthenticationError, ConnectionError, RxKafkaError } from '../errors';
 import { formatAddress } from './address';
 import { ExponentialBackoff } from './Backoff';
+import type { BrokerTlsOptions } from './brokerSocket';
 import { Connection } from './Connection';
+import type { SaslOptions } from './sasl/SaslOptions';
 
 export interface ConnectionPoolOptions {
   clientId: string;
@@ -17,6 +19,10 @@ export interface ConnectionPoolOptions {
   /** Builds connections (injected by tests). */
   createConnection?: (node: PoolNode, opts: PoolConnectionOptions) => Connection;
   maxFrameBytes?: number;
+  /** TLS for every connection (ConnectionOptions.tls). */
+  tls?: BrokerTlsOptions;
+  /** SASL for every connection (ConnectionOptions.sasl). */
+  sasl?: SaslOptions;
 }
 
 /** What the pool needs to know about a node. */
@@ -99,6 +105,8 @@ export class ConnectionPool {
     if (entry.ready !== null) return entry.ready;
     const nowMs = this.now();
     if (entry.blackoutUntilMs > nowMs) {
+      // Refused credentials stay refused during the backoff: say so, not "retry later" (Java's authenticationException(node)).
+      if (entry.lastError instanceof AuthenticationError) return Promise.reject(entry.lastError);
       return Promise.reject(
         new ConnectionError(
           formatAddress(node.host, node.port),
@@ -159,6 +167,8 @@ export class ConnectionPool {
         connectionSetupTimeoutMs: this.opts.connectionSetupTimeoutMs,
         logger: this.opts.logger,
         maxFrameBytes: this.opts.maxFrameBytes,
+        tls: this.opts.tls,
+        sasl: this.opts.sasl,
       },
     );
     entry.connection = connection;

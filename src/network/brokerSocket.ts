@@ -1,4 +1,5 @@
 import * as net from 'node:net';
+import * as tls from 'node:tls';
 
 /** How long a plain close() waits for the broker to close its side before destroying the socket. */
 const GRACEFUL_CLOSE_MS = 1000;
@@ -22,14 +23,25 @@ const EVENTS: ReadonlyArray<readonly [string, keyof SocketListeners]> = [
   ['end', 'onEnd'],
   ['close', 'onClose'],
 ];
+/** A TLS socket is open for requests once its handshake is done ('secureConnect'), not at TCP 'connect'. */
+const TLS_EVENTS: ReadonlyArray<readonly [string, keyof SocketListeners]> = EVENTS.map(([event, handler]) =>
+  event === 'connect' ? ['secureConnect', handler] : [event, handler],
+);
 
-/** Starts a TCP connection to a broker with `listeners` attached; 'connect' tells when it is open. */
-export function openBrokerSocket(host: string, port: number, listeners: SocketListeners): net.Socket {
-  const socket = net.connect({ host, port });
+/** TLS options for a broker connection: node:tls's, with `host` and `port` taken from the broker. */
+export type BrokerTlsOptions = Omit<tls.ConnectionOptions, 'host' | 'port' | 'socket' | 'path'>;
+
+/**
+ * Starts a connection to a broker with `listeners` attached: TCP, or TLS when `tlsOptions` is
+ * given; onConnect tells when it is open (for TLS: handshake done, certificate verified).
+ */
+export function openBrokerSocket(host: string, port: number, listeners: SocketListeners, tlsOptions?: BrokerTlsOptions): net.Socket {
+  // Node sends the host as SNI (and checks the certificate against it) unless servername says otherwise.
+  const socket = tlsOptions === undefined ? net.connect({ host, port }) : tls.connect({ ...tlsOptions, host, port });
   // Requests are whole frames written at once: Nagle would only add latency.
   socket.setNoDelay(true);
   socket.setKeepAlive(true);
-  for (const [event, handler] of EVENTS) socket.on(event, listeners[handler]);
+  for (const [event, handler] of tlsOptions === undefined ? EVENTS : TLS_EVENTS) socket.on(event, listeners[handler]);
   return socket;
 }
 
@@ -38,7 +50,8 @@ export function openBrokerSocket(host: string, port: number, listeners: SocketLi
  * (`graceful`: a plain close of a ready connection) or destroys it.
  */
 export function releaseBrokerSocket(socket: net.Socket, listeners: SocketListeners, graceful: boolean): void {
-  for (const [event, handler] of EVENTS) socket.off(event, listeners[handler]);
+  const events = socket instanceof tls.TLSSocket ? TLS_EVENTS : EVENTS;
+  for (const [event, handler] of events) socket.off(event, listeners[handler]);
   // A write failing during destroy may still emit 'error': without a listener it would crash the process.
   socket.on('error', noop);
   if (graceful) {

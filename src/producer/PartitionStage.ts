@@ -1,5 +1,5 @@
 import type { Cluster, TopicInfo } from '../cluster/Cluster';
-import { asError, MetadataTimeoutError } from '../errors';
+import { asError, AuthenticationError, MetadataTimeoutError } from '../errors';
 import { choosePartition, Partitioner } from '../partitioners';
 import type { BuiltInPartitioner } from '../partitioners/BuiltInPartitioner';
 import type { SerializedRecord } from '../types';
@@ -89,7 +89,9 @@ export class PartitionStage {
     this.awaiting = topic;
     this.host.cluster.waitForTopic(topic, this.host.config.maxBlockMs).then(
       () => this.drain(null),
-      (err: unknown) => this.drain(new MetadataTimeoutError(topic, this.host.config.maxBlockMs, err)),
+      // An authentication failure is not a wait that ran out: the records get it as it is.
+      (err: unknown) =>
+        this.drain(err instanceof AuthenticationError ? err : new MetadataTimeoutError(topic, this.host.config.maxBlockMs, err)),
     );
   }
 

@@ -117,6 +117,8 @@ export class Producer implements AckStageHost, PullGate {
       reconnectBackoffMs: c.reconnectBackoffMs,
       reconnectBackoffMaxMs: c.reconnectBackoffMaxMs,
       logger: log,
+      tls: c.ssl,
+      sasl: c.sasl,
     });
     this.cluster = new Cluster({
       bootstrap: c.brokers,

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { SchedulerLike, Subscription } from 'rxjs';
 import type { Cluster } from '../cluster/Cluster';
-import { asError, DeliveryTimeoutError, ProducerClosedError, RxKafkaError } from '../errors';
+import { asError, AuthenticationError, DeliveryTimeoutError, ProducerClosedError, RxKafkaError } from '../errors';
 import type { Connection } from '../network/Connection';
 import { ExponentialBackoff } from '../network/Backoff';
 import { ProducerMetrics } from '../metrics/ProducerMetrics';
@@ -433,6 +433,17 @@ export class Sender {
         this.logger.debug({ nodeId, err: error }, 'connect failed');
         // Kept on the waiting batches, so that a DeliveryTimeoutError says why they never went.
         const err = asError(error);
+        // Refused credentials or certificates would be refused again: fail now (Java fails sends
+        // with the AuthenticationException) rather than wait out deliveryTimeoutMs.
+        if (err instanceof AuthenticationError) {
+          for (let i = 0; i < queues.length; i++) {
+            const batches = queues[i].batches.splice(0);
+            if (batches.length > 0) this.drained.push(queues[i]);
+            for (let j = 0; j < batches.length; j++) this.failBatch(batches[j], err);
+          }
+          this.tellDrained();
+          return;
+        }
         for (let i = 0; i < queues.length; i++) {
           const batches = queues[i].batches;
           for (let j = 0; j < batches.length; j++) batches[j].lastError = err;

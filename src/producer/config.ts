@@ -4,8 +4,11 @@ import { ConfigError } from '../errors';
 import type { Partitioner } from '../partitioners/Partitioner';
 import type { Serializer } from '../serde/Serializer';
 import type { ProducerInterceptor } from './Interceptors';
+import type { BrokerTlsOptions } from '../network/brokerSocket';
+import type { SaslOptions } from '../network/sasl/SaslOptions';
 import { defaultLogger, OPTIONS, specFor, unknownOptionMessage } from './configOptions';
 import type { BufferPolicy, LogLevel } from './configOptions';
+import { warnAboutSecurity, type SaslConfig, type SslConfig } from './securityOptions';
 
 /**
  * The producer's options. camelCase; every option that has a Java producer counterpart may also be
@@ -183,6 +186,26 @@ export interface ProducerConfig {
    */
   transactionTimeoutMs?: number;
   /**
+   * TLS to the brokers: `true` (the system's CAs, host names checked), or settings — PEM contents,
+   * not file names: `{ ca, cert, key, passphrase, servername, rejectUnauthorized }`. Default: off
+   * (plaintext). Java: `security.protocol` SSL or SASL_SSL with the `ssl.*` settings.
+   *
+   * @example
+   * ssl: { ca: fs.readFileSync('ca.pem', 'utf8') }
+   */
+  ssl?: boolean | SslConfig;
+  /**
+   * SASL authentication after connecting (and again, on the same connection, before the session
+   * the broker grants ends — KIP-368). `{ mechanism: 'plain' | 'scram-sha-256' | 'scram-sha-512',
+   * username, password }` or `{ mechanism: 'oauthbearer', oauthBearerProvider }`. Default: none.
+   * A refusal fails the waiting records with SaslAuthenticationError; it is not retried. Java:
+   * `security.protocol` SASL_PLAINTEXT or SASL_SSL with `sasl.mechanism` and `sasl.jaas.config`.
+   *
+   * @example
+   * sasl: { mechanism: 'scram-sha-512', username: 'app', password: process.env.KAFKA_PASSWORD! }
+   */
+  sasl?: SaslConfig;
+  /**
    * Java producer names (`'linger.ms'`, `'enable.idempotence'` …), checked at runtime like the
    * camelCase ones; unknown names are rejected with a suggestion.
    */
@@ -233,6 +256,10 @@ export interface ResolvedConfig {
   readonly logger: Logger;
   readonly transactionalId: string | null;
   readonly transactionTimeoutMs: number;
+  /** TLS options for node:tls (host and port come from each broker); undefined: plaintext. */
+  readonly ssl: BrokerTlsOptions | undefined;
+  /** SASL settings, mechanism in Kafka's spelling; the password is not enumerable. undefined: no SASL. */
+  readonly sasl: SaslOptions | undefined;
   /** The camelCase names of the options the user gave (under either name), for rules that depend on it. */
   readonly explicit: ReadonlySet<string>;
 }
@@ -295,6 +322,7 @@ export function resolveConfig(user: ProducerConfig | ResolvedConfig | Record<str
   checkBackoff(v, 'reconnectBackoffMs', 'reconnectBackoffMaxMs', log);
   checkIdempotence(v, nameOf, log);
   checkCompression(v, nameOf, log);
+  warnAboutSecurity(v.ssl, v.sasl, log);
   Object.defineProperty(v, RESOLVED, { value: true });
   return v;
 }

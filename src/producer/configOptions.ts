@@ -15,6 +15,7 @@ import {
 } from '../compression';
 import { ConfigError } from '../errors';
 import { isValidTopicName, TOPIC_NAME_RULES } from '../protocol/topicName';
+import { parseSasl, parseSsl } from './securityOptions';
 
 /**
  * The option table behind resolveConfig: each option's camelCase name, its Java producer name, its
@@ -101,6 +102,8 @@ export const OPTIONS: readonly OptionSpec[] = [
   { name: 'logLevel', defaultValue: 'silent', parse: oneOf(LOG_LEVELS) },
   { name: 'transactionalId', alias: 'transactional.id', defaultValue: null, parse: parseTransactionalId },
   { name: 'transactionTimeoutMs', alias: 'transaction.timeout.ms', defaultValue: 60000, parse: integer(1, 'ms', INT32_MAX) },
+  { name: 'ssl', defaultValue: undefined, parse: parseSsl },
+  { name: 'sasl', defaultValue: undefined, parse: parseSasl },
 ];
 
 const BY_NAME = new Map<string, OptionSpec>();
@@ -131,7 +134,9 @@ const JAVA_EQUIVALENTS: Record<string, string> = {
 };
 
 const NO_TLS_SASL =
-  'rxkafka connects in plaintext only (TLS and SASL are not supported yet): remove it and use a PLAINTEXT listener';
+  "rxkafka takes TLS and SASL settings as objects, not Java properties: ssl: true | { ca, cert, key, servername, rejectUnauthorized } " +
+  "(PEM contents, not keystores) and sasl: { mechanism: 'scram-sha-512', username, password } | " +
+  "{ mechanism: 'oauthbearer', oauthBearerProvider }";
 const NO_TWO_PHASE_COMMIT = 'two-phase commit with an external transaction manager (KIP-939) is not supported: remove it';
 const BUILT_IN_PARTITIONER =
   "rxkafka's built-in partitioner is Java's default (murmur2 of the key, else uniform sticky) and has no settings: " +

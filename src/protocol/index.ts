@@ -17,5 +17,7 @@ export * from './Reader';
 export * from './RecordBatch';
 export * from './TxnOffsetCommit';
 export * from './txnResponses';
+export * from './SaslAuthenticate';
+export * from './SaslHandshake';
 export * from './varint';
 export * from './Writer';

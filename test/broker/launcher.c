@@ -17,6 +17,7 @@
  *   topic-error <topic> <code>
  *   clear <apiKey>                              clears `errors`, not `broker-errors`
  *   apiversion <apiKey> <min> <max>
+ *   advertise <brokerId> <host> <port>          2.12 only (ERR on 2.0.2)
  *   quit
  *
  * On `quit` or stdin EOF it destroys the cluster and exits 0, so a test runner
@@ -59,6 +60,11 @@
  *    writes commit/abort markers, Fetch reports the last stable offset and
  *    aborted transactions, and read_committed reads committed records only.
  *  - acks=0: the mock answers Produce anyway (a real broker sends nothing).
+ *  - `advertise` changes only what Metadata (and leader hints) say about a
+ *    broker; it keeps listening where it did, and `down`/`up` reuse that
+ *    socket address. It lets the tests put a TLS or SASL front (stunnel, the
+ *    SASL proxy in test/support) before each broker and have clients reach
+ *    every broker through it. The BOOTSTRAP line is not affected.
  */
 #include <errno.h>
 #include <limits.h>
@@ -72,6 +78,7 @@
 #define MAX_ARGS 64
 
 static rd_kafka_mock_cluster_t *mcluster;
+static long broker_cnt = 3;
 
 /* Parses a whole decimal integer within [lo, hi]; returns 0 on success. */
 static int parse_int(const char *s, long lo, long hi, long *out) {
@@ -247,13 +254,26 @@ static void run(int argc, char **argv) {
                 printf("ERR apiversion is not available in this librdkafka\n");
 #endif
 
+        } else if (!strcmp(cmd, "advertise")) {
+                NEED_ARGS(4, "advertise <brokerId> <host> <port>");
+#if RD_KAFKA_VERSION >= 0x020c00ff /* absent in 2.0.2, checked present in 2.12.0 */
+                /* The API returns nothing and ignores unknown ids: check here. */
+                INT_ARG(id, 1, 1, broker_cnt, "broker id");
+                INT_ARG(port, 3, 1, 65535, "port");
+                rd_kafka_mock_broker_set_host_port(mcluster, (int32_t)id,
+                                                   argv[2], (int)port);
+                printf("OK\n");
+#else
+                printf("ERR advertise is not available in this librdkafka "
+                       "(2.12 has it)\n");
+#endif
+
         } else {
                 printf("ERR unknown command '%s'\n", cmd);
         }
 }
 
 int main(int argc, char **argv) {
-        long broker_cnt = 3;
         char errstr[512];
         char line[4096];
         rd_kafka_conf_t *conf;

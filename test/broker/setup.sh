@@ -30,8 +30,9 @@ nrd_integrity="sha512-sfpTbrT35429cs0RE8Yb9avGX9BiRRvpV7aweQsghKTjtrVZP3jBrKOPIt
 lrk_version="2.12.0"
 
 # Everything this script and the readers need. python3-kafka is the second independent reader;
-# lz4, zstd and gzip are the reference tools the compression tests decode with.
-apt_packages=(build-essential patch pkg-config zlib1g-dev librdkafka-dev kcat python3-kafka lz4 zstd gzip)
+# lz4, zstd and gzip are the reference tools the compression tests decode with; stunnel4 is the
+# TLS front of the TLS tests (test/support/StunnelFront.ts), openssl makes their CA.
+apt_packages=(build-essential patch pkg-config zlib1g-dev librdkafka-dev kcat python3-kafka lz4 zstd gzip stunnel4 openssl)
 
 fail() { echo "test/broker/setup.sh: $*" >&2; exit 1; }
 
@@ -51,6 +52,8 @@ missing_packages() {
   for tool in lz4 zstd gzip; do command -v "$tool" >/dev/null || missing+=("$tool"); done
   # Debian's python3-kafka lives in /usr/lib/python3/dist-packages: only /usr/bin/python3 sees it.
   [[ -f /usr/lib/python3/dist-packages/kafka/__init__.py ]] || missing+=(python3-kafka)
+  command -v stunnel4 >/dev/null || missing+=(stunnel4)
+  command -v openssl >/dev/null || missing+=(openssl)
   echo "${missing[@]}"
 }
 

@@ -1,5 +1,5 @@
 import { Cluster, type ClusterOptions } from '../../src/cluster/Cluster';
-import { ConnectionError, KafkaProtocolError, RxKafkaError } from '../../src/errors';
+import { ConnectionError, KafkaProtocolError, RxKafkaError, SaslAuthenticationError } from '../../src/errors';
 import { failure, silentLogger } from '../network/fakeBroker';
 import { FakeMetadataPool } from './fakeMetadataPool';
 
@@ -113,6 +113,23 @@ describe('waitForTopic', () => {
     expect(error).toBeInstanceOf(KafkaProtocolError);
     expect(error.message).toMatch(/TOPIC_AUTHORIZATION_FAILED.*topic 'secret': grant this client/);
     expect((error as RxKafkaError).retriable).toBe(false);
+  });
+
+  test('refused credentials fail the waiters at once with the AuthenticationError itself, as Java fails sends', async () => {
+    const refused = new SaslAuthenticationError('boot1:9092', 'PLAIN', 'Invalid username or password');
+    pool.refusing.set('boot1:9092', refused);
+    pool.unreachable.add('boot2:9092');
+    makeCluster();
+    const waits = [failure(cluster.waitForTopic('t', 60000)), failure(cluster.waitForTopic('u', 60000))];
+    await advance(0);
+    for (const err of await Promise.all(waits)) expect(err).toBe(refused);
+  });
+
+  test('one refusing bootstrap address does not matter when another answers', async () => {
+    pool.topics.set('t', sixPartitions());
+    pool.refusing.set('boot1:9092', new SaslAuthenticationError('boot1:9092', 'PLAIN', 'no'));
+    makeCluster();
+    await expect(cluster.waitForTopic('t', 60000)).resolves.toMatchObject({ name: 't' });
   });
 
   test('unreachable brokers: the timeout error carries the connection failures', async () => {

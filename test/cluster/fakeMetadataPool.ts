@@ -58,6 +58,8 @@ export class FakeMetadataPool {
   topics = new Map<string, FakeTopic>();
   /** `host:port` addresses that refuse connections. */
   unreachable = new Set<string>();
+  /** `host:port` addresses whose connect fails with the given error (e.g. an AuthenticationError). */
+  refusing = new Map<string, Error>();
   /** When set, every Metadata request fails with it. */
   failMetadata: Error | null = null;
   readonly calls: MetadataCall[] = [];
@@ -73,6 +75,8 @@ export class FakeMetadataPool {
     if (this.unreachable.has(address)) {
       return Promise.reject(new ConnectionError(address, `connect ECONNREFUSED ${address}`));
     }
+    const refusal = this.refusing.get(address);
+    if (refusal !== undefined) return Promise.reject(refusal);
     let conn = this.connections.get(node.nodeId);
     if (conn === undefined) this.connections.set(node.nodeId, (conn = new FakeMetadataConnection(node.nodeId, this)));
     return Promise.resolve(conn);

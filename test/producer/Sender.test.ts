@@ -1,6 +1,6 @@
 import { VirtualTimeScheduler } from 'rxjs';
 import pino from 'pino';
-import { ConnectionError, DeliveryTimeoutError, KafkaProtocolError } from '../../src/errors';
+import { ConnectionError, DeliveryTimeoutError, KafkaProtocolError, SslAuthenticationError } from '../../src/errors';
 import { createCodec } from '../../src/compression';
 import { ExponentialBackoff } from '../../src/network/Backoff';
 import { ErrorCode } from '../../src/protocol/errorCodes';
@@ -334,6 +334,17 @@ describe('Sender', () => {
     expect(done[0].error).toBeInstanceOf(DeliveryTimeoutError);
     expect(done[0].error!.message).toMatch(/t-3 .*ECONNREFUSED/);
     expect(cluster.updates).toBeGreaterThan(0);
+  });
+
+  it('a leader that refuses our certificate or credentials fails its batches at once with that error', async () => {
+    const { scheduler, cluster, sender, done, listen } = setup({ deliveryTimeoutMs: 60000 });
+    const refused = new SslAuthenticationError('h:1', 'UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'untrusted: set ssl.ca');
+    cluster.connectError = refused;
+    sender.enqueue(listen(batch(0)));
+    sender.enqueue(listen(batch(1)));
+    await advanceTo(scheduler, 10);
+    expect(done.map((b) => b.error)).toEqual([refused, refused]);
+    expect(sender.hasQueued('t', 0)).toBe(false);
   });
 
   it('sends a retried batch alone, before later batches of its partition', async () => {

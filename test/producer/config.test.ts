@@ -267,9 +267,9 @@ describe('resolveConfig', () => {
     });
 
     it.each([
-      ['security.protocol', 'SSL', /is not supported: rxkafka connects in plaintext only \(TLS and SASL are not supported yet\): remove it/],
-      ['ssl.truststore.location', '/etc/ts.jks', /connects in plaintext only/],
-      ['sasl.jaas.config', 'x', /connects in plaintext only/],
+      ['security.protocol', 'SSL', /is not supported: rxkafka takes TLS and SASL settings as objects, not Java properties: ssl: true \| \{ ca, cert/],
+      ['ssl.truststore.location', '/etc/ts.jks', /\(PEM contents, not keystores\)/],
+      ['sasl.jaas.config', 'x', /sasl: \{ mechanism: 'scram-sha-512', username, password \}/],
       ['partitioner.ignore.keys', 'true', /built-in partitioner is Java's default .* pass your own partitioner/],
       ['metadata.max.idle.ms', '300000', /^invalid producer option 'metadata.max.idle.ms': is a Java producer option that rxkafka does not implement: remove it$/],
       ['send.buffer.bytes', '131072', /is a Java producer option that rxkafka does not implement/],

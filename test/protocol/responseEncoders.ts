@@ -8,6 +8,8 @@ import type { InitProducerIdResponse } from '../../src/protocol/InitProducerId';
 import type { MetadataResponse } from '../../src/protocol/Metadata';
 import type { ProduceResponse } from '../../src/protocol/Produce';
 import type { TxnErrorResponse, TxnPartitionsResponse } from '../../src/protocol/txnResponses';
+import type { SaslAuthenticateResponse } from '../../src/protocol/SaslAuthenticate';
+import type { SaslHandshakeResponse } from '../../src/protocol/SaslHandshake';
 import { Writer } from '../../src/protocol/Writer';
 
 type Str = (w: Writer, s: string | null) => void;
@@ -182,6 +184,25 @@ export function encodeTxnPartitionsResponse(version: number, res: TxnPartitionsR
     }
     if (flexible) w.emptyTaggedFields();
   }
+  if (flexible) w.emptyTaggedFields();
+  return Buffer.from(w.toBuffer());
+}
+
+export function encodeSaslHandshakeResponse(res: SaslHandshakeResponse): Buffer {
+  const w = new Writer();
+  w.int16(res.errorCode).arrayLength(res.mechanisms.length);
+  for (const m of res.mechanisms) w.string(m);
+  return Buffer.from(w.toBuffer());
+}
+
+export function encodeSaslAuthenticateResponse(version: number, res: SaslAuthenticateResponse): Buffer {
+  const flexible = version >= 2;
+  const w = new Writer();
+  w.int16(res.errorCode);
+  strFn(flexible)(w, res.errorMessage);
+  if (flexible) w.compactBytes(res.authBytes);
+  else w.bytes(res.authBytes);
+  if (version >= 1) w.int64(BigInt(res.sessionLifetimeMs));
   if (flexible) w.emptyTaggedFields();
   return Buffer.from(w.toBuffer());
 }

@@ -225,6 +225,14 @@ export class MockCluster {
     return this.command(`apiversion ${int(apiKey)} ${int(minVersion)} ${int(maxVersion)}`);
   }
 
+  /**
+   * Makes Metadata list broker `id` at `host:port` (a TLS or SASL front before it) while it keeps
+   * listening at `brokers[id - 1]`. 2.12 only: the 2.0.2 mock has no such API (rejected).
+   */
+  async advertise(id: number, host: string, port: number): Promise<void> {
+    return this.command(`advertise ${int(id)} ${word(host)} ${int(port)}`);
+  }
+
   /** Stops the cluster and waits for the process to be gone. Idempotent. */
   stop(): Promise<void> {
     if (this.stopping) return this.stopping;

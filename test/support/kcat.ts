@@ -40,6 +40,13 @@ export interface ConsumeOptions {
   isolation?: 'read_committed' | 'read_uncommitted';
   /** Kill the reader and reject after this long. Default 30000. */
   timeoutMs?: number;
+  /** Extra librdkafka properties (`-X k=v`), e.g. to read through a TLS or SASL front. */
+  config?: Record<string, string>;
+}
+
+/** `-X k=v` for each property. */
+function kcatConfig(config: Record<string, string> | undefined): string[] {
+  return Object.entries(config ?? {}).flatMap(([k, v]) => ['-X', `${k}=${v}`]);
 }
 
 interface RunResult {
@@ -150,7 +157,7 @@ function byPartitionThenOffset(a: { partition: number; offset: bigint }, b: { pa
  */
 export async function kcatConsume(bootstrap: string, topic: string, opts: ConsumeOptions = {}): Promise<ConsumedRecord[]> {
   const timeoutMs = opts.timeoutMs ?? 30000;
-  const base = kcatArgs(bootstrap, topic, opts.isolation ?? 'read_uncommitted');
+  const base = [...kcatArgs(bootstrap, topic, opts.isolation ?? 'read_uncommitted'), ...kcatConfig(opts.config)];
   const [framed, json] = await Promise.all([
     run('kcat', [...base, '-f', FRAME_FORMAT], null, timeoutMs),
     run('kcat', [...base, '-J'], null, timeoutMs),
@@ -201,6 +208,8 @@ export interface KcatProduceOptions {
   /** Headers added to every record. */
   headers?: Record<string, string>;
   timeoutMs?: number;
+  /** Extra librdkafka properties (`-X k=v`). */
+  config?: Record<string, string>;
 }
 
 /**
@@ -218,7 +227,7 @@ export async function kcatProduce(
 ): Promise<void> {
   if (lines.some((l) => l.includes('\n'))) throw new Error('kcatProduce: a line cannot contain a newline');
   const timeoutMs = opts.timeoutMs ?? 30000;
-  const args = ['-P', '-b', bootstrap, '-t', topic, '-X', 'acks=all'];
+  const args = ['-P', '-b', bootstrap, '-t', topic, '-X', 'acks=all', ...kcatConfig(opts.config)];
   if (keyDelimiter !== undefined) args.push('-K', keyDelimiter);
   if (opts.partition !== undefined) args.push('-p', String(opts.partition));
   for (const [k, v] of Object.entries(opts.headers ?? {})) args.push('-H', `${k}=${v}`);
