@@ -16,6 +16,9 @@ const integration = (version) => ({
   testMatch: ['<rootDir>/test/integration/**/*.test.ts'],
   setupFiles: [`<rootDir>/test/support/mock-${version}.ts`],
   setupFilesAfterEnv: ['<rootDir>/test/support/zstd-ready.ts', '<rootDir>/test/support/integration-timeout.ts'],
+  // The TLS and SASL fronts need the launcher's `advertise` (rd_kafka_mock_broker_set_host_port),
+  // which librdkafka 2.0.2 lacks: those files run on the 2.12 mock only.
+  testPathIgnorePatterns: version === '2.0.2' ? ['/test/integration/(tls|sasl|saslFront)\\.test\\.ts$'] : [],
 });
 module.exports = {
   projects: [

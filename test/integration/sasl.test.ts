@@ -14,9 +14,6 @@ import { MockCluster } from '../support/MockCluster';
 import { startSaslFronts, type SaslFronts } from '../support/SaslFront';
 import { unsecuredToken, type SaslServerConfig } from '../support/saslServer';
 
-const mockVersion = process.env.RXKAFKA_MOCK_VERSION ?? '2.12';
-const describeOn212 = mockVersion === '2.12' ? describe : describe.skip;
-
 const PASSWORD = 'pa55-word-that-must-not-leak';
 const USERS = { app: PASSWORD };
 
@@ -24,7 +21,7 @@ let mock: MockCluster;
 let topicSeq = 0;
 
 beforeAll(async () => {
-  if (mockVersion === '2.12') mock = await MockCluster.start({ brokers: 3 });
+  mock = await MockCluster.start({ brokers: 3 });
 });
 
 afterAll(async () => {
@@ -78,7 +75,7 @@ async function withFronts(config: SaslServerConfig, body: (fronts: SaslFronts) =
   }
 }
 
-describeOn212('SASL through the fronts', () => {
+describe('SASL through the fronts', () => {
   test.each([
     ['plain', 'PLAIN'],
     ['scram-sha-256', 'SCRAM-SHA-256'],

@@ -7,16 +7,12 @@ import { MockCluster } from '../support/MockCluster';
 import { startSaslFronts } from '../support/SaslFront';
 import { unsecuredToken } from '../support/saslServer';
 
-const mockVersion = process.env.RXKAFKA_MOCK_VERSION ?? '2.12';
-const describeOn212 = mockVersion === '2.12' ? describe : describe.skip;
-
 const USERS = { alice: 'alice-secret', 'bob,=x': 'pässwörd' };
 
 let mock: MockCluster;
 let fronts: Awaited<ReturnType<typeof startSaslFronts>>;
 
 beforeAll(async () => {
-  if (mockVersion !== '2.12') return;
   mock = await MockCluster.start({ brokers: 2 });
   fronts = await startSaslFronts(mock, { mechanisms: ['PLAIN', 'SCRAM-SHA-256', 'SCRAM-SHA-512', 'OAUTHBEARER'], users: USERS });
 });
@@ -37,7 +33,7 @@ const OAUTH = {
   'sasl.oauthbearer.config': 'principal=alice',
 };
 
-describeOn212('SASL front, proven with kcat', () => {
+describe('SASL front, proven with kcat', () => {
   test.each([
     ['PLAIN', sasl('PLAIN', 'alice', USERS.alice)],
     ['SCRAM-SHA-256', sasl('SCRAM-SHA-256', 'alice', USERS.alice)],

@@ -13,15 +13,11 @@ import { startSaslFronts } from '../support/SaslFront';
 import { startTlsFronts, type StunnelFront } from '../support/StunnelFront';
 import { makeTestPki, type TestPki } from '../support/testCa';
 
-const mockVersion = process.env.RXKAFKA_MOCK_VERSION ?? '2.12';
-const describeOn212 = mockVersion === '2.12' ? describe : describe.skip;
-
 let mock: MockCluster;
 let pki: TestPki;
 let front: StunnelFront;
 
 beforeAll(async () => {
-  if (mockVersion !== '2.12') return;
   pki = await makeTestPki();
   mock = await MockCluster.start({ brokers: 3 });
   // Brokers require a client certificate (ssl.client.auth=required): cert and key are proven too.
@@ -52,7 +48,7 @@ function delivered(acks: Ack<number>[]): RecordMetadata<number>[] {
   return acks as RecordMetadata<number>[];
 }
 
-describeOn212('TLS through stunnel', () => {
+describe('TLS through stunnel', () => {
   test('delivers every record over TLS (CA, client certificate, host name checked); kcat reads them back', async () => {
     const topic = 'tls-orders';
     await mock.createTopic(topic, 6, 1);
