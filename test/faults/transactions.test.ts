@@ -2,13 +2,11 @@
 // librdkafka, a client nobody here wrote) sees the records of committed transactions only — never
 // those of an aborted one, though they were written to the log and acked.
 //
-// NEEDS the 2.12 mock patched to write transaction markers and honour read_committed (branch
-// txn-mock): the stock mock writes no markers and reports no aborted transactions, so there the
-// aborted records show up and this test fails (see test/broker/README.md, "Transactions"). Checked
-// both ways: it failed on the stock 2.12 mock and passed once the shared mock-2.12 was rebuilt with
-// the txn-mock patch.
+// Runs on the 2.12 mock patched by test/broker/transactions.patch to write transaction markers,
+// honour read_committed and fence an older producer of a transactional id: the stock mock does
+// none of it, and there the aborted records show up (checked: this file fails on it).
 import { from, lastValueFrom, map, range, Subject, toArray } from 'rxjs';
-import { createProducer, type ProducerRecord } from '../../operators';
+import { createProducer, ProducerFencedError, type ProducerRecord } from '../../operators';
 import { kcatConsume } from '../support/kcat';
 import { mockClusterFixture } from '../support/clusterFixture';
 
@@ -87,5 +85,32 @@ describe('read_committed readers see committed transactions only', () => {
 
     const committed = await kcatConsume(fixture.cluster.bootstrap, topic, { isolation: 'read_committed' });
     expect(committed.map((r) => r.value).sort()).toEqual(records(10, 'kept').map((r) => r.value).sort());
+  });
+
+  it('a second producer with the same transactionalId fences the first: its commit fails with ProducerFencedError, its open transaction is aborted', async () => {
+    const topic = await fixture.newTopic(2);
+    const transactionalId = `fenced-${process.pid}`;
+    const first = createProducer({ brokers: fixture.cluster.bootstrap, topic, transactionalId, stopOnError: false });
+    const second = createProducer({ brokers: fixture.cluster.bootstrap, topic, transactionalId });
+    try {
+      await first.initTransactions();
+      first.beginTransaction();
+      await lastValueFrom(first.produce(from(records(10, 'zombie'))).pipe(toArray()));
+
+      // The newer instance takes over: the coordinator bumps the epoch and aborts what the first left open.
+      await second.initTransactions();
+      second.beginTransaction();
+      await lastValueFrom(second.produce(from(records(10, 'successor'))).pipe(toArray()));
+      await second.commitTransaction();
+
+      await expect(first.commitTransaction()).rejects.toBeInstanceOf(ProducerFencedError);
+      // Fatal: no more transactions from the fenced instance.
+      expect(() => first.beginTransaction()).toThrow();
+    } finally {
+      await first.close(1000).catch(() => undefined);
+      await second.close();
+    }
+    const committed = await kcatConsume(fixture.cluster.bootstrap, topic, { isolation: 'read_committed' });
+    expect(committed.map((r) => r.value).sort()).toEqual(records(10, 'successor').map((r) => r.value).sort());
   });
 });
