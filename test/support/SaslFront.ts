@@ -234,7 +234,7 @@ export interface SaslFronts {
   stop: () => Promise<void>;
 }
 
-/** Fronts before every broker of `mock`, advertised in its Metadata. */
+/** Fronts before every broker of `mock`, advertised in its Metadata until `stop()`. */
 export async function startSaslFronts(mock: MockCluster, config: SaslServerConfig): Promise<SaslFronts> {
   const fronts: SaslFront[] = [];
   for (let id = 1; id <= mock.brokers.length; id++) {
@@ -252,6 +252,12 @@ export async function startSaslFronts(mock: MockCluster, config: SaslServerConfi
     },
     stop: async () => {
       await Promise.all(fronts.map((f) => f.stop()));
+      // Metadata names the brokers' own listeners again, for plaintext clients after us.
+      for (let id = 1; id <= mock.brokers.length; id++) {
+        const address = mock.brokers[id - 1];
+        const i = address.lastIndexOf(':');
+        await mock.advertise(id, address.slice(0, i), Number(address.slice(i + 1)));
+      }
     },
   };
 }
