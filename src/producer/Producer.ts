@@ -12,7 +12,7 @@ import { BufferPool } from './BufferPool';
 import { ProducerConfig, ResolvedConfig, resolveConfig } from './config';
 import type { ProducerBatch } from './ProducerBatch';
 import type { Backlog, RecordAccumulator } from './RecordAccumulator';
-import { pullSource, PullGate } from './pullSource';
+import { pullSource } from './pullSource';
 import { Sender } from './Sender';
 import { TransactionManager } from './TransactionManager';
 import { CoordinatorClient } from './CoordinatorClient';
@@ -21,7 +21,7 @@ import type { ConsumerGroupMetadata, OffsetToCommit } from './sendOffsets';
 import { sendTransactionally, type TransactionResult } from './sendTransactionally';
 import { ProducerClosedError, TransactionStateError } from '../errors';
 import { buildPipeline } from './pipeline';
-import { MAX_PENDING_SERIALIZATIONS } from '../serde/SerializeStage';
+import { PipelineBacklog } from './PipelineBacklog';
 import type { ProducerMetricsSnapshot } from '../metrics/MetricsSnapshot';
 import { MetricsPublisher } from '../metrics/MetricsPublisher';
 import { ProducerMetrics } from '../metrics/ProducerMetrics';
@@ -39,7 +39,7 @@ export type RecordSource<R> = Observable<R> | AsyncIterable<R> | Iterable<R> | N
  * producer.produce(records$).subscribe((ack) => checkpoint(ack.meta));
  * await producer.close();
  */
-export class Producer implements AckStageHost, PullGate {
+export class Producer implements AckStageHost {
   readonly config: ResolvedConfig;
   /** @internal */ readonly logger: Logger;
   /** @internal */ readonly scheduler: SchedulerLike;
@@ -80,21 +80,13 @@ export class Producer implements AckStageHost, PullGate {
   private readonly sticky = new Map<string, BuiltInPartitioner>();
   /** Live accumulate stages, so that flush() reaches every open batch. */
   private readonly accumulators = new Set<RecordAccumulator>();
-  /** Records held in stage queues (metadata or memory waits); pulled sources pause while > 0. */
-  private backlogCount = 0;
-  /** Of `backlogCount`, the records the serialize stages hold for async serializers. */
-  private serializingCount = 0;
+  /** @internal Records the stages hold back (serializers, metadata, memory): pulled sources, ready$ and flush() go by it. */
+  readonly pipelineBacklog = new PipelineBacklog((room) => this.readySubject.next(room));
   /** Batches handed to the sender and not yet done. */
   private readonly outstanding = new Set<ProducerBatch>();
-  /** Records that ever left the backlog for good (into batches, failed or forgotten): flush() counts on it. */
-  private backlogLeft = 0;
-  /** @internal Records ever held by any stage (see releaseBacklog). */
-  heldTotal = 0;
-  /** Resolvers waiting for room (pulled sources) and for idleness (close). */
-  private roomWaiters: Array<() => void> = [];
+  /** Resolvers waiting for idleness (close). */
   private idleWaiters: Array<() => void> = [];
-  /** flush() calls waiting for the backlog they saw to move on, then for the batches they saw. */
-  private backlogWaiters: Array<{ target: number; resolve: () => void }> = [];
+  /** flush() calls waiting for the batches they saw. */
   private flushWaiters: Array<{ batches: Set<ProducerBatch>; resolve: () => void }> = [];
   private closing: Promise<void> | null = null;
   /** flush() calls not yet resolved; while > 0, batches do not linger. */
@@ -215,7 +207,7 @@ export class Producer implements AckStageHost, PullGate {
   produce<K = unknown, V = unknown, M = unknown>(source: RecordSource<ProducerRecord<K, V, M>>): Observable<Ack<M>> {
     const records$ = isObservable(source)
       ? source
-      : pullSource(source as Iterable<ProducerRecord<K, V, M>> | AsyncIterable<ProducerRecord<K, V, M>>, this);
+      : pullSource(source as Iterable<ProducerRecord<K, V, M>> | AsyncIterable<ProducerRecord<K, V, M>>, this.pipelineBacklog);
     return buildPipeline<K, V, M>(records$, this);
   }
 
@@ -230,12 +222,7 @@ export class Producer implements AckStageHost, PullGate {
   async flush(): Promise<void> {
     this.flushesInProgress++;
     try {
-      if (this.backlogCount > 0) {
-        // The backlog is released in arrival order per stage; once as many records have left it
-        // as it held at the call, they are in batches (or failed).
-        const target = this.backlogLeft + this.backlogCount;
-        await new Promise<void>((resolve) => this.backlogWaiters.push({ target, resolve }));
-      }
+      await this.pipelineBacklog.whenHeldNowHaveLeft();
       for (const acc of this.accumulators) acc.flush();
       if (this.outstanding.size > 0) {
         const batches = new Set(this.outstanding);
@@ -332,7 +319,7 @@ export class Producer implements AckStageHost, PullGate {
         this.transactions?.close();
         this.sender.close(new ProducerClosedError(`the producer was closed before the record was acknowledged (close timeout ${timeoutMs} ms)`));
         // A flush() still waiting has nothing more to wait for: what it waited for failed.
-        for (const w of this.backlogWaiters.splice(0)) w.resolve();
+        this.pipelineBacklog.releaseAllWaiters();
         for (const w of this.flushWaiters.splice(0)) w.resolve();
         this.metadataSubscription.unsubscribe();
         this.metricsPublisher.close();
@@ -371,71 +358,36 @@ export class Producer implements AckStageHost, PullGate {
 
   /** @internal The accumulate stages' view of the producer's backlog and flush state. */
   readonly backlog: Backlog = ((self: Producer): Backlog => ({
-    add: (n: number): void => self.addBacklog(n),
+    add: (n: number): void => self.pipelineBacklog.add(n),
     get flushing(): boolean {
       return self.flushesInProgress > 0;
     },
     partitionBusy: (topic: string, partition: number): boolean => self.sender.hasQueued(topic, partition),
   }))(this);
 
-  /**
-   * @internal A stage holds `n` more records back (or, negative, forgets `-n` it held: its stream
-   * ended, and those records leave the pipeline without an ack).
-   */
+  /** @internal The partition stage's side of `pipelineBacklog` (PartitionHost). */
   addBacklog(n: number): void {
-    this.changeBacklog(n, 0, n < 0 ? -n : 0);
-  }
-
-  /**
-   * @internal A stage let `n` held records go on, of which `movedOn` the next stage now holds (it
-   * compared `heldTotal` around its emits): only the others left the pipeline, into batches or
-   * failed. flush() counts those, so a record is not taken as sent while it waits further down.
-   */
-  releaseBacklog(n: number, movedOn: number): void {
-    this.changeBacklog(-n, 0, n - movedOn);
-  }
-
-  /**
-   * @internal The serialize stage holds `n` more records for async serializers (negative: forgets
-   * them). They are backlog (flush() waits for them) but do not close the gate of a pulled source
-   * until MAX_PENDING_SERIALIZATIONS are pending: serializations run concurrently.
-   */
-  addSerializing(n: number): void {
-    this.changeBacklog(n, n, n < 0 ? -n : 0);
-  }
-
-  /** @internal As releaseBacklog, for records the serialize stage held. */
-  releaseSerializing(n: number, movedOn: number): void {
-    this.changeBacklog(-n, -n, n - movedOn);
-  }
-
-  private changeBacklog(n: number, serializing: number, left: number): void {
-    const roomBefore = this.hasRoom();
-    this.backlogCount += n;
-    this.serializingCount += serializing;
-    if (n > 0) this.heldTotal += n;
-    if (left > 0) {
-      this.backlogLeft += left;
-      if (this.backlogWaiters.length > 0) this.releaseBacklogWaiters();
-    }
-    const room = this.hasRoom();
-    if (room !== roomBefore) this.readySubject.next(room);
-    if (room && this.roomWaiters.length > 0) {
-      const waiters = this.roomWaiters;
-      this.roomWaiters = [];
-      for (let i = 0; i < waiters.length; i++) waiters[i]();
-    }
-  }
-
-  /** @internal True while no record is held back (other than up to MAX_PENDING_SERIALIZATIONS being serialized). */
-  hasRoom(): boolean {
-    return this.backlogCount === this.serializingCount && this.serializingCount < MAX_PENDING_SERIALIZATIONS;
+    this.pipelineBacklog.add(n);
   }
 
   /** @internal */
-  whenRoom(): Promise<void> {
-    if (this.hasRoom()) return Promise.resolve();
-    return new Promise((resolve) => this.roomWaiters.push(resolve));
+  releaseBacklog(n: number, movedOn: number): void {
+    this.pipelineBacklog.release(n, movedOn);
+  }
+
+  /** @internal The serialize stage's side of `pipelineBacklog` (SerializationCounter). */
+  addSerializing(n: number): void {
+    this.pipelineBacklog.addSerializing(n);
+  }
+
+  /** @internal */
+  releaseSerializing(n: number, movedOn: number): void {
+    this.pipelineBacklog.releaseSerializing(n, movedOn);
+  }
+
+  /** @internal */
+  get heldTotal(): number {
+    return this.pipelineBacklog.heldTotal;
   }
 
   /** @internal */
@@ -450,15 +402,6 @@ export class Producer implements AckStageHost, PullGate {
     this.outstanding.delete(batch);
     if (this.flushWaiters.length > 0) this.releaseFlushWaiters(batch);
     this.checkIdle();
-  }
-
-  private releaseBacklogWaiters(): void {
-    const waiting = this.backlogWaiters;
-    this.backlogWaiters = [];
-    for (let i = 0; i < waiting.length; i++) {
-      if (this.backlogLeft >= waiting[i].target) waiting[i].resolve();
-      else this.backlogWaiters.push(waiting[i]);
-    }
   }
 
   private releaseFlushWaiters(done: ProducerBatch): void {
@@ -477,7 +420,7 @@ export class Producer implements AckStageHost, PullGate {
   }
 
   private isIdle(): boolean {
-    if (this.outstanding.size > 0 || this.backlogCount > 0) return false;
+    if (this.outstanding.size > 0 || this.pipelineBacklog.count > 0) return false;
     for (const acc of this.accumulators) if (!acc.isEmpty) return false;
     return true;
   }
