@@ -3,7 +3,8 @@
 #   .cache/kafka/<version>/libs
 # for every version in versions.sh, or those named as arguments. Once a version's jars are there
 # (and the pom has not changed since) this only checks and exits, offline, in well under a second.
-# Needs Java 17+ and Maven; says which is missing and how to install it.
+# Needs Java 17+ and Maven: installs Debian's when missing and running as root (a fresh CI or dev
+# box), else says which is missing and how to install it.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
@@ -14,6 +15,16 @@ fail() { echo "test/kafka/setup.sh: $*" >&2; exit 1; }
 versions=("$@")
 [[ ${#versions[@]} -gt 0 ]] || versions=("${kafka_versions[@]}")
 
+if ! command -v java >/dev/null || ! command -v mvn >/dev/null; then
+  if [[ "$(id -u)" == 0 ]] && command -v apt-get >/dev/null; then
+    log="$(mktemp)"
+    if ! { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends openjdk-17-jre-headless maven; } >"$log" 2>&1; then
+      tail -n 20 "$log" >&2
+      fail "apt-get install of openjdk-17-jre-headless and maven failed (log above)"
+    fi
+    rm -f "$log"
+  fi
+fi
 command -v java >/dev/null || fail "java is not installed: Kafka 4 needs Java 17 or later (apt-get install -y openjdk-17-jdk-headless)"
 java_major="$(java -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p')"
 [[ "${java_major%%.*}" -ge 17 ]] 2>/dev/null || fail "java is version ${java_major:-unknown}; Kafka 4 needs 17 or later (set JAVA_HOME/PATH to one, e.g. under /usr/lib/jvm)"
