@@ -10,6 +10,7 @@
 #   kafka.sh [-v VERSION] configs ARGS…           kafka-configs.sh
 #   kafka.sh [-v VERSION] console-consumer ARGS…  kafka-console-consumer.sh
 #   kafka.sh [-v VERSION] consumer-groups ARGS…   kafka-consumer-groups.sh
+#   kafka.sh [-v VERSION] transactions ARGS…      kafka-transactions.sh (TransactionsCommand)
 #   kafka.sh [-v VERSION] producer-perf ARGS…     kafka-producer-perf-test.sh (ProducerPerformance)
 #
 # VERSION defaults to $RXKAFKA_KAFKA_VERSION, else the one pinned in test/kafka/pom.xml.
@@ -23,7 +24,7 @@ source "$here/versions.sh"
 version="${RXKAFKA_KAFKA_VERSION:-$kafka_default_version}"
 if [[ "${1:-}" == -v ]]; then version="$2"; shift 2; fi
 cmd="${1:-}"
-[[ -n "$cmd" ]] || { sed -n '2,16p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+[[ -n "$cmd" ]] || { sed -n '2,17p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 shift
 
 fail() { echo "test/kafka/kafka.sh: $*" >&2; exit 1; }
@@ -58,7 +59,8 @@ case "$cmd" in
   configs) exec "${tool[@]}" org.apache.kafka.tools.ConfigCommand "$@" ;;
   console-consumer) exec "${tool[@]}" org.apache.kafka.tools.consumer.ConsoleConsumer "$@" ;;
   consumer-groups) exec "${tool[@]}" org.apache.kafka.tools.consumer.group.ConsumerGroupCommand "$@" ;;
+  transactions) exec "${tool[@]}" org.apache.kafka.tools.TransactionsCommand "$@" ;;
   # The Java producer is measured, not started often: the full JIT and a heap like Kafka's script gives it.
   producer-perf) exec "${jvm[@]}" -Xmx512m org.apache.kafka.tools.ProducerPerformance "$@" ;;
-  *) fail "unknown command '$cmd' (server, storage, topics, configs, console-consumer, consumer-groups, producer-perf)" ;;
+  *) fail "unknown command '$cmd' (server, storage, topics, configs, console-consumer, consumer-groups, transactions, producer-perf)" ;;
 esac
