@@ -268,7 +268,8 @@ export class KafkaCluster {
       };
       fs.writeFileSync(this.configPath(id), Object.entries(props).map(([k, v]) => `${k}=${v}`).join('\n') + '\n');
     }
-    const clusterId = randomBytes(16).toString('base64url');
+    // Kafka's own ids never start with '-': the storage tool would read one as an option.
+    const clusterId = randomBytes(16).toString('base64url').replace(/^-/, 'A');
     const scram: string[] = [];
     const sasl = this.security?.sasl;
     if (sasl) {
