@@ -9,6 +9,8 @@
 #   kafka.sh [-v VERSION] topics ARGS…            kafka-topics.sh (TopicCommand)
 #   kafka.sh [-v VERSION] configs ARGS…           kafka-configs.sh
 #   kafka.sh [-v VERSION] console-consumer ARGS…  kafka-console-consumer.sh
+#   kafka.sh [-v VERSION] console-producer ARGS…  kafka-console-producer.sh (the Java producer, lines on stdin)
+#   kafka.sh [-v VERSION] dump-log ARGS…          kafka-dump-log.sh (DumpLogSegments: batches as stored)
 #   kafka.sh [-v VERSION] consumer-groups ARGS…   kafka-consumer-groups.sh
 #   kafka.sh [-v VERSION] transactions ARGS…      kafka-transactions.sh (TransactionsCommand)
 #   kafka.sh [-v VERSION] producer-perf ARGS…     kafka-producer-perf-test.sh (ProducerPerformance)
@@ -24,7 +26,7 @@ source "$here/versions.sh"
 version="${RXKAFKA_KAFKA_VERSION:-$kafka_default_version}"
 if [[ "${1:-}" == -v ]]; then version="$2"; shift 2; fi
 cmd="${1:-}"
-[[ -n "$cmd" ]] || { sed -n '2,17p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+[[ -n "$cmd" ]] || { sed -n '2,19p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 shift
 
 fail() { echo "test/kafka/kafka.sh: $*" >&2; exit 1; }
@@ -58,9 +60,14 @@ case "$cmd" in
   topics) exec "${tool[@]}" org.apache.kafka.tools.TopicCommand "$@" ;;
   configs) exec "${tool[@]}" org.apache.kafka.tools.ConfigCommand "$@" ;;
   console-consumer) exec "${tool[@]}" org.apache.kafka.tools.consumer.ConsoleConsumer "$@" ;;
+  # Both moved from core (Scala) to kafka-tools in 4.0.
+  console-producer) [[ "$version" == 3.* ]] && main=kafka.tools.ConsoleProducer || main=org.apache.kafka.tools.ConsoleProducer
+    exec "${tool[@]}" "$main" "$@" ;;
+  dump-log) [[ "$version" == 3.* ]] && main=kafka.tools.DumpLogSegments || main=org.apache.kafka.tools.DumpLogSegments
+    exec "${tool[@]}" "$main" "$@" ;;
   consumer-groups) exec "${tool[@]}" org.apache.kafka.tools.consumer.group.ConsumerGroupCommand "$@" ;;
   transactions) exec "${tool[@]}" org.apache.kafka.tools.TransactionsCommand "$@" ;;
   # The Java producer is measured, not started often: the full JIT and a heap like Kafka's script gives it.
   producer-perf) exec "${jvm[@]}" -Xmx512m org.apache.kafka.tools.ProducerPerformance "$@" ;;
-  *) fail "unknown command '$cmd' (server, storage, topics, configs, console-consumer, consumer-groups, transactions, producer-perf)" ;;
+  *) fail "unknown command '$cmd' (server, storage, topics, configs, console-consumer, console-producer, dump-log, consumer-groups, transactions, producer-perf)" ;;
 esac
