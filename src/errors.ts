@@ -164,14 +164,58 @@ export class DeliveryTimeoutError extends RxKafkaError {
   }
 }
 
-/** A record is larger than `maxRequestSize` (or `bufferMemory`) and can never be sent. */
+/**
+ * A record is larger than `maxRequestSize` (or `bufferMemory`) and can never be sent; or, as the
+ * subclass MessageTooLargeError, the broker refused it alone as larger than the topic allows.
+ */
 export class RecordTooLargeError extends RxKafkaError {
-  constructor(sizeBytes: number, limitBytes: number, option: string) {
+  /** The record's size in bytes as checked against the limit (its batch, header included). */
+  readonly sizeBytes: number;
+  /** The limit it exceeds; -1 when only the broker knows it (MessageTooLargeError). */
+  readonly limitBytes: number;
+  /** Which limit: `maxRequestSize`, `bufferMemory`, or the broker's `max.message.bytes`. */
+  readonly option: string;
+
+  constructor(sizeBytes: number, limitBytes: number, option: string, message?: string) {
     super(
-      `record of ${sizeBytes} bytes exceeds ${option}=${limitBytes}; ` +
-        `raise ${option} (and the broker's message.max.bytes) or send smaller records`,
+      message ??
+        `record of ${sizeBytes} bytes exceeds ${option}=${limitBytes}; ` +
+          `raise ${option} (and the broker's message.max.bytes) or send smaller records`,
       false,
     );
+    this.sizeBytes = sizeBytes;
+    this.limitBytes = limitBytes;
+    this.option = option;
+  }
+}
+
+/**
+ * The broker refused a batch holding this one record with MESSAGE_TOO_LARGE (Kafka error code 10,
+ * Java's RecordTooLargeException): the record is larger than the topic's `max.message.bytes` (by
+ * default the broker's `message.max.bytes`, about 1 MiB). Larger batches refused so are split and
+ * sent again; only a record that is too large alone fails, and only that record.
+ */
+export class MessageTooLargeError extends RecordTooLargeError {
+  /** Kafka's name for the code. */
+  readonly type = 'MESSAGE_TOO_LARGE';
+  /** Kafka's numeric error code. */
+  readonly code = 10;
+  readonly topic: string;
+  readonly partition: number;
+
+  constructor(topic: string, partition: number, sizeBytes: number, compressionType: string) {
+    super(
+      sizeBytes,
+      -1,
+      'max.message.bytes',
+      `MESSAGE_TOO_LARGE (Kafka error code 10): ${topic}-${partition} refused a record whose batch alone is ` +
+        `${sizeBytes} bytes${compressionType === 'none' ? '' : ` (${compressionType}-compressed)`}, more than the topic's ` +
+        "max.message.bytes (by default the broker's message.max.bytes) allows; raise max.message.bytes for the topic " +
+        `(kafka-configs.sh --alter --entity-type topics --entity-name ${topic} --add-config max.message.bytes=<bytes>), ` +
+        'compress (compressionType), or send smaller records',
+    );
+    this.topic = topic;
+    this.partition = partition;
   }
 }
 

@@ -3,7 +3,7 @@
 // group of bars per workload, one bar per client. Linear scales, so the gaps read as they are.
 const { rate, mb } = require('./stats');
 
-const COLORS = { rxkafka: '#d62728', kafkajs: '#1f77b4', platformatic: '#2ca02c', 'node-rdkafka': '#9467bd', kcat: '#7f7f7f' };
+const COLORS = { rxkafka: '#d62728', kafkajs: '#1f77b4', platformatic: '#2ca02c', 'node-rdkafka': '#9467bd', kcat: '#7f7f7f', java: '#ff7f0e' };
 const esc = (s) => String(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
 function niceMax(x) {
@@ -31,7 +31,8 @@ function panel({ y0, height, title, workloads, clients, summary, value, format, 
       const v = value(summary[w.id][c]);
       const x = gx + ci * barW;
       if (v == null) {
-        parts.push(`<text x="${x + barW / 2}" y="${y0 + height - 4}" font-size="9" text-anchor="middle">✗</text>`);
+        const mark = summary[w.id][c].total === 0 ? 'n/a' : '✗';
+        parts.push(`<text x="${x + barW / 2}" y="${y0 + height - 4}" font-size="9" text-anchor="middle">${mark}</text>`);
         return;
       }
       const y = yOf(v);
