@@ -20,6 +20,8 @@ export class ProducerMetrics {
   requestTotal = 0;
   /** Records whose batch was sent again after a retriable error (Java: record-retry-total). */
   recordRetryTotal = 0;
+  /** Batches split after the broker refused them as too large (Java: batch-split-total). */
+  batchSplitTotal = 0;
   /**
    * Records that got a failed ack, whatever failed: serializer, partitioner, memory, broker,
    * timeout (Java's record-error-total counts the sender's failures only).

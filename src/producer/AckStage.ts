@@ -13,6 +13,11 @@ export interface AckStageHost {
   release(batch: ProducerBatch): void;
   /** A batch that was never handed over gives its memory back. */
   discard(batch: ProducerBatch): void;
+  /**
+   * A batch handed over by `enqueue` was split (the broker refused it as too large): its memory
+   * goes back to the pool, and `parts`, already in the sender, stand for it until each is done.
+   */
+  split(batch: ProducerBatch, parts: ProducerBatch[]): void;
   /** Where failed records are counted; absent: not counted. */
   readonly metricsCounters?: ProducerMetrics;
   /** The onAcknowledgement hooks; null or absent when none are configured. */
@@ -90,6 +95,12 @@ export class AckStage<M> implements BatchListener {
   /** The subscriber unsubscribed: stop emitting. Outstanding batches still return their memory. */
   close(): void {
     this.closed = true;
+  }
+
+  /** The parts of a split batch report here in its place, each once (see ProducerBatch.splitInto). */
+  onBatchSplit(batch: ProducerBatch, parts: ProducerBatch[]): void {
+    this.outstanding += parts.length - 1;
+    this.host.split(batch, parts);
   }
 
   onBatchDone(batch: ProducerBatch): void {

@@ -45,10 +45,14 @@ export function canDrain(queue: PartitionQueue, nowMs: number, maxInFlight: numb
  * batch drained after it and every batch never drained.
  */
 export function reenqueue(queue: PartitionQueue, batch: ProducerBatch): void {
-  const list = queue.batches;
+  queue.batches.splice(placeOf(queue.batches, batch.drainOrder), 0, batch);
+}
+
+/** Where a batch drained `drainOrder`-th goes back: after the queued batches drained before it. */
+function placeOf(list: ProducerBatch[], drainOrder: number): number {
   let i = 0;
-  while (i < list.length && list[i].drainOrder >= 0 && list[i].drainOrder < batch.drainOrder) i++;
-  list.splice(i, 0, batch);
+  while (i < list.length && list[i].drainOrder >= 0 && list[i].drainOrder < drainOrder) i++;
+  return i;
 }
 
 /** True when a batch of the same partition drained before this one is still queued or in flight. */
@@ -61,4 +65,22 @@ export function hasEarlierUnsettled(queue: PartitionQueue, batch: ProducerBatch)
     if (queue.inFlight[i].drainOrder < batch.drainOrder) return true;
   }
   return false;
+}
+
+/**
+ * Puts the parts of a split batch (splitBatch.ts) back in its place, in order: where the batch
+ * would go back by `reenqueue`, ahead of every batch drained after it and every batch never
+ * drained, so they keep the batch's place in the partition's order (with idempotence, its
+ * sequence range). The parts take the batch's drainOrder and the next ones; every batch of the
+ * partition drained after it, queued or in flight, moves up by as many, so that drain order stays
+ * a total order without gaps (`reenqueue` and `hasEarlierUnsettled` compare it).
+ */
+export function requeueSplit(queue: PartitionQueue, batch: ProducerBatch, parts: ProducerBatch[]): void {
+  const order = batch.drainOrder;
+  const shift = parts.length - 1;
+  for (let i = 0; i < queue.batches.length; i++) if (queue.batches[i].drainOrder > order) queue.batches[i].drainOrder += shift;
+  for (let i = 0; i < queue.inFlight.length; i++) if (queue.inFlight[i].drainOrder > order) queue.inFlight[i].drainOrder += shift;
+  queue.nextDrainOrder += shift;
+  for (let i = 0; i < parts.length; i++) parts[i].drainOrder = order + i;
+  queue.batches.splice(placeOf(queue.batches, order), 0, ...parts);
 }

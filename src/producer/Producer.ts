@@ -398,7 +398,7 @@ export class Producer implements AckStageHost {
 
   /** @internal A batch given to enqueue() is done (each comes back here exactly once). */
   release(batch: ProducerBatch): void {
-    this.pool.deallocate(batch.buffer!);
+    if (batch.pooled) this.pool.deallocate(batch.buffer!);
     this.outstanding.delete(batch);
     if (this.flushWaiters.length > 0) this.releaseFlushWaiters(batch);
     this.checkIdle();
@@ -416,7 +416,19 @@ export class Producer implements AckStageHost {
 
   /** @internal A batch that was never enqueued (its stream stopped) gives its memory back. */
   discard(batch: ProducerBatch): void {
-    if (batch.buffer !== null) this.pool.deallocate(batch.buffer);
+    if (batch.buffer !== null && batch.pooled) this.pool.deallocate(batch.buffer);
+  }
+
+  /** @internal A batch given to enqueue() was split (MESSAGE_TOO_LARGE): its parts are outstanding in its place. */
+  split(batch: ProducerBatch, parts: ProducerBatch[]): void {
+    this.outstanding.delete(batch);
+    for (let i = 0; i < parts.length; i++) this.outstanding.add(parts[i]);
+    for (let i = 0; i < this.flushWaiters.length; i++) {
+      const waiting = this.flushWaiters[i].batches;
+      if (waiting.delete(batch)) for (let j = 0; j < parts.length; j++) waiting.add(parts[j]);
+    }
+    // Last: returning memory may wake accumulators, which hand over batches at once.
+    this.pool.deallocate(batch.buffer!);
   }
 
   private isIdle(): boolean {

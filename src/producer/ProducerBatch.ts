@@ -4,6 +4,12 @@ import { RecordBatchBuilder, RecordHeader } from '../protocol/RecordBatch';
 /** Who is told when a batch is done: the `send` stage that owns the batch's records. */
 export interface BatchListener {
   onBatchDone(batch: ProducerBatch): void;
+  /**
+   * The broker refused `batch` as too large and the sender split it (see splitBatch.ts): its
+   * records go on in `parts`, which report to this listener in turn; `batch` itself never reports
+   * done. Absent: nothing to account, the parts simply report.
+   */
+  onBatchSplit?(batch: ProducerBatch, parts: ProducerBatch[]): void;
 }
 
 /**
@@ -36,6 +42,8 @@ export class ProducerBatch {
   /** Producer id and epoch the sequence was assigned under. */
   producerId = -1n;
   producerEpoch = -1;
+  /** Stamped as part of a transaction (the batch's transactional flag). */
+  transactional = false;
   /** Not to be drained before this time (retry backoff). */
   retryAfterMs = 0;
   /** The last retriable error, reported if the batch finally expires. */
@@ -67,6 +75,12 @@ export class ProducerBatch {
     /** The batch's memory from the BufferPool; null for a batch that failed before it had any. */
     readonly buffer: Buffer | null,
     private readonly builder: RecordBatchBuilder | null,
+    /**
+     * Whether `buffer` came from the BufferPool (and goes back to it when the batch is done); false
+     * for the parts of a split batch, whose memory is their own (as Java allocates split batches
+     * outside its pool).
+     */
+    readonly pooled = true,
   ) {}
 
   /**
@@ -77,6 +91,17 @@ export class ProducerBatch {
     const batch = new ProducerBatch(topic, partition, nowMs, buffer, new RecordBatchBuilder(buffer, nowMs, codec));
     batch.codec = codec;
     return batch;
+  }
+
+  /**
+   * An empty batch for some of `parent`'s records, writing into `buffer` (not the pool's): same
+   * partition, creation time (so the same delivery deadline), codec and stage. For splitBatch.
+   */
+  static openPart(parent: ProducerBatch, buffer: Buffer): ProducerBatch {
+    const part = new ProducerBatch(parent.topic, parent.partition, parent.createdMs, buffer, new RecordBatchBuilder(buffer, parent.createdMs, parent.codec), false);
+    part.codec = parent.codec;
+    part.origin = parent.origin;
+    return part;
   }
 
   /** Compresses the records when the batch is sealed; null for none. */
@@ -193,6 +218,7 @@ export class ProducerBatch {
     this.producerId = producerId;
     this.producerEpoch = producerEpoch;
     this.baseSequence = baseSequence;
+    this.transactional = transactional;
     this.builder!.setProducerState(producerId, producerEpoch, baseSequence, transactional);
   }
 
@@ -212,6 +238,17 @@ export class ProducerBatch {
     this.baseOffset = baseOffset;
     this.logAppendTimeMs = logAppendTimeMs;
     this.listener?.onBatchDone(this);
+  }
+
+  /**
+   * The broker refused the batch as too large; its records go on in `parts` (splitBatch), which
+   * report to this batch's listener from now on. The batch is done without an outcome of its own.
+   */
+  splitInto(parts: ProducerBatch[]): void {
+    if (this.done) return;
+    this.done = true;
+    for (let i = 0; i < parts.length; i++) parts[i].listener = this.listener;
+    this.listener?.onBatchSplit?.(this, parts);
   }
 
   /** The batch will not be delivered: every record of it fails with `error`. */

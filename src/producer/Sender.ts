@@ -1,13 +1,13 @@
 import type { Logger } from 'pino';
 import type { SchedulerLike, Subscription } from 'rxjs';
 import type { Cluster } from '../cluster/Cluster';
-import { asError, AuthenticationError, DeliveryTimeoutError, ProducerClosedError, RxKafkaError } from '../errors';
+import { asError, AuthenticationError, DeliveryTimeoutError, MessageTooLargeError, ProducerClosedError, RxKafkaError } from '../errors';
 import type { Connection } from '../network/Connection';
 import { ExponentialBackoff } from '../network/Backoff';
 import { ProducerMetrics } from '../metrics/ProducerMetrics';
 import { ErrorCode, kafkaError } from '../protocol/errorCodes';
 import { Produce, ProduceResponse } from '../protocol/Produce';
-import { canDrain, PartitionQueue, reenqueue } from './PartitionQueue';
+import { canDrain, PartitionQueue, reenqueue, requeueSplit } from './PartitionQueue';
 import { buildProduceRequest, findPartition, isMetadataError } from './produceRequest';
 import type { ProducerBatch } from './ProducerBatch';
 import type { TransactionManager } from './TransactionManager';
@@ -15,6 +15,7 @@ import type { Transactions } from './Transactions';
 import { newTxnPartitionEntry } from './TxnPartitionEntry';
 import { ready, type ReadyContext } from './readyCheck';
 import { mustWaitForOldEpoch, onProducerStateError } from './sequenceReset';
+import { splitBatch } from './splitBatch';
 
 /** The first Produce version whose batches may be zstd-compressed (KIP-110). */
 const ZSTD_MIN_PRODUCE_VERSION = 7;
@@ -27,6 +28,8 @@ export interface SenderConfig {
   requestTimeoutMs: number;
   deliveryTimeoutMs: number;
   retries: number;
+  /** The most bytes of a part when a batch refused as too large is split (splitBatch.ts); absent: no cap but halving. */
+  batchSize?: number;
 }
 
 /** Produce requests outstanding to one broker (backpressure point 2). */
@@ -65,6 +68,8 @@ export class Sender {
   private readonly readyContext: ReadyContext;
   /** Partitions whose last queued batch left the queue during this pass; told after it. */
   private drained: PartitionQueue[] = [];
+  /** Topics whose batches were split already: the first split of each is logged at warn, later ones at debug. */
+  private readonly splitTopics = new Set<string>();
   /** Told when a partition's queue empties, so that a batch held open for it can come. */
   onPartitionDrained: (topic: string, partition: number) => void = () => {};
   /**
@@ -286,6 +291,8 @@ export class Sender {
       } else if (code === ErrorCode.DUPLICATE_SEQUENCE_NUMBER) {
         // The broker already has this batch (a retry of a write that succeeded): it is delivered.
         batch.complete(p.baseOffset, Number(p.logAppendTimeMs));
+      } else if (code === ErrorCode.MESSAGE_TOO_LARGE) {
+        this.onTooLarge(batch, nodeId);
       } else {
         const error = kafkaError(code, p.errorMessage ?? `producing to ${batch.topic}-${batch.partition} on node ${nodeId}`);
         if (isMetadataError(code)) this.cluster.requestUpdate();
@@ -296,6 +303,42 @@ export class Sender {
       }
     }
     this.wakeup();
+  }
+
+  /**
+   * The broker refused the batch with MESSAGE_TOO_LARGE: larger than the topic's max.message.bytes.
+   * As Java's sender does (completeBatch → splitAndReenqueue), a batch of several records is split
+   * into smaller ones that take its place at the head of the partition's queue, keeping its
+   * sequences (splitBatch.ts, requeueSplit in PartitionQueue.ts); a split is not a retry and
+   * costs none of `retries`. Only a batch of one record fails: that record alone is too large.
+   *
+   * Other batches of the partition in flight at that moment were written after this one: with
+   * idempotence the broker refuses them (OUT_OF_ORDER_SEQUENCE_NUMBER, since this batch's
+   * sequences never arrived), and they are retried behind the parts, which are earlier in drain
+   * order (sequenceReset.ts), so nothing is reordered and the sequence range stays contiguous.
+   * Without idempotence the broker may append them before the parts, as after any retry (Java
+   * likewise keeps order then only with maxInFlight 1).
+   */
+  private onTooLarge(batch: ProducerBatch, nodeId: number): void {
+    if (this.closed) {
+      this.failBatch(batch, new ProducerClosedError());
+      return;
+    }
+    if (batch.recordCount < 2) {
+      this.failBatch(batch, new MessageTooLargeError(batch.topic, batch.partition, batch.sizeInBytes, batch.compressionType));
+      return;
+    }
+    const parts = splitBatch(batch, this.config.batchSize);
+    requeueSplit(this.queueOf(batch), batch, parts);
+    this.metrics.batchSplitTotal++;
+    const first = !this.splitTopics.has(batch.topic);
+    if (first) this.splitTopics.add(batch.topic);
+    const log = { topic: batch.topic, partition: batch.partition, nodeId, records: batch.recordCount, sizeBytes: batch.sizeInBytes, parts: parts.length };
+    if (first) this.logger.warn(log, "batch refused as larger than the topic's max.message.bytes: split and sent again (batchSize above the topic's limit costs a round trip per split)");
+    else this.logger.debug(log, 'batch split after MESSAGE_TOO_LARGE');
+    // Last: the batch's listener gives its pooled memory back, which may let the accumulator hand
+    // over new batches of this partition at once; the parts are already ahead of them.
+    batch.splitInto(parts);
   }
 
   private onRequestError(nodeId: number, node: NodeState, batches: ProducerBatch[], error: unknown): void {

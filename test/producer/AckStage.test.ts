@@ -2,6 +2,7 @@ import { Subscriber } from 'rxjs';
 import { KafkaProtocolError, RecordDroppedError, RecordError } from '../../src/errors';
 import { AckStage, AckStageHost } from '../../src/producer/AckStage';
 import { ProducerBatch } from '../../src/producer/ProducerBatch';
+import { splitBatch } from '../../src/producer/splitBatch';
 import type { Ack } from '../../src/types';
 
 function batch(partition: number, metas: string[]): ProducerBatch {
@@ -15,10 +16,12 @@ function setup(stopOnError: boolean) {
   const enqueued: ProducerBatch[] = [];
   const released: ProducerBatch[] = [];
   const discarded: ProducerBatch[] = [];
+  const splits: Array<[ProducerBatch, ProducerBatch[]]> = [];
   const host: AckStageHost = {
     enqueue: (b) => enqueued.push(b),
     release: (b) => released.push(b),
     discard: (b) => discarded.push(b),
+    split: (b, parts) => splits.push([b, parts]),
   };
   const acks: Ack<string>[] = [];
   const result: { error?: unknown; complete: boolean } = { complete: false };
@@ -29,7 +32,7 @@ function setup(stopOnError: boolean) {
   });
   let stopped = 0;
   const stage = new AckStage<string>(host, subscriber, stopOnError, () => stopped++);
-  return { stage, enqueued, released, discarded, acks, result, stopped: () => stopped };
+  return { stage, enqueued, released, discarded, splits, acks, result, stopped: () => stopped };
 }
 
 describe('AckStage', () => {
@@ -45,6 +48,28 @@ describe('AckStage', () => {
       { topic: 't', partition: 3, offset: 41n, timestamp: 101, meta: 'b' },
     ]);
     expect(s.released).toEqual([b]);
+    expect(s.result.complete).toBe(true);
+  });
+
+  it('a split batch is acked record by record from its parts, each at its own offset; the stream ends after the last part', () => {
+    const s = setup(true);
+    const b = batch(3, ['a', 'b', 'c', 'd']);
+    s.stage.next(b);
+    s.stage.complete();
+    const parts = splitBatch(b);
+    b.splitInto(parts);
+    expect(s.splits).toEqual([[b, parts]]);
+    expect(parts.map((p) => p.metas)).toEqual([['a', 'b'], ['c', 'd']]);
+    parts[0].complete(10n, -1);
+    expect(s.result.complete).toBe(false); // the second part is still out
+    parts[1].complete(20n, -1); // another producer's records landed between the parts
+    expect(s.acks).toEqual([
+      { topic: 't', partition: 3, offset: 10n, timestamp: 100, meta: 'a' },
+      { topic: 't', partition: 3, offset: 11n, timestamp: 101, meta: 'b' },
+      { topic: 't', partition: 3, offset: 20n, timestamp: 102, meta: 'c' },
+      { topic: 't', partition: 3, offset: 21n, timestamp: 103, meta: 'd' },
+    ]);
+    expect(s.released).toEqual(parts); // the split batch's own memory went back through split()
     expect(s.result.complete).toBe(true);
   });
 

@@ -1,193 +1,9 @@
-import { VirtualTimeScheduler } from 'rxjs';
-import pino from 'pino';
 import { ConnectionError, DeliveryTimeoutError, KafkaProtocolError, SslAuthenticationError } from '../../src/errors';
 import { createCodec } from '../../src/compression';
-import { ExponentialBackoff } from '../../src/network/Backoff';
 import { ErrorCode } from '../../src/protocol/errorCodes';
-import type { InitProducerIdRequest, InitProducerIdResponse } from '../../src/protocol/InitProducerId';
-import type { ProduceRequest, ProduceResponse } from '../../src/protocol/Produce';
-import { decodeRecordBatches, DecodedBatch } from '../../src/protocol/RecordBatch';
 import { ProducerBatch } from '../../src/producer/ProducerBatch';
-import { Sender, SenderConfig } from '../../src/producer/Sender';
-import { TransactionManager } from '../../src/producer/TransactionManager';
 import { advanceTo, tick } from '../support/virtualTime';
-
-interface Call<Req, Res> {
-  req: Req;
-  /** Virtual time at which the request was written. */
-  atMs: number;
-  resolve: (r: Res) => void;
-  reject: (e: Error) => void;
-}
-
-/** A broker connection whose responses the test decides, request by request. */
-class FakeConnection {
-  readonly requests: Array<Call<ProduceRequest, ProduceResponse>> = [];
-  readonly initRequests: Array<Call<InitProducerIdRequest, InitProducerIdResponse>> = [];
-  isConnected = true;
-  /** The InitProducerId version negotiated (v3+ can bump an epoch). */
-  initVersion = 4;
-  /** The Produce version negotiated. */
-  produceVersion = 9;
-  constructor(private readonly scheduler: VirtualTimeScheduler) {}
-  send(api: { name: string }, req: unknown): Promise<unknown> {
-    return new Promise((resolve, reject) => {
-      const call = { req, atMs: this.scheduler.now(), resolve, reject };
-      if (api.name === 'InitProducerId') this.initRequests.push(call as never);
-      else this.requests.push(call as never);
-    });
-  }
-  versionFor(api: { name: string }): number {
-    return api.name === 'InitProducerId' ? this.initVersion : this.produceVersion;
-  }
-}
-
-/** Leader of every partition is node 1 unless moved; one connection per node; counts metadata update requests. */
-class FakeCluster {
-  leaders = new Map<string, number>();
-  readonly conns = new Map<number, FakeConnection>();
-  updates = 0;
-  /** When set, connecting fails with this error (and nothing is connected). */
-  connectError: Error | null = null;
-  constructor(private readonly scheduler: VirtualTimeScheduler) {}
-  /** Node 1's connection (where InitProducerId goes too). */
-  get conn(): FakeConnection {
-    return this.node(1);
-  }
-  node(id: number): FakeConnection {
-    let c = this.conns.get(id);
-    if (c === undefined) this.conns.set(id, (c = new FakeConnection(this.scheduler)));
-    return c;
-  }
-  leaderFor(topic: string, partition: number) {
-    const id = this.leaders.get(`${topic}-${partition}`) ?? 1;
-    return id < 0 ? undefined : { nodeId: id, host: 'h', port: id, rack: null };
-  }
-  connectedConnection(nodeId: number) {
-    return this.connectError === null ? this.node(nodeId) : undefined;
-  }
-  connection(nodeId: number) {
-    return this.connectError === null ? Promise.resolve(this.node(nodeId)) : Promise.reject(this.connectError);
-  }
-  leastLoadedConnection() {
-    return Promise.resolve(this.conn);
-  }
-  requestUpdate() {
-    this.updates++;
-  }
-}
-
-const config: SenderConfig = {
-  acks: -1,
-  maxInFlight: 2,
-  maxRequestSize: 1 << 20,
-  requestTimeoutMs: 30000,
-  deliveryTimeoutMs: 1000,
-  retries: 2147483647,
-};
-
-function batch(partition: number, nowMs = 0, values = ['v']): ProducerBatch {
-  const b = ProducerBatch.open('t', partition, nowMs, Buffer.alloc(256));
-  for (const v of values) b.append(nowMs, null, Buffer.from(v), null, v);
-  b.close();
-  return b;
-}
-
-function ok(req: ProduceRequest, baseOffset = 0n): ProduceResponse {
-  return {
-    throttleTimeMs: 0,
-    topics: req.topics.map((t) => ({
-      name: t.name,
-      partitions: t.partitions.map((p) => ({
-        index: p.index,
-        errorCode: 0,
-        baseOffset,
-        logAppendTimeMs: -1n,
-        logStartOffset: 0n,
-        recordErrors: [],
-        errorMessage: null,
-      })),
-    })),
-  };
-}
-
-function withError(req: ProduceRequest, errorCode: number): ProduceResponse {
-  const r = ok(req, -1n);
-  for (const t of r.topics) for (const p of t.partitions) p.errorCode = errorCode;
-  return r;
-}
-
-/** Per partition of a request, its error code (absent: NONE). */
-function withErrors(req: ProduceRequest, codes: Record<number, number>): ProduceResponse {
-  const r = ok(req);
-  for (const t of r.topics) for (const p of t.partitions) p.errorCode = codes[p.index] ?? 0;
-  return r;
-}
-
-/** The record values of every batch in a request, decoded. */
-function valuesOf(req: ProduceRequest): string[] {
-  return req.topics.flatMap((t) =>
-    t.partitions.flatMap((p) => decodeRecordBatches(p.records).flatMap((b) => b.records.map((r) => r.value!.toString()))),
-  );
-}
-
-/** The batch headers of a request, by partition, decoded from the bytes on the wire. */
-function batchesOf(req: ProduceRequest): Map<number, DecodedBatch> {
-  const out = new Map<number, DecodedBatch>();
-  for (const t of req.topics) {
-    for (const p of t.partitions) {
-      const decoded = decodeRecordBatches(p.records);
-      expect(decoded).toHaveLength(1);
-      expect(decoded[0].crcValid).toBe(true);
-      out.set(p.index, decoded[0]);
-    }
-  }
-  return out;
-}
-
-/** producerId/epoch/baseSequence of partition `p`'s batch in a request. */
-function stamp(req: ProduceRequest, p: number) {
-  const b = batchesOf(req).get(p)!;
-  return { producerId: b.producerId, epoch: b.producerEpoch, seq: b.baseSequence, values: b.records.map((r) => r.value!.toString()) };
-}
-
-function initOk(producerId: bigint, producerEpoch: number, errorCode = 0): InitProducerIdResponse {
-  return { throttleTimeMs: 0, errorCode, producerId, producerEpoch };
-}
-
-
-/**
- * Lets drain passes (microtasks) run, then the next `steps` timers (virtual time) one at a time,
- * each followed by the drain it triggers — so time advances no further than a real clock would.
- */
-async function settle(scheduler: VirtualTimeScheduler, steps = 1) {
-  await tick();
-  for (let i = 0; i < steps && scheduler.actions.length > 0; i++) {
-    scheduler.maxFrames = scheduler.actions[0].delay;
-    scheduler.flush();
-    await tick();
-  }
-}
-
-
-const silent = pino({ level: 'silent' });
-
-function setup(cfg: Partial<SenderConfig> = {}, opts: { idempotent?: boolean } = {}) {
-  const scheduler = new VirtualTimeScheduler();
-  const cluster = new FakeCluster(scheduler);
-  const c = { ...config, ...cfg };
-  // random 0.5: no jitter, so backoffs are exactly 100, 200, 400, … ms.
-  const txn = opts.idempotent
-    ? new TransactionManager(cluster as never, new ExponentialBackoff(100, 1000, 2, 0.2, () => 0.5), c.deliveryTimeoutMs, silent, scheduler)
-    : null;
-  const sender = new Sender(c, cluster as never, txn, scheduler, silent, 100, 1000, () => 0.5);
-  const done: ProducerBatch[] = [];
-  const listen = (b: ProducerBatch) => {
-    b.listener = { onBatchDone: (x) => done.push(x) };
-    return b;
-  };
-  return { scheduler, cluster, sender, txn, done, listen };
-}
+import { batch, batchesOf, initOk, ok, settle, setup, stamp, valuesOf, withError, withErrors } from '../support/senderFakes';
 
 describe('Sender', () => {
   it('drains one batch per partition per request, up to maxInFlight requests per node', async () => {
@@ -300,10 +116,10 @@ describe('Sender', () => {
     sender.enqueue(listen(batch(0)));
     await tick();
     const r = cluster.conn.requests[0];
-    r.resolve(withError(r.req, ErrorCode.MESSAGE_TOO_LARGE));
+    r.resolve(withError(r.req, ErrorCode.INVALID_RECORD));
     await tick();
     expect(done[0].error).toBeInstanceOf(KafkaProtocolError);
-    expect((done[0].error as KafkaProtocolError).type).toBe('MESSAGE_TOO_LARGE');
+    expect((done[0].error as KafkaProtocolError).type).toBe('INVALID_RECORD');
     expect(done[0].error!.message).toContain('t-0');
     expect(cluster.conn.requests).toHaveLength(1);
   });
@@ -603,7 +419,7 @@ describe('Sender with idempotence', () => {
     expect(stamp(r2.req, 1).seq).toBe(1);
     // One request: partition 0 fails for good (its sequences need a reset), partition 1 is
     // retriable (and may have been written); then 'after' is refused behind it.
-    r1.resolve(withErrors(r1.req, { 0: ErrorCode.MESSAGE_TOO_LARGE, 1: ErrorCode.NOT_ENOUGH_REPLICAS }));
+    r1.resolve(withErrors(r1.req, { 0: ErrorCode.INVALID_RECORD, 1: ErrorCode.NOT_ENOUGH_REPLICAS }));
     r2.resolve(withError(r2.req, ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER));
     await settle(scheduler);
     const r3 = cluster.conn.requests[2];
@@ -714,7 +530,7 @@ describe('Sender with idempotence', () => {
 
   it('a batch failing for good with later ones in flight: they come back out of order and restart at 0 under a bumped epoch, in order', async () => {
     const { scheduler, cluster, sender, done, listen } = setup({ maxInFlight: 5 }, { idempotent: true });
-    sender.enqueue(listen(batch(0, 0, ['too-big'])));
+    sender.enqueue(listen(batch(0, 0, ['invalid'])));
     await tick();
     cluster.conn.initRequests[0].resolve(initOk(5n, 0));
     await tick();
@@ -724,8 +540,8 @@ describe('Sender with idempotence', () => {
     await tick();
     const [r1, r2, r3] = cluster.conn.requests;
     expect([stamp(r2.req, 0).seq, stamp(r3.req, 0).seq]).toEqual([1, 2]);
-    // 'too-big' fails for good, so 'next' and 'last' no longer follow what the broker has.
-    r1.resolve(withError(r1.req, ErrorCode.MESSAGE_TOO_LARGE));
+    // 'invalid' fails for good, so 'next' and 'last' no longer follow what the broker has.
+    r1.resolve(withError(r1.req, ErrorCode.INVALID_RECORD));
     r2.resolve(withError(r2.req, ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER));
     await settle(scheduler);
     expect(cluster.conn.requests).toHaveLength(3); // 'last' is still in flight under epoch 0
