@@ -5,6 +5,8 @@
 #      Debian's librdkafka (librdkafka-dev) instead of building its bundled copy — skipped when the
 #      lock file has not changed since the last install (a stamp), since it recompiles the addon
 #   3. rxkafka's dist/ (npm run build): the drivers use the repo's build, not a published package
+#   4. Apache Kafka's jars (test/kafka/setup.sh, quiet when fetched) for the Kafka broker and the
+#      Java producer — unless the run is on the mock only (--broker mock, or --latency)
 # Arguments go to bench.js (throughput): npm run bench -- --records 200000 --rounds 1
 # or, with --latency among them, to latency.js (ack latency at a fixed rate):
 #   npm run bench -- --latency --rate 10000 --seconds 10
@@ -34,7 +36,12 @@ fi
 (cd "$root" && npm run build --silent)
 
 script=bench.js
+kafka=yes
+prev=
 for arg in "$@"; do
-  if [ "$arg" = --latency ]; then script=latency.js; fi
+  if [ "$arg" = --latency ]; then script=latency.js; kafka=no; fi
+  if [ "$prev" = --broker ] && [ "$arg" = mock ]; then kafka=no; fi
+  prev="$arg"
 done
+if [ "$kafka" = yes ]; then bash "$root/test/kafka/setup.sh"; fi
 exec node "$here/$script" "$@"

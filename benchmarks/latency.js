@@ -61,7 +61,7 @@ async function main() {
       `p50 ${ms(l.p50)}  p99 ${ms(l.p99)}  max ${ms(l.max)} ms, ${recordsPerSec.toLocaleString('en-US')} records/s`,
   });
   const summary = {};
-  for (const w of workloads) summary[w.id] = Object.fromEntries(clients.map((c) => [c, summarizeLatency(runs[w.id][c])]));
+  for (const w of workloads) summary[w.id] = Object.fromEntries(clients.map((c) => [c, summarizeLatency(runs.mock[w.id][c])]));
 
   const date = new Date().toISOString().slice(0, 10);
   const dir = resultsDir(opts.scratch);
@@ -76,7 +76,7 @@ async function main() {
   ].join(' ');
   const md = latencyMarkdown({ date, command, setup, clients, labels, workloads, summary, failures });
   fs.writeFileSync(path.join(dir, `${date}-latency.md`), md);
-  fs.writeFileSync(path.join(dir, `${date}-latency.json`), JSON.stringify({ date, command, opts, labels, workloads, runs }, null, 1) + '\n');
+  fs.writeFileSync(path.join(dir, `${date}-latency.json`), JSON.stringify({ date, command, opts, labels, workloads, runs: runs.mock }, null, 1) + '\n');
   process.stdout.write(md);
   process.stderr.write(`\nwrote ${path.relative(process.cwd(), path.join(dir, `${date}-latency.md`))} (.json)\n`);
 }

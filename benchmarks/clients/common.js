@@ -6,7 +6,7 @@ const fs = require('node:fs');
 
 /**
  * The workload, passed by bench.js as one JSON argument:
- * { bootstrap, topic, records, recordSize, acks: '1' | 'all', keyed }.
+ * { bootstrap, topic, broker: 'mock' | 'kafka', records, recordSize, acks: '1' | 'all', keyed }.
  * acks 'all' always means idempotence on, acks '1' idempotence off (issue 4's two settings).
  */
 function workload() {

@@ -20,8 +20,9 @@ const { workload, payloads, report, run, startClock } = require('./common');
 const { pacedSends } = require('./latency');
 
 async function connect(w) {
-  // Before the package loads: see platformatic-mock-hooks.mjs (the mock's ApiVersions v3 answer).
-  register(pathToFileURL(`${__dirname}/platformatic-mock-hooks.mjs`));
+  // Before the package loads: see platformatic-mock-hooks.mjs (the mock's ApiVersions v3 answer;
+  // Apache Kafka's is well-formed and read as it is).
+  if (w.broker === 'mock') register(pathToFileURL(`${__dirname}/platformatic-mock-hooks.mjs`));
   const { Producer } = await import('@platformatic/kafka');
   const producer = new Producer({
     clientId: 'bench-platformatic',

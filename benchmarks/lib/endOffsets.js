@@ -1,7 +1,13 @@
 'use strict';
 // How many records the broker holds: the sum of the topic's end offsets, read with `kcat -Q`
-// (ListOffsets, timestamp -1 = latest). The broker is fresh for every run, so that sum is exactly
-// the records the run appended.
+// (ListOffsets, timestamp -1 = latest). The topic is fresh for every run (on the mock, the whole
+// broker), so that sum is exactly the records the run appended.
+//
+// On Apache Kafka, ListOffsets LATEST answers the high watermark: the offset up to which every
+// in-sync replica has the records. A record acked with acks=1 may still be on its leader only for
+// a moment, so settledEndOffsets() reads again until the sum reaches the records sent (or passes
+// them: a duplicate — a retry without idempotence — is counted, and the run does not count). Each
+// record takes one offset (no transactions, no compaction here), so the sum is exact there too.
 //
 // Why end offsets stay valid although the mock keeps only part of the log: in librdkafka 2.12's
 // rdkafka_mock.c, rd_kafka_mock_msgset_new() sets each appended batch's first offset to the
@@ -28,4 +34,17 @@ function endOffsets(bootstrap, topic, partitions) {
   });
 }
 
-module.exports = { endOffsets };
+/**
+ * endOffsets, read again every 200 ms while the sum is below `expected`, for up to `timeoutMs`
+ * (the high watermark catching up on Kafka); resolves the last sum.
+ */
+async function settledEndOffsets(bootstrap, topic, partitions, expected, timeoutMs = 30_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const stored = await endOffsets(bootstrap, topic, partitions);
+    if (stored >= expected || Date.now() > deadline) return stored;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+module.exports = { endOffsets, settledEndOffsets };

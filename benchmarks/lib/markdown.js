@@ -1,45 +1,68 @@
 'use strict';
-// The results as markdown: records/s and peak RSS per client per workload, with rxkafka's ratio
-// to the fastest Node peer and to kcat (issue 4's targets: ≥ 3× and ≥ 0.5×).
+// The results as markdown, one section per broker: records/s, CPU per record and peak RSS per
+// client per workload, with rxkafka's ratios to the fastest Node peer, to kcat and to the Java
+// producer (issue 4's targets: ≥ 3× the best Node peer and ≥ 0.5× kcat, on the mock).
 const { NODE_PEERS } = require('./clients');
 const { rate, mb, us, ratio } = require('./stats');
 
+/** A cell's text: 'n/a' where the client cannot run on this broker, 'failed' where no run counted. */
 function cell(s, text) {
+  if (s.total === 0) return 'n/a';
   if (s.valid === 0) return 'failed';
   return s.valid < s.total ? `${text} (${s.valid}/${s.total})` : text;
 }
 
-function markdown({ date, command, setup, clients, labels, workloads, summary, failures, chartFile }) {
+/** The best of `key` over the Node peers that have it (`pick` is Math.max or Math.min), or null. */
+function bestPeer(s, key, pick) {
+  const values = NODE_PEERS.filter((c) => s[c] && s[c][key] != null).map((c) => s[c][key]);
+  return values.length ? pick(...values) : null;
+}
+
+const of = (s, client, key) => (s[client] ? s[client][key] : null);
+
+/** The three tables for one broker's summary ({ [workloadId]: { [client]: summarize(...) } }). */
+function brokerTables({ clients, labels, workloads, summary }) {
   const head = (extra) => `| workload | ${clients.map((c) => labels[c]).join(' | ')} |${extra.map((e) => ` ${e} |`).join('')}`;
   const rule = (n) => `|${'---|'.repeat(n)}`;
-  const ratioCols = ['rxkafka / best Node peer', 'rxkafka / kcat'];
-  const out = [`# Producer benchmark, ${date}`, '', `\`${command}\``, '', setup, ''];
-  if (chartFile) out.push(`![records/s and peak RSS per client](${chartFile})`, '');
-  out.push('## Records/s (median)', '', head(ratioCols), rule(clients.length + 3));
+  const out = [];
+  const rpsRatios = ['rxkafka / best Node peer', 'rxkafka / kcat', 'rxkafka / Java'];
+  out.push('### Records/s (median)', '', head(rpsRatios), rule(clients.length + 1 + rpsRatios.length));
   for (const w of workloads) {
     const s = summary[w.id];
-    const peers = NODE_PEERS.filter((c) => s[c] && s[c].rps != null);
-    const best = peers.length ? Math.max(...peers.map((c) => s[c].rps)) : null;
-    const rx = s.rxkafka ? s.rxkafka.rps : null;
-    const kcat = s.kcat ? s.kcat.rps : null;
-    const cells = clients.map((c) => cell(s[c], rate(s[c].rps)));
-    out.push(`| ${w.name} | ${cells.join(' | ')} | ${ratio(rx, best)} | ${ratio(rx, kcat)} |`);
+    const rx = of(s, 'rxkafka', 'rps');
+    const ratios = [ratio(rx, bestPeer(s, 'rps', Math.max)), ratio(rx, of(s, 'kcat', 'rps')), ratio(rx, of(s, 'java', 'rps'))];
+    out.push(`| ${w.name} | ${clients.map((c) => cell(s[c], rate(s[c].rps))).join(' | ')} | ${ratios.join(' | ')} |`);
   }
   // CPU per record: what each client spends of the machine per record, however long it waited for
-  // the broker (which runs on the same cores). The lower the better; the ratio is the peer's / ours.
-  out.push('', '## CPU per record, µs (median; user + system of the client process, every thread)', '');
-  out.push(head(['best Node peer / rxkafka']), rule(clients.length + 2));
+  // the broker (which runs on the same cores). The lower the better; the ratios are the other's / ours.
+  const cpuRatios = ['best Node peer / rxkafka', 'Java / rxkafka'];
+  out.push('', '### CPU per record, µs (median; user + system of the client process, every thread)', '');
+  out.push(head(cpuRatios), rule(clients.length + 1 + cpuRatios.length));
   for (const w of workloads) {
     const s = summary[w.id];
-    const peers = NODE_PEERS.filter((c) => s[c] && s[c].cpuUsPerRecord != null);
-    const leanest = peers.length ? Math.min(...peers.map((c) => s[c].cpuUsPerRecord)) : null;
-    const rx = s.rxkafka ? s.rxkafka.cpuUsPerRecord : null;
-    out.push(`| ${w.name} | ${clients.map((c) => cell(s[c], us(s[c].cpuUsPerRecord))).join(' | ')} | ${ratio(leanest, rx)} |`);
+    const rx = of(s, 'rxkafka', 'cpuUsPerRecord');
+    const ratios = [ratio(bestPeer(s, 'cpuUsPerRecord', Math.min), rx), ratio(of(s, 'java', 'cpuUsPerRecord'), rx)];
+    out.push(`| ${w.name} | ${clients.map((c) => cell(s[c], us(s[c].cpuUsPerRecord))).join(' | ')} | ${ratios.join(' | ')} |`);
   }
-  out.push('', '## Peak RSS, MB (median)', '', head([]), rule(clients.length + 1));
+  out.push('', '### Peak RSS, MB (median)', '', head([]), rule(clients.length + 1));
   for (const w of workloads) {
     const s = summary[w.id];
     out.push(`| ${w.name} | ${clients.map((c) => cell(s[c], mb(s[c].rssBytes))).join(' | ')} |`);
+  }
+  return out;
+}
+
+/**
+ * The whole report: `sections` is one { broker, summary, chartFile, notApplicable } per broker
+ * run (notApplicable: client → why it has no runs there).
+ */
+function markdown({ date, command, setup, clients, labels, workloads, sections, failures }) {
+  const out = [`# Producer benchmark, ${date}`, '', `\`${command}\``, '', setup, ''];
+  for (const { broker, summary, chartFile, notApplicable } of sections) {
+    out.push(`## ${broker.label}`, '', broker.description, '');
+    if (chartFile) out.push(`![records/s and peak RSS per client, ${broker.label}](${chartFile})`, '');
+    out.push(...brokerTables({ clients, labels, workloads, summary }), '');
+    for (const [client, why] of Object.entries(notApplicable)) out.push(`n/a: ${labels[client]} — ${why}.`, '');
   }
   out.push(...failuresSection(failures), '');
   return out.join('\n');
@@ -48,7 +71,8 @@ function markdown({ date, command, setup, clients, labels, workloads, summary, f
 /** The list of runs that did not count and why; no lines when all counted. */
 function failuresSection(failures) {
   if (failures.length === 0) return [];
-  return ['', '## Runs that did not count', '', ...failures.map((f) => `- ${f.client}, ${f.workload}, round ${f.round}: ${f.reason}`)];
+  const where = (f) => (f.broker ? `${f.broker}, ` : '');
+  return ['', '## Runs that did not count', '', ...failures.map((f) => `- ${where(f)}${f.client}, ${f.workload}, round ${f.round}: ${f.reason}`)];
 }
 
 module.exports = { markdown, failuresSection };
