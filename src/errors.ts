@@ -277,16 +277,19 @@ export class MetadataTimeoutError extends RxKafkaError {
 
 /**
  * A newer producer with the same `transactionalId` has taken over (PRODUCER_FENCED, or
- * INVALID_PRODUCER_EPOCH from the transaction coordinator): this producer can run no more
- * transactions. Fatal: close it. If two instances of your application run with the same
- * transactional id, that is the one that lost.
+ * INVALID_PRODUCER_EPOCH from the transaction coordinator), or the coordinator aborted a
+ * transaction older than `transactionTimeoutMs` and bumped the epoch (`reason` says which, when
+ * the producer can tell): this producer can run no more transactions. Fatal: close it. If two
+ * instances of your application run with the same transactional id, that is the one that lost.
  */
 export class ProducerFencedError extends RxKafkaError {
-  constructor(transactionalId: string, cause?: unknown) {
+  constructor(transactionalId: string, cause?: unknown, reason?: string) {
     super(
-      `producer fenced: another producer with transactionalId '${transactionalId}' has started since this one ` +
-        '(or the coordinator gave its epoch to one); this producer can run no more transactions: close it ' +
-        '(and make sure one instance only uses this transactional id)',
+      reason !== undefined
+        ? `producer fenced: ${reason}; this producer can run no more transactions: close it and start a new one`
+        : `producer fenced: another producer with transactionalId '${transactionalId}' has started since this one ` +
+            '(or the coordinator gave its epoch to one); this producer can run no more transactions: close it ' +
+            '(and make sure one instance only uses this transactional id)',
       false,
       { cause },
     );

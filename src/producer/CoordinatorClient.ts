@@ -47,6 +47,11 @@ export class CoordinatorClient {
     this.closed = true;
   }
 
+  /** The clock coordinator deadlines run on (the scheduler's: virtual time in tests). */
+  now(): number {
+    return this.scheduler.now();
+  }
+
   /**
    * Sends `req` to the coordinator of `key` and resolves with the response whose `errorCodeOf` is
    * not a coordinator or retry code (NONE included: the caller checks). Rejects with a

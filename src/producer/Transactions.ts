@@ -56,6 +56,13 @@ export class Transactions {
   private adding: Promise<void> | null = null;
   /** Something (a partition, offsets) was added to the transaction: EndTxn is needed to end it. */
   private transactionStarted = false;
+  /**
+   * When the current transaction started at the coordinator, as near as we know (its first
+   * AddPartitionsToTxn or AddOffsetsToTxn was sent; the coordinator's clock starts on receipt);
+   * -1 while nothing was added. Tells a fence for age (the coordinator aborts a transaction older
+   * than transactionTimeoutMs and bumps the epoch, KIP-588) from a fence by another producer.
+   */
+  private transactionStartMs = -1;
   /** A sequenced batch was lost in this transaction: the abort must bump the epoch (sequences restart). */
   private epochBumpRequired = false;
   /** The call under way (init, commit, abort), shared by a caller who repeats it meanwhile. */
@@ -150,6 +157,7 @@ export class Transactions {
     if (this.state !== 'IN_TRANSACTION') throw this.refused('sendOffsetsToTransaction()');
     const id = this.config.transactionalId;
     const { producerId, producerEpoch } = this.idempotence;
+    this.markStarted();
     const added = await this.coordinators
       .send('sendOffsetsToTransaction()', CoordinatorType.TRANSACTION, id, AddOffsetsToTxn, { transactionalId: id, producerId, producerEpoch, groupId: group.groupId }, (r) => r.errorCode, this.config.maxBlockMs)
       .catch((err: unknown) => this.failCall(err));
@@ -228,11 +236,12 @@ export class Transactions {
     if (error instanceof TransactionAbortedError) return;
     const code = error instanceof KafkaProtocolError ? error.code : ErrorCode.NONE;
     if (code === ErrorCode.PRODUCER_FENCED || code === ErrorCode.TRANSACTION_COORDINATOR_FENCED) {
-      this.fatal(new ProducerFencedError(this.config.transactionalId, error));
+      this.fatal(new ProducerFencedError(this.config.transactionalId, error, this.timedOut() ?? undefined));
     } else if (code === ErrorCode.INVALID_PRODUCER_EPOCH) {
-      // KIP-588: on Produce this means the coordinator bumped our epoch, most often because the
-      // transaction outlived transactionTimeoutMs and was aborted: abortable, not fenced.
-      this.abortable(new TransactionAbortableError(`a broker refused our epoch (${error.message}): the transaction probably ran past transactionTimeoutMs=${this.config.transactionTimeoutMs} and the coordinator aborted it`, error));
+      // KIP-588: on Produce this means the coordinator bumped our epoch — it aborted the transaction
+      // for its age, or another producer with the id started: abortable here, as Java has it.
+      const why = this.timedOut() ?? `another producer with transactionalId '${this.config.transactionalId}' has probably started and fenced this one`;
+      this.abortable(new TransactionAbortableError(`a broker refused our epoch (${error.message}): ${why}`, error));
     } else {
       this.abortable(new TransactionAbortableError(`a record could not be delivered (${error.message})`, error));
     }
@@ -253,6 +262,7 @@ export class Transactions {
       producerEpoch: this.idempotence.producerEpoch,
       topics: [...byTopic].map(([name, partitions]) => ({ name, partitions })),
     };
+    this.markStarted();
     try {
       const res = await this.coordinators.send('AddPartitionsToTxn', CoordinatorType.TRANSACTION, this.config.transactionalId, AddPartitionsToTxn, request, firstPartitionError, this.config.deliveryTimeoutMs);
       for (const topic of res.topics) {
@@ -320,7 +330,7 @@ export class Transactions {
    */
   private onCoordinatorError(code: number, what: string, fatal = false): Error {
     const cause = kafkaError(code, what);
-    if (isFenced(code)) return this.fatal(new ProducerFencedError(this.config.transactionalId, cause));
+    if (isFenced(code)) return this.fatal(new ProducerFencedError(this.config.transactionalId, cause, this.timedOut() ?? undefined));
     if (fatal || isFatal(code)) return this.fatal(new TransactionStateError(`${what} failed with ${errorName(code)}: the producer can run no more transactions; close it`, cause));
     return this.abortable(new TransactionAbortableError(`${what} failed with ${errorName(code)}`, cause));
   }
@@ -330,6 +340,21 @@ export class Transactions {
     if (err instanceof TransactionTimeoutError || (err instanceof RxKafkaError && err.name === 'ProducerClosedError')) throw err;
     if (err instanceof KafkaProtocolError) throw this.onCoordinatorError(err.code, 'a coordinator request', true);
     throw this.fatal(new TransactionStateError(`a coordinator request failed (${asError(err).message}): the producer can run no more transactions; close it`, err));
+  }
+
+  private markStarted(): void {
+    if (this.transactionStartMs < 0) this.transactionStartMs = this.coordinators.now();
+  }
+
+  /** Why the coordinator fenced us, when the transaction is older than it allows; null otherwise. */
+  private timedOut(): string | null {
+    if (this.transactionStartMs < 0) return null;
+    const ageMs = this.coordinators.now() - this.transactionStartMs;
+    if (ageMs < this.config.transactionTimeoutMs) return null;
+    return (
+      `the transaction has been open longer than transactionTimeoutMs=${this.config.transactionTimeoutMs} (${ageMs} ms), ` +
+      'so the coordinator aborted it and bumped the producer epoch (keep transactions shorter, or raise transactionTimeoutMs)'
+    );
   }
 
   private abortable(error: Error): Error {
@@ -359,6 +384,7 @@ export class Transactions {
     this.partitionsInTransaction.clear();
     this.pendingPartitions.clear();
     this.transactionStarted = false;
+    this.transactionStartMs = -1;
     this.epochBumpRequired = false;
     this.lastError = null;
   }

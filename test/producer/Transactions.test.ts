@@ -371,6 +371,39 @@ describe('Transactions: the sender', () => {
     expect(batch.error).toBeInstanceOf(ProducerFencedError);
   });
 
+  it('INVALID_PRODUCER_EPOCH on a batch is abortable; the error tells a fence by another producer from an abort for the transaction\'s age', async () => {
+    const young = setup();
+    const one = await young.sendOne();
+    one.produce.resolve(produceOk(one.produce.req, ErrorCode.INVALID_PRODUCER_EPOCH));
+    await ticks();
+    expect(young.txns.lastError).toBeInstanceOf(TransactionAbortableError);
+    expect(young.txns.lastError!.message).toMatch(/another producer with transactionalId 'tx-1' has probably started and fenced this one/);
+
+    const old = setup();
+    const two = await old.sendOne();
+    // The coordinator aborts a transaction older than transactionTimeoutMs (60000 here) and bumps the epoch.
+    old.scheduler.frame += 60_500;
+    two.produce.resolve(produceOk(two.produce.req, ErrorCode.INVALID_PRODUCER_EPOCH));
+    await ticks();
+    expect(old.txns.lastError).toBeInstanceOf(TransactionAbortableError);
+    expect(old.txns.lastError!.message).toMatch(/open longer than transactionTimeoutMs=60000 \(60500 ms\), so the coordinator aborted it/);
+  });
+
+  it('PRODUCER_FENCED on EndTxn after transactionTimeoutMs: ProducerFencedError saying the coordinator aborted the transaction for its age', async () => {
+    const { b, scheduler, txns, sendOne } = setup();
+    const { produce } = await sendOne();
+    produce.resolve(produceOk(produce.req));
+    await ticks();
+    scheduler.frame += 61_000;
+    const commit = txns.commitTransaction();
+    await ticks();
+    b.take('EndTxn').resolve({ throttleTimeMs: 0, errorCode: ErrorCode.PRODUCER_FENCED });
+    const err = await commit.catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ProducerFencedError);
+    expect((err as Error).message).toMatch(/^producer fenced: the transaction has been open longer than transactionTimeoutMs=60000 \(61000 ms\)/);
+    expect(txns.state).toBe('FATAL_ERROR');
+  });
+
   it('a record outside a transaction fails with TransactionStateError', async () => {
     const { txns, enqueue, init } = setup();
     await init();
