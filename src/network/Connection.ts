@@ -13,7 +13,7 @@ import { chooseVersion, negotiateApiVersions, type VersionRange } from './negoti
 import { RequestDeadlines } from './RequestDeadlines';
 import { RequestWriter } from './RequestWriter';
 import { SaslSession } from './sasl/SaslSession';
-import { tlsHandshakeError } from './tlsFailure';
+import { CLOSED_DURING_TLS_HANDSHAKE, tlsAnswerError, tlsHandshakeError } from './tlsFailure';
 
 export { DEFAULT_MAX_FRAME_BYTES, type ConnectionOptions, type SendOptions } from './ConnectionOptions';
 export type { VersionRange } from './negotiateApiVersions';
@@ -300,6 +300,15 @@ export class Connection {
   };
 
   private readonly onData = (chunk: Buffer): void => {
+    // The first bytes of a response on a plaintext connection, while negotiating: a TLS listener
+    // answers them with an alert.
+    if (this.opts.tls === undefined && this.state === 'negotiating' && this.decoder.pendingBytes === 0) {
+      const tlsAnswer = tlsAnswerError(chunk, this.broker);
+      if (tlsAnswer !== undefined) {
+        this.close(tlsAnswer);
+        return;
+      }
+    }
     try {
       this.decoder.push(chunk);
     } catch (err) {
@@ -321,16 +330,26 @@ export class Connection {
       this.opts.tls !== undefined && this.state !== 'ready'
         ? tlsHandshakeError(err, this.broker, this.opts.tls.servername ?? this.opts.host)
         : undefined;
-    this.close(tlsError ?? new ConnectionError(this.broker, err.message, { cause: err }));
+    const reset = (err as { code?: string }).code === 'ECONNRESET' && this.duringTlsHandshake();
+    this.close(tlsError ?? new ConnectionError(this.broker, reset ? `${CLOSED_DURING_TLS_HANDSHAKE} (${err.message})` : err.message, { cause: err }));
   };
 
   private readonly onEnd = (): void => {
-    this.close(new ConnectionError(this.broker, 'closed by the broker'));
+    this.close(this.closedByBroker());
   };
 
   private readonly onSocketClose = (): void => {
-    this.close(new ConnectionError(this.broker, 'closed by the broker'));
+    this.close(this.closedByBroker());
   };
+
+  private closedByBroker(): ConnectionError {
+    return new ConnectionError(this.broker, this.duringTlsHandshake() ? CLOSED_DURING_TLS_HANDSHAKE : 'closed by the broker');
+  }
+
+  /** A TLS socket is 'connecting' until its handshake is done (TCP connected or not). */
+  private duringTlsHandshake(): boolean {
+    return this.opts.tls !== undefined && this.state === 'connecting';
+  }
 
   private readonly onSetupTimeout = (): void => {
     this.setupTimer = null;

@@ -49,3 +49,34 @@ export function tlsHandshakeError(err: Error & { code?: string }, broker: string
   if (code.startsWith('ERR_SSL_') || code.startsWith('ERR_TLS_')) return fail('check the ssl options against the broker listener');
   return undefined;
 }
+
+/**
+ * The typed error when a broker answers a plaintext connection in TLS: `chunk` is the first one
+ * of a response and opens a TLS record (an alert or a handshake, version 3.x) — an SSL or
+ * SASL_SSL listener answering our ApiVersions with an alert. As a Kafka frame its size prefix
+ * would be over 350 MB, so no Kafka response starts this way, and another attempt would get the
+ * same answer: not retried. Undefined for anything else.
+ */
+export function tlsAnswerError(chunk: Buffer, broker: string): SslAuthenticationError | undefined {
+  const tlsRecord = chunk.length >= 3 && (chunk[0] === TLS_ALERT || chunk[0] === TLS_HANDSHAKE) && chunk[1] === 3 && chunk[2] <= 4;
+  if (!tlsRecord) return undefined;
+  return new SslAuthenticationError(
+    broker,
+    'TLS_EXPECTED',
+    'the broker answered in TLS: this port is an SSL or SASL_SSL listener; set ssl (true, or { ca } for a private CA), or connect to its PLAINTEXT or SASL_PLAINTEXT listener',
+  );
+}
+
+/** TLS record content types (RFC 8446 §5.1). */
+const TLS_ALERT = 21;
+const TLS_HANDSHAKE = 22;
+
+/**
+ * What a TLS connection that the broker closed during the handshake, without a word, most likely
+ * means. Kafka's PLAINTEXT and SASL_PLAINTEXT listeners read a TLS hello as a request of 350 MB
+ * and close at once; but a listener over max.connections.per.ip closes new connections the same
+ * way, and that passes, so the connection error stays retriable (as in Java) and says both.
+ */
+export const CLOSED_DURING_TLS_HANDSHAKE =
+  'closed by the broker during the TLS handshake: if this is a PLAINTEXT or SASL_PLAINTEXT listener, remove ssl ' +
+  '(or connect to its SSL or SASL_SSL listener); otherwise the broker may be refusing connections (max.connections.per.ip)';

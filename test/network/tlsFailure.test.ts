@@ -5,8 +5,8 @@ import * as net from 'node:net';
 import * as tls from 'node:tls';
 import { Connection } from '../../src/network/Connection';
 import type { BrokerTlsOptions } from '../../src/network/brokerSocket';
-import { SslAuthenticationError } from '../../src/errors';
-import { tlsHandshakeError } from '../../src/network/tlsFailure';
+import { ConnectionError, SslAuthenticationError } from '../../src/errors';
+import { tlsAnswerError, tlsHandshakeError } from '../../src/network/tlsFailure';
 import { makeTestPki, type TestPki } from '../support/testCa';
 import { Echo, echoHandler, failure, FakeBroker, silentLogger } from './fakeBroker';
 
@@ -129,6 +129,38 @@ describe('TLS handshake failures are typed, not retried, and say what to check',
     const port = await listen(net.createServer((socket) => socket.end('HTTP/1.1 400 Bad Request\r\n\r\n')));
     const err = await refusal(connection(port, { ca: pki.ca.pem }));
     expect(err.message).toMatch(/does not speak TLS on this port: is it a PLAINTEXT or SASL_PLAINTEXT listener\? Then remove ssl/);
+  });
+});
+
+describe('TLS and plaintext crossed, as a real Kafka listener answers them', () => {
+  test('a plaintext connection to a TLS listener: the alert it answers with fails the connection at once, typed, saying to set ssl', async () => {
+    // Kafka's SSL listener (Java's SSLEngine) answers bytes that are no TLS hello with a fatal
+    // alert record (node:tls would close without one).
+    const alert = Buffer.from([0x15, 0x03, 0x03, 0x00, 0x02, 0x02, 0x0a]);
+    const port = await listen(net.createServer((socket) => socket.once('data', () => socket.end(alert))));
+    const conn = new Connection({ host: '127.0.0.1', port, nodeId: 1, clientId: 'tls-test', requestTimeoutMs: 5000, connectionSetupTimeoutMs: 5000, logger: silentLogger });
+    open.push(conn);
+    const err = await refusal(conn);
+    expect(err.code).toBe('TLS_EXPECTED');
+    expect(err.message).toMatch(/answered in TLS: this port is an SSL or SASL_SSL listener; set ssl/);
+  });
+
+  test('TLS to a listener that closes on the hello (Kafka reads it as a 350 MB request): retriable, saying to remove ssl', async () => {
+    const port = await listen(net.createServer((socket) => socket.once('data', () => socket.end())));
+    const err = await failure(connection(port, { ca: pki.ca.pem }).connect());
+    expect(err).toBeInstanceOf(ConnectionError);
+    expect(err).toMatchObject({ retriable: true });
+    expect(err.message).toMatch(/closed by the broker during the TLS handshake: if this is a PLAINTEXT or SASL_PLAINTEXT listener, remove ssl/);
+  });
+});
+
+describe('tlsAnswerError', () => {
+  test('only a TLS record header (alert or handshake, version 3.0-3.4) is one; a Kafka frame size never looks like it', () => {
+    expect(tlsAnswerError(Buffer.from([0x15, 0x03, 0x03, 0x00, 0x02, 0x02, 0x46]), 'b')).toBeInstanceOf(SslAuthenticationError);
+    expect(tlsAnswerError(Buffer.from([0x16, 0x03, 0x01, 0x00, 0x40]), 'b')).toBeInstanceOf(SslAuthenticationError);
+    for (const bytes of [[0x00, 0x00, 0x01, 0x2c], [0x15, 0x04, 0x03], [0x17, 0x03, 0x03], [0x15, 0x03]]) {
+      expect(tlsAnswerError(Buffer.from(bytes), 'b')).toBeUndefined();
+    }
   });
 });
 
