@@ -43,7 +43,12 @@ export function defaultKafkaVersion(): string {
 
 /** Extra listeners beside PLAINTEXT, for the security tests. */
 export interface SecurityListeners {
-  /** PEM files of the brokers' certificate and key (unencrypted PKCS#8), for SSL and SASL_SSL. */
+  /**
+   * PEM files of the brokers' certificate and key, for SSL and SASL_SSL, and of the CA their trust
+   * store holds. The key unencrypted PKCS#8 ('BEGIN PRIVATE KEY', as openssl req -nodes writes it;
+   * EC P-256 keys are fine). `requireClientCert`: ssl.client.auth=required (the SSL listener's:
+   * Kafka leaves SASL_SSL listeners to SASL unless the setting is prefixed with their name).
+   */
   tls?: { certPath: string; keyPath: string; caPath: string; requireClientCert?: boolean };
   /** SASL mechanisms enabled on SASL_PLAINTEXT (and SASL_SSL when tls is given). */
   sasl?: {
