@@ -1,8 +1,9 @@
 /**
- * The fault harness shared by test/integration/retries.test.ts, test/faults/ and the soak
- * (test/soak/): a paced stream of keyed records produced to a mock cluster, a fault injected
- * mid-stream, the topic read back with kcat, and verify() to hold the outcome against what Kafka
- * promises an idempotent producer:
+ * The fault harness shared by test/integration/retries.test.ts, test/faults/, test/real-kafka/faults/
+ * and the soak (test/soak/): a paced stream of keyed records produced to a cluster — librdkafka's
+ * mock (MockCluster) or Apache Kafka (KafkaCluster) — a fault injected mid-stream, the topic read
+ * back with kcat (see readBack), and verify() to hold the outcome against what Kafka promises an
+ * idempotent producer:
  *  - every record sent has exactly one ack (or, when the stream stopped on an error, none);
  *  - an acked record is in the log exactly at the partition and offset of its ack (else: lost);
  *  - a failed record is not in the log, unless its error leaves its fate unknown (a delivery
@@ -20,6 +21,7 @@ import { createProducer, DeliveryTimeoutError, KafkaProtocolError, RecordError }
 import type { Producer } from '../../src/producer/Producer';
 import type { ProducerConfig } from '../../src/producer/config';
 import type { Ack, ProducerRecord } from '../../src/types';
+import { KafkaCluster } from './KafkaCluster';
 import { ConsumedRecord, kcatConsume } from './kcat';
 import { MockCluster } from './MockCluster';
 
@@ -118,18 +120,23 @@ export function recordBatchErrors(producer: Producer): string[] {
   return errors;
 }
 
-export interface FaultContext {
-  cluster: MockCluster;
+/** A cluster run() produces to: the mock, or real Kafka. */
+export type FaultCluster = MockCluster | KafkaCluster;
+
+export interface FaultContext<C extends FaultCluster = MockCluster> {
+  cluster: C;
   topic: string;
   producer: Producer;
   /** Records pushed into the producer so far: records 0..sent()-1. */
   sent: () => number;
   /** The acks so far (the live array), in arrival order. */
   acks: readonly Ack<number>[];
+  /** The batch errors so far (the live array, see recordBatchErrors). */
+  batchErrors: readonly string[];
 }
 
-export interface Scenario extends Partial<RecordShape> {
-  /** Topic to produce to; default a new one (newTopic). */
+export interface Scenario<C extends FaultCluster = MockCluster> extends Partial<RecordShape> {
+  /** Topic to produce to; default a new one of 6 partitions (newTopic on the mock; RF 3, min.insync.replicas 2 on Kafka). */
   topic?: string;
   /** Records to produce (default 100,000), over about `durationMs` (default 5000). */
   n?: number;
@@ -141,7 +148,7 @@ export interface Scenario extends Partial<RecordShape> {
    * producer is flowing — or, with `faultAtMs`, that long after the stream started (for faults
    * that stop every ack). Awaited before reading back.
    */
-  fault?: (ctx: FaultContext) => Promise<void>;
+  fault?: (ctx: FaultContext<C>) => Promise<void>;
   faultAt?: number;
   faultAtMs?: number;
   /** After the stream ended and before kcat reads (e.g. bring a dead broker back so it can be read). */
@@ -171,9 +178,9 @@ export interface Outcome extends Delivery {
   batchErrors: string[];
 }
 
-/** Produces a paced stream to a 6-partition topic with the fault injected mid-stream, then reads the topic back with kcat. */
-export async function run(cluster: MockCluster, s: Scenario): Promise<Outcome> {
-  const topic = s.topic ?? (await newTopic(cluster));
+/** Produces a paced stream to a 6-partition topic with the fault injected mid-stream, then reads the topic back (readBack). */
+export async function run<C extends FaultCluster>(cluster: C, s: Scenario<C>): Promise<Outcome> {
+  const topic = s.topic ?? (cluster instanceof MockCluster ? await newTopic(cluster) : await newKafkaTopic(cluster));
   const n = s.n ?? 100_000;
   const shape: RecordShape = { keys: s.keys ?? 600, valueBytes: s.valueBytes ?? 100 };
   const faultAt = s.faultAt ?? Math.floor(n / 3);
@@ -181,7 +188,7 @@ export async function run(cluster: MockCluster, s: Scenario): Promise<Outcome> {
   const batchErrors = recordBatchErrors(producer);
   const acks: Ack<number>[] = [];
   let sent = 0;
-  const ctx: FaultContext = { cluster, topic, producer, sent: () => sent, acks };
+  const ctx: FaultContext<C> = { cluster, topic, producer, sent: () => sent, acks, batchErrors };
 
   let faultDue = false;
   let fault: Promise<void> | null = null;
@@ -213,11 +220,29 @@ export async function run(cluster: MockCluster, s: Scenario): Promise<Outcome> {
   if (s.fault !== undefined && fault === null) throw new Error('faultRun: the stream ended before the fault was injected');
   await fault;
   await s.beforeRead?.();
-  // kcat fetches about a batch per partition per round trip: a round trip the fault left behind
-  // would make reading 100k records take tens of seconds.
-  for (let id = 1; id <= cluster.brokers.length; id++) await cluster.setRtt(id, 0);
-  const read = await kcatConsume(cluster.bootstrap, topic, { timeoutMs: 60_000 });
+  const read = await readBack(cluster, topic);
   return { topic, first: 0, n, keys: shape.keys, acks, ackTimes, error, read, startedMs: started, elapsedMs, batchErrors };
+}
+
+/** A new topic on real Kafka: 6 partitions (TopicCommand: RF 3, min.insync.replicas 2 unless `config` says otherwise). */
+export async function newKafkaTopic(cluster: KafkaCluster, prefix = 'faults', opts: Parameters<KafkaCluster['createTopic']>[2] = {}): Promise<string> {
+  const name = `${prefix}-${process.pid}-${++topicSeq}`;
+  await cluster.createTopic(name, opts.replicaAssignment?.length ?? PARTITIONS, opts);
+  return name;
+}
+
+/**
+ * The topic as kcat reads it (CRC-checked), by partition then offset. On the mock, every broker's
+ * round trip is reset first: kcat fetches about a batch per partition per round trip, so a round
+ * trip the fault left behind would make reading 100k records take tens of seconds. On Kafka, every
+ * node should be running again (see Scenario.beforeRead).
+ */
+export async function readBack(cluster: FaultCluster, topic: string): Promise<ConsumedRecord[]> {
+  if (cluster instanceof MockCluster) {
+    for (let id = 1; id <= cluster.brokers.length; id++) await cluster.setRtt(id, 0);
+    return kcatConsume(cluster.bootstrap, topic, { timeoutMs: 60_000 });
+  }
+  return kcatConsume(cluster.liveBootstrap(), topic, { timeoutMs: 90_000 });
 }
 
 /** A count and the first few examples. */
