@@ -1,5 +1,5 @@
 /**
- * The soak of issue 3: `npm run soak -- --records 1000000 --seconds 100 [--segment 100000] [--seed 1]`.
+ * The soak of issue 3: `npm run soak -- --records 1000000 --seconds 100 [--segment 100000] [--seed 1] [--kafka]`.
  *
  * One idempotent producer (defaults: acks all, 5 in flight) runs for the whole soak against a
  * 3-broker strict mock cluster, fed a paced stream of keyed records (test/support/faultRun.ts's
@@ -18,6 +18,14 @@
  * soon as every record of a segment has its ack, kcat reads that topic back and verify() checks
  * it; then the segment's acks and log are dropped, so the soak's own memory stays bounded too.
  *
+ * `--kafka` runs the same stream, checks and report against a 3-node Apache Kafka cluster
+ * (test/support/KafkaCluster.ts, the jars of `bash test/kafka/setup.sh`) instead of the mock, with
+ * the faults a real cluster has (./kafkaFaults.ts): a random node killed with -9 and restarted,
+ * paused with SIGSTOP past requestTimeoutMs then continued, or stopped cleanly and restarted; each
+ * waits for the topic's replicas to be in sync again. Segment topics have RF 3 and
+ * min.insync.replicas 2 (Kafka keeps everything; segments still bound the soak's own memory). A
+ * restart takes seconds, so give it minutes: `npm run soak -- --kafka --records 300000 --seconds 180`.
+ *
  * Runs the TypeScript sources directly (register.js transpiles them on load): it soaks the code as
  * it is now, without a stale dist/, and MockCluster finds the launchers that `bash
  * test/broker/setup.sh` built relative to its own source.
@@ -25,12 +33,14 @@
 import { Subscription } from 'rxjs';
 import { createProducer } from '../../operators';
 import type { Ack } from '../../src/types';
-import { BROKERS, describeViolations, makeRecord, newTopic, pacedRecords, recordBatchErrors, Report, verify, VIOLATIONS } from '../support/faultRun';
+import { BROKERS, describeViolations, makeRecord, newKafkaTopic, newTopic, pacedRecords, recordBatchErrors, Report, verify, VIOLATIONS } from '../support/faultRun';
+import { KafkaCluster } from '../support/KafkaCluster';
 import { kcatConsume } from '../support/kcat';
 import { MockCluster } from '../support/MockCluster';
 import { seededRandom } from '../support/random';
 import { retry } from '../support/wait';
 import { SOAK_FAULTS, SOAK_REQUEST_TIMEOUT_MS } from './faults';
+import { KAFKA_SOAK_FAULTS, KAFKA_SOAK_REQUEST_TIMEOUT_MS } from './kafkaFaults';
 
 interface Options {
   records: number;
@@ -39,17 +49,56 @@ interface Options {
   seed: number;
 }
 
-function parseArgs(argv: string[]): Options {
+const USAGE = 'usage: npm run soak -- [--records N] [--seconds N] [--segment N] [--seed N] [--kafka]';
+
+function parseArgs(argv: string[]): Options & { kafka: boolean } {
   const o: Options = { records: 1_000_000, seconds: 100, segment: 100_000, seed: 1 };
+  let kafka = false;
   for (let i = 0; i < argv.length; i += 2) {
+    if (argv[i] === '--kafka') {
+      kafka = true;
+      i--;
+      continue;
+    }
     const name = argv[i].replace(/^--/, '');
     const value = Number(argv[i + 1]);
-    if (!(name in o) || !Number.isInteger(value) || value <= 0) {
-      throw new Error(`usage: npm run soak -- [--records N] [--seconds N] [--segment N] [--seed N] (bad '${argv[i]} ${argv[i + 1]}')`);
-    }
+    if (!(name in o) || !Number.isInteger(value) || value <= 0) throw new Error(`${USAGE} (bad '${argv[i]} ${argv[i + 1]}')`);
     o[name as keyof Options] = value;
   }
-  return o;
+  return { ...o, kafka };
+}
+
+/** The cluster the soak runs against, its topics and its faults: the strict mock, or real Kafka (--kafka). */
+interface SoakCluster {
+  bootstrap: string;
+  describe: string;
+  requestTimeoutMs: number;
+  newTopic(): Promise<string>;
+  faults: ReadonlyArray<{ name: string; inject(topic: string, random: () => number): Promise<void> }>;
+  stop(): Promise<void>;
+}
+
+async function startCluster(kafka: boolean): Promise<SoakCluster> {
+  if (kafka) {
+    const c = await KafkaCluster.start({ nodes: BROKERS });
+    return {
+      bootstrap: c.bootstrap,
+      describe: `Apache Kafka ${c.version} (${c.nodes} nodes)`,
+      requestTimeoutMs: KAFKA_SOAK_REQUEST_TIMEOUT_MS,
+      newTopic: () => newKafkaTopic(c, 'soak'),
+      faults: KAFKA_SOAK_FAULTS.map((f) => ({ name: f.name, inject: (topic, random) => f.inject(c, topic, random) })),
+      stop: () => c.stop(),
+    };
+  }
+  const c = await MockCluster.start({ brokers: BROKERS });
+  return {
+    bootstrap: c.bootstrap,
+    describe: `mock ${c.version}`,
+    requestTimeoutMs: SOAK_REQUEST_TIMEOUT_MS,
+    newTopic: () => newTopic(c, 'soak'),
+    faults: SOAK_FAULTS.map((f) => ({ name: f.name, inject: (topic, random) => f.inject(c, topic, random) })),
+    stop: () => c.stop(),
+  };
 }
 
 const SHAPE = { keys: 600, valueBytes: 100 };
@@ -78,13 +127,15 @@ async function main(): Promise<number> {
   const opts = parseArgs(process.argv.slice(2));
   const segments = Math.ceil(opts.records / opts.segment);
   const random = seededRandom(opts.seed);
-  const cluster = await MockCluster.start({ brokers: BROKERS });
+  // KafkaCluster leaves its nodes unref'd (they must not hold a test runner open): hold the soak open ourselves.
+  const keepAlive = setInterval(() => undefined, 60_000);
+  const cluster = await startCluster(opts.kafka);
   const topics: string[] = [];
-  for (let s = 0; s < segments; s++) topics.push(await newTopic(cluster, 'soak'));
+  for (let s = 0; s < segments; s++) topics.push(await cluster.newTopic());
   const segmentSize = (s: number): number => Math.min(opts.segment, opts.records - s * opts.segment);
-  console.log(`soak: ${opts.records} records over ${opts.seconds} s, ${segments} topics of ${opts.segment}, seed ${opts.seed}, mock ${cluster.version}`);
+  console.log(`soak: ${opts.records} records over ${opts.seconds} s, ${segments} topics of ${opts.segment}, seed ${opts.seed}, ${cluster.describe}`);
 
-  const producer = createProducer({ brokers: cluster.bootstrap, lingerMs: 5, requestTimeoutMs: SOAK_REQUEST_TIMEOUT_MS, stopOnError: false });
+  const producer = createProducer({ brokers: cluster.bootstrap, lingerMs: 5, requestTimeoutMs: cluster.requestTimeoutMs, stopOnError: false });
   const batchErrors = recordBatchErrors(producer);
   const totals = new Totals();
   const segmentAcks: Array<Ack<number>[] | null> = topics.map(() => []);
@@ -131,9 +182,9 @@ async function main(): Promise<number> {
     while (streaming) {
       await new Promise((r) => setTimeout(r, 700 + random() * 600));
       if (!streaming) break;
-      const fault = SOAK_FAULTS[Math.floor(random() * SOAK_FAULTS.length)];
+      const fault = cluster.faults[Math.floor(random() * cluster.faults.length)];
       const topic = topics[Math.min(segments - 1, Math.floor(sent / opts.segment))];
-      await fault.inject(cluster, topic, random);
+      await fault.inject(topic, random);
       faultsDone.set(fault.name, (faultsDone.get(fault.name) ?? 0) + 1);
     }
   })();
@@ -167,6 +218,7 @@ async function main(): Promise<number> {
   await readChain;
   clearInterval(printer);
   await cluster.stop();
+  clearInterval(keepAlive);
 
   console.log(status());
   console.log(`\nsummary: ${opts.records} records in ${Math.round((Date.now() - started) / 1000)} s, ${totals.verifiedSegments}/${segments} topics read back and verified`);
