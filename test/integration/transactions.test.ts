@@ -12,12 +12,15 @@ import {
   toKafkaTransactionally,
   type ProducerRecord,
 } from '../../operators';
+import { Connection } from '../../src/network/Connection';
 import { kcatConsume } from '../support/kcat';
 import { mockClusterFixture } from '../support/clusterFixture';
 import { ApiKey } from '../support/MockCluster';
 
 const PRODUCER_FENCED = 90;
 const INVALID_RECORD = 87;
+const ILLEGAL_GENERATION = 22;
+const TXN_OFFSET_COMMIT = 28;
 
 const fixture = mockClusterFixture('txn');
 let idSeq = 0;
@@ -127,14 +130,88 @@ describe('transactional producer on the mock cluster', () => {
     }
   });
 
-  it('sendOffsetsToTransaction commits consumer offsets with the transaction', async () => {
+  // The mock checks the ids and coordinators of AddOffsetsToTxn and TxnOffsetCommit but does not
+  // store the offsets (test/broker/README.md): what it shows is what was sent, where, and its answer.
+  // That the group's offsets become the committed ones is proven on Kafka: test/real-kafka/transactions.test.ts.
+  it('sendOffsetsToTransaction: AddOffsetsToTxn to the transaction coordinator, then TxnOffsetCommit with the offsets to the group coordinator, both accepted, before EndTxn(commit)', async () => {
+    const topic = await fixture.newTopic(2);
+    const transactionalId = newTransactionalId();
+    const groupId = `group-${process.pid}-${idSeq}`;
+    const send = jest.spyOn(Connection.prototype, 'send');
+    const producer = createProducer({ brokers: fixture.cluster.bootstrap, topic, transactionalId });
+    try {
+      await producer.initTransactions();
+      producer.beginTransaction();
+      await lastValueFrom(producer.produce(from(records(3, 'o'))).pipe(toArray()));
+      await producer.sendOffsetsToTransaction(
+        [
+          { topic, partition: 0, offset: 3n, metadata: 'processed' },
+          { topic, partition: 1, offset: 12 },
+        ],
+        { groupId },
+      );
+      await producer.commitTransaction();
+    } finally {
+      await producer.close();
+    }
+    // Every request the producer sent, on which node, and the mock's answer.
+    const { calls: sent, results, contexts } = send.mock;
+    send.mockRestore();
+    const calls = await Promise.all(
+      sent.map(async ([api, req], i) => ({
+        api: api.name,
+        req: req as Record<string, unknown>,
+        res: (await results[i].value) as Record<string, unknown>,
+        nodeId: (contexts[i] as Connection).nodeId,
+      })),
+    );
+    const of = (api: string): typeof calls => calls.filter((c) => c.api === api);
+    const coordinatorOf = (keyType: number, key: string): unknown => of('FindCoordinator').find((c) => c.req.keyType === keyType && c.req.key === key)?.res.nodeId;
+    const [init] = of('InitProducerId');
+    const ids = { transactionalId, producerId: init.res.producerId, producerEpoch: init.res.producerEpoch };
+
+    const [added] = of('AddOffsetsToTxn');
+    expect(added.req).toEqual({ ...ids, groupId });
+    expect(added.nodeId).toBe(coordinatorOf(1, transactionalId));
+    expect(added.res.errorCode).toBe(0);
+
+    const [committed] = of('TxnOffsetCommit');
+    expect(committed.req).toMatchObject({
+      ...ids,
+      groupId,
+      topics: [
+        {
+          name: topic,
+          partitions: [
+            { partitionIndex: 0, committedOffset: 3n, committedLeaderEpoch: -1, committedMetadata: 'processed' },
+            { partitionIndex: 1, committedOffset: 12n, committedLeaderEpoch: -1, committedMetadata: null },
+          ],
+        },
+      ],
+    });
+    expect(committed.nodeId).toBe(coordinatorOf(0, groupId));
+    expect(committed.res).toMatchObject({ topics: [{ name: topic, partitions: [{ partitionIndex: 0, errorCode: 0 }, { partitionIndex: 1, errorCode: 0 }] }] });
+
+    // In that order, and the transaction then committed.
+    const txnCalls = calls.filter((c) => ['AddOffsetsToTxn', 'TxnOffsetCommit', 'EndTxn'].includes(c.api));
+    expect(txnCalls.map((c) => c.api)).toEqual(['AddOffsetsToTxn', 'TxnOffsetCommit', 'EndTxn']);
+    expect(txnCalls[2].req).toMatchObject({ ...ids, committed: true });
+    expect(txnCalls[2].res.errorCode).toBe(0);
+  });
+
+  it('a TxnOffsetCommit refused by the group coordinator (ILLEGAL_GENERATION: the consumer was rebalanced out) makes the transaction abortable, not the producer fatal', async () => {
     const topic = await fixture.newTopic(1);
     const producer = createProducer({ brokers: fixture.cluster.bootstrap, topic, transactionalId: newTransactionalId() });
     try {
       await producer.initTransactions();
       producer.beginTransaction();
-      await lastValueFrom(producer.produce(from(records(3, 'o'))).pipe(toArray()));
-      await producer.sendOffsetsToTransaction([{ topic, partition: 0, offset: 3n }], { groupId: `group-${process.pid}` });
+      await lastValueFrom(producer.produce(from(records(2, 'r'))).pipe(toArray()));
+      await fixture.cluster.pushErrors(TXN_OFFSET_COMMIT, [ILLEGAL_GENERATION]);
+      await expect(producer.sendOffsetsToTransaction([{ topic, partition: 0, offset: 5n }], { groupId: `group-${process.pid}-${idSeq}`, generationId: 7, memberId: 'm-1' })).rejects.toBeInstanceOf(TransactionAbortableError);
+      await expect(producer.commitTransaction()).rejects.toBeInstanceOf(TransactionAbortableError);
+      await producer.abortTransaction();
+      producer.beginTransaction();
+      await lastValueFrom(producer.produce(from(records(2, 'next'))).pipe(toArray()));
       await producer.commitTransaction();
     } finally {
       await producer.close();
