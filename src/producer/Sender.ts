@@ -14,7 +14,7 @@ import type { TransactionManager } from './TransactionManager';
 import type { Transactions } from './Transactions';
 import { newTxnPartitionEntry } from './TxnPartitionEntry';
 import { ready, type ReadyContext } from './readyCheck';
-import { mustWaitForOldEpoch, onProducerStateError } from './sequenceReset';
+import { confirmSequence, mustWaitForFirstAck, mustWaitForOldEpoch, onProducerStateError } from './sequenceReset';
 import { splitBatch } from './splitBatch';
 
 /** The first Produce version whose batches may be zstd-compressed (KIP-110). */
@@ -221,7 +221,7 @@ export class Sender {
     for (let k = 0; k < n; k++) {
       const queue = queues[(start + k) % n];
       if (!canDrain(queue, nowMs, this.config.maxInFlight)) continue;
-      if (this.txn !== null && mustWaitForOldEpoch(queue, this.txn)) continue;
+      if (this.txn !== null && (mustWaitForOldEpoch(queue, this.txn) || mustWaitForFirstAck(queue))) continue;
       const batch = queue.batches[0];
       if (batches.length > 0 && sizeBytes + batch.sizeInBytes > this.config.maxRequestSize) break;
       queue.batches.shift();
@@ -286,10 +286,10 @@ export class Sender {
         continue;
       }
       const code = p.errorCode;
-      if (code === ErrorCode.NONE) {
-        batch.complete(p.baseOffset, Number(p.logAppendTimeMs));
-      } else if (code === ErrorCode.DUPLICATE_SEQUENCE_NUMBER) {
-        // The broker already has this batch (a retry of a write that succeeded): it is delivered.
+      if (code === ErrorCode.NONE || code === ErrorCode.DUPLICATE_SEQUENCE_NUMBER) {
+        // DUPLICATE_SEQUENCE_NUMBER: the broker already has this batch (a retry of a write that
+        // succeeded): it is delivered.
+        if (this.txn !== null) confirmSequence(this.queueOf(batch), batch);
         batch.complete(p.baseOffset, Number(p.logAppendTimeMs));
       } else if (code === ErrorCode.MESSAGE_TOO_LARGE) {
         this.onTooLarge(batch, nodeId);
@@ -316,6 +316,8 @@ export class Sender {
    * idempotence the broker refuses them (OUT_OF_ORDER_SEQUENCE_NUMBER, since this batch's
    * sequences never arrived), and they are retried behind the parts, which are earlier in drain
    * order (sequenceReset.ts), so nothing is reordered and the sequence range stays contiguous.
+   * The broker refuses them only once it knows our producer on the partition; before its first
+   * ack a partition has one batch in flight (mustWaitForFirstAck), so none can overtake it.
    * Without idempotence the broker may append them before the parts, as after any retry (Java
    * likewise keeps order then only with maxInFlight 1).
    */

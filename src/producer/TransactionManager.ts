@@ -65,6 +65,7 @@ export class TransactionManager {
       entry.producerId = this.producerId;
       entry.producerEpoch = this.producerEpoch;
       entry.nextSequence = 0;
+      entry.confirmed = false;
     }
     const seq = entry.nextSequence;
     // Sequences are int32 and wrap to 0 (Kafka's DefaultRecordBatch.incrementSequence).

@@ -17,8 +17,14 @@ export interface TxnPartitionEntry {
    * (KIP-360) once none of them is in flight.
    */
   resetNeeded: boolean;
+  /**
+   * The broker acknowledged a batch of this partition under `producerId`/`producerEpoch`: it now
+   * knows our producer here and refuses a sequence that does not follow. Until then it would take
+   * any, so the partition has one batch in flight at a time (sequenceReset's mustWaitForFirstAck).
+   */
+  confirmed: boolean;
 }
 
 export function newTxnPartitionEntry(): TxnPartitionEntry {
-  return { producerId: -1n, producerEpoch: -1, nextSequence: 0, resetNeeded: false };
+  return { producerId: -1n, producerEpoch: -1, nextSequence: 0, resetNeeded: false, confirmed: false };
 }

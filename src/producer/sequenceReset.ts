@@ -34,7 +34,27 @@ export function sequencesReady(queue: PartitionQueue, txn: TransactionManager, l
     }
     logger.debug({ topic: queue.topic, partition: queue.partition, epoch: txn.producerEpoch }, 'partition sequences restarted at 0');
   }
-  return !mustWaitForOldEpoch(queue, txn);
+  return !mustWaitForOldEpoch(queue, txn) && !mustWaitForFirstAck(queue);
+}
+
+/**
+ * Until the broker has acknowledged a batch of the partition under the partition's current
+ * producer id and epoch, one batch of it is in flight at a time. A Kafka broker with no state for
+ * our producer id on a partition appends a batch whatever its sequence (its sequence check only
+ * applies once it knows an epoch of the producer there), so a batch written behind a first batch
+ * that the broker then refuses — MESSAGE_TOO_LARGE (the batch is split), a retriable error —
+ * would be appended ahead of it, and the refused records could only follow under a bumped epoch:
+ * out of order (seen on Kafka 4.4 with every first batch refused as too large). Once one batch is
+ * acked, the broker refuses any sequence that does not follow, and up to maxInFlight may go.
+ */
+export function mustWaitForFirstAck(queue: PartitionQueue): boolean {
+  return queue.inFlight.length > 0 && !queue.txn.confirmed;
+}
+
+/** The broker acked `batch`: if it carries the partition's current id and epoch, the broker knows our producer there. */
+export function confirmSequence(queue: PartitionQueue, batch: ProducerBatch): void {
+  const entry = queue.txn;
+  if (batch.baseSequence >= 0 && batch.producerId === entry.producerId && batch.producerEpoch === entry.producerEpoch) entry.confirmed = true;
 }
 
 /**

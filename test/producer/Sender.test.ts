@@ -3,7 +3,7 @@ import { createCodec } from '../../src/compression';
 import { ErrorCode } from '../../src/protocol/errorCodes';
 import { ProducerBatch } from '../../src/producer/ProducerBatch';
 import { advanceTo, tick } from '../support/virtualTime';
-import { batch, batchesOf, initOk, ok, settle, setup, stamp, valuesOf, withError, withErrors } from '../support/senderFakes';
+import { batch, batchesOf, initOk, ok, pastFirstBatch, settle, setup, stamp, valuesOf, withError, withErrors } from '../support/senderFakes';
 
 describe('Sender', () => {
   it('drains one batch per partition per request, up to maxInFlight requests per node', async () => {
@@ -315,9 +315,14 @@ describe('Sender with idempotence', () => {
     expect(cluster.conn.initRequests[0].req).toMatchObject({ transactionalId: null, producerId: -1n, producerEpoch: -1 });
     cluster.conn.initRequests[0].resolve(initOk(1000n, 3));
     await tick();
-    const [r1, r2] = cluster.conn.requests;
+    const [r1] = cluster.conn.requests;
     expect(stamp(r1.req, 0)).toEqual({ producerId: 1000n, epoch: 3, seq: 0, values: ['a', 'b'] });
     expect(stamp(r1.req, 1)).toEqual({ producerId: 1000n, epoch: 3, seq: 0, values: ['x'] });
+    // A partition's first batch under a producer id goes alone (mustWaitForFirstAck); then they pipeline.
+    expect(cluster.conn.requests).toHaveLength(1);
+    r1.resolve(ok(r1.req));
+    await tick();
+    const r2 = cluster.conn.requests[1];
     expect(stamp(r2.req, 0)).toEqual({ producerId: 1000n, epoch: 3, seq: 2, values: ['c', 'd', 'e'] });
     sender.enqueue(listen(batch(0, 0, ['f'])));
     sender.enqueue(listen(batch(1, 0, ['y', 'z'])));
@@ -336,14 +341,17 @@ describe('Sender with idempotence', () => {
     await tick();
     sender.enqueue(listen(batch(0, 0, ['c'])));
     await tick();
-    const [r1, r2] = cluster.conn.requests;
+    const [r1] = cluster.conn.requests;
     r1.resolve(withError(r1.req, ErrorCode.REQUEST_TIMED_OUT));
-    r2.resolve(ok(r2.req, 2n));
     await settle(scheduler);
+    const r2 = cluster.conn.requests[1];
+    expect(stamp(r2.req, 0)).toEqual(stamp(r1.req, 0));
+    expect(r2.req.topics[0].partitions[0].records.equals(r1.req.topics[0].partitions[0].records)).toBe(true);
+    r2.resolve(ok(r2.req, 0n));
+    await tick();
     const r3 = cluster.conn.requests[2];
-    expect(stamp(r3.req, 0)).toEqual(stamp(r1.req, 0));
-    expect(r3.req.topics[0].partitions[0].records.equals(r1.req.topics[0].partitions[0].records)).toBe(true);
-    r3.resolve(ok(r3.req, 0n));
+    expect(stamp(r3.req, 0)).toEqual({ producerId: 7n, epoch: 0, seq: 2, values: ['c'] });
+    r3.resolve(ok(r3.req, 2n));
     await tick();
     expect(done.map((b) => b.error)).toEqual([null, null]);
   });
@@ -363,10 +371,10 @@ describe('Sender with idempotence', () => {
   });
 
   it("after a sequenced batch expires, its partition restarts at 0 under a bumped epoch; another partition first settles what it sent under the old one", async () => {
-    const { scheduler, cluster, sender, txn, done, listen } = setup({ maxInFlight: 5, deliveryTimeoutMs: 1000 }, { idempotent: true });
+    const s = setup({ maxInFlight: 5, deliveryTimeoutMs: 1000 }, { idempotent: true });
+    const { scheduler, cluster, sender, txn, done, listen } = s;
+    await pastFirstBatch(s, 1000n, [1]);
     sender.enqueue(listen(batch(0, 0, ['lost'])));
-    await tick();
-    cluster.conn.initRequests[0].resolve(initOk(1000n, 0));
     await tick();
     // 'lost' gets sequence 0 on partition 0, fails, and waits for a leader it never gets back.
     const r1 = cluster.conn.requests[0];
@@ -379,7 +387,7 @@ describe('Sender with idempotence', () => {
     sender.enqueue(listen(batch(1, 500, ['p1-b'])));
     await tick();
     const [r2, r3] = cluster.conn.requests.slice(1);
-    expect([stamp(r2.req, 1).seq, stamp(r3.req, 1).seq]).toEqual([0, 1]);
+    expect([stamp(r2.req, 1).seq, stamp(r3.req, 1).seq]).toEqual([1, 2]);
 
     await advanceTo(scheduler, 1000);
     expect(done.map((b) => b.metas[0])).toEqual(['lost']);
@@ -407,26 +415,26 @@ describe('Sender with idempotence', () => {
   });
 
   it("a bump for one partition leaves another partition's retries under their old epoch and sequences, so the broker can still spot a duplicate", async () => {
-    const { scheduler, cluster, sender, txn, done, listen } = setup({ maxInFlight: 5 }, { idempotent: true });
+    const s = setup({ maxInFlight: 5 }, { idempotent: true });
+    const { scheduler, cluster, sender, txn, done, listen } = s;
+    await pastFirstBatch(s, 1000n, [0, 1]);
     sender.enqueue(listen(batch(0, 0, ['bad'])));
     sender.enqueue(listen(batch(1, 0, ['retry-me'])));
-    await tick();
-    cluster.conn.initRequests[0].resolve(initOk(1000n, 0));
     await tick();
     sender.enqueue(listen(batch(1, 0, ['after'])));
     await tick();
     const [r1, r2] = cluster.conn.requests;
-    expect(stamp(r2.req, 1).seq).toBe(1);
+    expect(stamp(r2.req, 1).seq).toBe(2);
     // One request: partition 0 fails for good (its sequences need a reset), partition 1 is
     // retriable (and may have been written); then 'after' is refused behind it.
     r1.resolve(withErrors(r1.req, { 0: ErrorCode.INVALID_RECORD, 1: ErrorCode.NOT_ENOUGH_REPLICAS }));
     r2.resolve(withError(r2.req, ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER));
     await settle(scheduler);
     const r3 = cluster.conn.requests[2];
-    expect(stamp(r3.req, 1)).toEqual({ producerId: 1000n, epoch: 0, seq: 0, values: ['retry-me'] });
+    expect(stamp(r3.req, 1)).toEqual({ producerId: 1000n, epoch: 0, seq: 1, values: ['retry-me'] });
     r3.resolve(ok(r3.req));
     await settle(scheduler);
-    expect(stamp(cluster.conn.requests[3].req, 1)).toEqual({ producerId: 1000n, epoch: 0, seq: 1, values: ['after'] });
+    expect(stamp(cluster.conn.requests[3].req, 1)).toEqual({ producerId: 1000n, epoch: 0, seq: 2, values: ['after'] });
     cluster.conn.requests[3].resolve(ok(cluster.conn.requests[3].req, 1n));
     await tick();
     expect(done.map((b) => [b.metas[0], b.error?.name ?? null])).toEqual([
@@ -442,11 +450,11 @@ describe('Sender with idempotence', () => {
   });
 
   it('INVALID_PRODUCER_EPOCH (fenced): asks for a new producer id and resends the batch under it from sequence 0', async () => {
-    const { scheduler, cluster, sender, done, listen } = setup({ maxInFlight: 5, deliveryTimeoutMs: 30000 }, { idempotent: true });
+    const s = setup({ maxInFlight: 5, deliveryTimeoutMs: 30000 }, { idempotent: true });
+    const { scheduler, cluster, sender, done, listen } = s;
+    await pastFirstBatch(s, 5n, [0, 1]);
     sender.enqueue(listen(batch(0, 0, ['a'])));
     sender.enqueue(listen(batch(1, 0, ['b'])));
-    await tick();
-    cluster.conn.initRequests[0].resolve(initOk(5n, 0));
     await tick();
     sender.enqueue(listen(batch(0, 0, ['a2'])));
     await tick();
@@ -463,7 +471,7 @@ describe('Sender with idempotence', () => {
     const sent = cluster.conn.requests.slice(2).flatMap((r) => [...batchesOf(r.req).keys()].map((p) => ({ p, ...stamp(r.req, p) })));
     // Partition 0 restarts under the new id; partition 1's retry keeps the id it may have been written under.
     expect(sent.filter((x) => x.p === 0)[0]).toEqual({ p: 0, producerId: 6n, epoch: 0, seq: 0, values: ['a'] });
-    expect(sent.filter((x) => x.p === 1)[0]).toEqual({ p: 1, producerId: 5n, epoch: 0, seq: 0, values: ['b'] });
+    expect(sent.filter((x) => x.p === 1)[0]).toEqual({ p: 1, producerId: 5n, epoch: 0, seq: 1, values: ['b'] });
     for (const r of cluster.conn.requests.slice(2)) r.resolve(ok(r.req));
     await advanceTo(scheduler, 2000);
     const last = cluster.conn.requests[cluster.conn.requests.length - 1];
@@ -474,10 +482,10 @@ describe('Sender with idempotence', () => {
   });
 
   it('OUT_OF_ORDER_SEQUENCE_NUMBER behind a batch being retried: retried in order, same sequences, no bump', async () => {
-    const { scheduler, cluster, sender, txn, done, listen } = setup({ maxInFlight: 5 }, { idempotent: true });
+    const s = setup({ maxInFlight: 5 }, { idempotent: true });
+    const { scheduler, cluster, sender, txn, done, listen } = s;
+    await pastFirstBatch(s, 9n);
     sender.enqueue(listen(batch(0, 0, ['1'])));
-    await tick();
-    cluster.conn.initRequests[0].resolve(initOk(9n, 0));
     await tick();
     sender.enqueue(listen(batch(0, 0, ['2'])));
     await tick();
@@ -488,11 +496,11 @@ describe('Sender with idempotence', () => {
     await settle(scheduler);
     expect(txn!.epochBumps).toBe(0);
     const r3 = cluster.conn.requests[2];
-    expect(stamp(r3.req, 0)).toEqual({ producerId: 9n, epoch: 0, seq: 0, values: ['1'] });
+    expect(stamp(r3.req, 0)).toEqual({ producerId: 9n, epoch: 0, seq: 1, values: ['1'] });
     r3.resolve(ok(r3.req, 0n));
     await settle(scheduler);
     const r4 = cluster.conn.requests[3];
-    expect(stamp(r4.req, 0)).toEqual({ producerId: 9n, epoch: 0, seq: 1, values: ['2'] });
+    expect(stamp(r4.req, 0)).toEqual({ producerId: 9n, epoch: 0, seq: 2, values: ['2'] });
     r4.resolve(ok(r4.req, 1n));
     await tick();
     expect(done.map((b) => [b.metas[0], b.error])).toEqual([
@@ -513,10 +521,11 @@ describe('Sender with idempotence', () => {
     await tick();
     sender.enqueue(listen(batch(0, 0, ['b'])));
     await tick();
-    expect(stamp(cluster.conn.requests[1].req, 0).seq).toBe(1);
     const r1 = cluster.conn.requests[0];
     r1.resolve(ok(r1.req, 0n));
+    await tick();
     const r2 = cluster.conn.requests[1];
+    expect(stamp(r2.req, 0).seq).toBe(1);
     r2.resolve(withError(r2.req, code));
     await settle(scheduler);
     expect(cluster.conn.initRequests).toHaveLength(1);
@@ -529,17 +538,17 @@ describe('Sender with idempotence', () => {
   });
 
   it('a batch failing for good with later ones in flight: they come back out of order and restart at 0 under a bumped epoch, in order', async () => {
-    const { scheduler, cluster, sender, done, listen } = setup({ maxInFlight: 5 }, { idempotent: true });
+    const s = setup({ maxInFlight: 5 }, { idempotent: true });
+    const { scheduler, cluster, sender, done, listen } = s;
+    await pastFirstBatch(s, 5n);
     sender.enqueue(listen(batch(0, 0, ['invalid'])));
-    await tick();
-    cluster.conn.initRequests[0].resolve(initOk(5n, 0));
     await tick();
     sender.enqueue(listen(batch(0, 0, ['next'])));
     await tick();
     sender.enqueue(listen(batch(0, 0, ['last'])));
     await tick();
     const [r1, r2, r3] = cluster.conn.requests;
-    expect([stamp(r2.req, 0).seq, stamp(r3.req, 0).seq]).toEqual([1, 2]);
+    expect([stamp(r1.req, 0).seq, stamp(r2.req, 0).seq, stamp(r3.req, 0).seq]).toEqual([1, 2, 3]);
     // 'invalid' fails for good, so 'next' and 'last' no longer follow what the broker has.
     r1.resolve(withError(r1.req, ErrorCode.INVALID_RECORD));
     r2.resolve(withError(r2.req, ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER));

@@ -9,7 +9,7 @@ import { ErrorCode } from '../../src/protocol/errorCodes';
 import type { ProduceRequest } from '../../src/protocol/Produce';
 import { RECORD_BATCH_OVERHEAD } from '../../src/protocol/RecordBatch';
 import { ProducerBatch } from '../../src/producer/ProducerBatch';
-import { initOk, ok, settle, setup, stamp, withError } from '../support/senderFakes';
+import { initOk, ok, pastFirstBatch, settle, setup, stamp, withError } from '../support/senderFakes';
 import { tick } from '../support/virtualTime';
 
 /** A closed batch of partition 0 holding `values` (metas = values), in a buffer large enough. */
@@ -65,17 +65,17 @@ describe('Sender: a batch refused with MESSAGE_TOO_LARGE', () => {
   });
 
   it('idempotence: the parts carve the sequence range under the same id and epoch; batches in flight behind it are refused out of order and follow, with no epoch bump', async () => {
-    const { scheduler, cluster, sender, txn, done, listen } = setup({ maxInFlight: 5 }, { idempotent: true });
+    const s = setup({ maxInFlight: 5 }, { idempotent: true });
+    const { scheduler, cluster, sender, txn, done, listen } = s;
+    await pastFirstBatch(s, 77n); // the broker knows the producer on t-0: batches are pipelined
     sender.enqueue(listen(batchOf(['a', 'b', 'c', 'd'])));
-    await tick();
-    cluster.conn.initRequests[0].resolve(initOk(77n, 3));
     await tick();
     sender.enqueue(listen(batchOf(['e'])));
     await tick();
     sender.enqueue(listen(batchOf(['f'])));
     await tick();
     const reqs = cluster.conn.requests;
-    expect(reqs.map((r) => stamp(r.req, 0).seq)).toEqual([0, 4, 5]);
+    expect(reqs.map((r) => stamp(r.req, 0).seq)).toEqual([1, 5, 6]);
     // The broker refuses the first as too large, so it never sees sequences 0-3: the others are out of order.
     reqs[0].resolve(withError(reqs[0].req, ErrorCode.MESSAGE_TOO_LARGE));
     reqs[1].resolve(withError(reqs[1].req, ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER));
@@ -83,26 +83,57 @@ describe('Sender: a batch refused with MESSAGE_TOO_LARGE', () => {
     await tick();
     // The parts go at once (new batches, pipelined); the refused ones wait for them, then go one at a time.
     expect(reqs.slice(3).map((r) => stamp(r.req, 0))).toEqual([
-      { producerId: 77n, epoch: 3, seq: 0, values: ['a', 'b'] },
-      { producerId: 77n, epoch: 3, seq: 2, values: ['c', 'd'] },
+      { producerId: 77n, epoch: 0, seq: 1, values: ['a', 'b'] },
+      { producerId: 77n, epoch: 0, seq: 3, values: ['c', 'd'] },
     ]);
-    reqs[3].resolve(ok(reqs[3].req, 0n));
-    reqs[4].resolve(ok(reqs[4].req, 2n));
+    reqs[3].resolve(ok(reqs[3].req, 1n));
+    reqs[4].resolve(ok(reqs[4].req, 3n));
     await settle(scheduler);
-    expect(stamp(reqs[5].req, 0)).toEqual({ producerId: 77n, epoch: 3, seq: 4, values: ['e'] });
-    reqs[5].resolve(ok(reqs[5].req, 4n));
+    expect(stamp(reqs[5].req, 0)).toEqual({ producerId: 77n, epoch: 0, seq: 5, values: ['e'] });
+    reqs[5].resolve(ok(reqs[5].req, 5n));
     await settle(scheduler);
-    expect(stamp(reqs[6].req, 0)).toEqual({ producerId: 77n, epoch: 3, seq: 5, values: ['f'] });
-    reqs[6].resolve(ok(reqs[6].req, 5n));
+    expect(stamp(reqs[6].req, 0)).toEqual({ producerId: 77n, epoch: 0, seq: 6, values: ['f'] });
+    reqs[6].resolve(ok(reqs[6].req, 6n));
+    await tick();
+    expect(outcomes(done)).toEqual([
+      ['a,b', 1n],
+      ['c,d', 3n],
+      ['e', 5n],
+      ['f', 6n],
+    ]);
+    expect(txn!.epochBumps).toBe(0);
+    expect(cluster.conn.initRequests).toHaveLength(1);
+  });
+
+  it("idempotence: a partition's first batch goes alone, so when it is refused nothing written behind it can land first (Kafka takes any sequence from a producer it does not know yet)", async () => {
+    const { cluster, sender, txn, done, listen } = setup({ maxInFlight: 5 }, { idempotent: true });
+    sender.enqueue(listen(batchOf(['a', 'b', 'c', 'd'])));
+    await tick();
+    cluster.conn.initRequests[0].resolve(initOk(3n, 0));
+    await tick();
+    sender.enqueue(listen(batchOf(['e'])));
+    await tick();
+    const reqs = cluster.conn.requests;
+    expect(reqs).toHaveLength(1); // 'e' waits for the first batch's ack
+    reqs[0].resolve(withError(reqs[0].req, ErrorCode.MESSAGE_TOO_LARGE));
+    await tick();
+    expect(reqs.slice(1).map((r) => stamp(r.req, 0))).toEqual([{ producerId: 3n, epoch: 0, seq: 0, values: ['a', 'b'] }]);
+    reqs[1].resolve(ok(reqs[1].req, 0n));
+    await tick();
+    // Acked: the broker now refuses a sequence that does not follow, so the rest is pipelined.
+    expect(reqs.slice(2).map((r) => stamp(r.req, 0))).toEqual([
+      { producerId: 3n, epoch: 0, seq: 2, values: ['c', 'd'] },
+      { producerId: 3n, epoch: 0, seq: 4, values: ['e'] },
+    ]);
+    reqs[2].resolve(ok(reqs[2].req, 2n));
+    reqs[3].resolve(ok(reqs[3].req, 4n));
     await tick();
     expect(outcomes(done)).toEqual([
       ['a,b', 0n],
       ['c,d', 2n],
       ['e', 4n],
-      ['f', 5n],
     ]);
     expect(txn!.epochBumps).toBe(0);
-    expect(cluster.conn.initRequests).toHaveLength(1);
   });
 
   it('a part refused again is split again (halving) until the broker takes the parts; sequences stay contiguous', async () => {
@@ -155,14 +186,16 @@ describe('Sender: a batch refused with MESSAGE_TOO_LARGE', () => {
     const reqs = cluster.conn.requests;
     reqs[0].resolve(withError(reqs[0].req, ErrorCode.MESSAGE_TOO_LARGE));
     await tick();
-    // The huge record is more than half the batch: it goes alone, between the others.
-    expect(reqs.slice(1).map((r) => stamp(r.req, 0))).toEqual([
-      { producerId: 5n, epoch: 0, seq: 0, values: ['s1', 's2'] },
+    // The huge record is more than half the batch: it goes alone, between the others. The first
+    // part is the partition's first batch under this producer id: it goes alone, then the others.
+    expect(reqs.slice(1).map((r) => stamp(r.req, 0))).toEqual([{ producerId: 5n, epoch: 0, seq: 0, values: ['s1', 's2'] }]);
+    reqs[1].resolve(ok(reqs[1].req, 0n));
+    await tick();
+    expect(reqs.slice(2).map((r) => stamp(r.req, 0))).toEqual([
       { producerId: 5n, epoch: 0, seq: 2, values: [huge] },
       { producerId: 5n, epoch: 0, seq: 3, values: ['s3'] },
     ]);
     const hugeSize = sizeOf(reqs[2].req);
-    reqs[1].resolve(ok(reqs[1].req, 0n));
     reqs[2].resolve(withError(reqs[2].req, ErrorCode.MESSAGE_TOO_LARGE));
     reqs[3].resolve(withError(reqs[3].req, ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER));
     await settle(scheduler);

@@ -190,3 +190,23 @@ export function setup(cfg: Partial<SenderConfig> = {}, opts: { idempotent?: bool
   };
   return { scheduler, cluster, sender, txn, done, listen };
 }
+
+/**
+ * An idempotent sender past the first batch of `partitions`: InitProducerId answered with
+ * `producerId` (epoch 0), then a batch `['first']` of each partition written and acked at offset 0.
+ * Until the broker has acked one batch of a partition under our id it takes any sequence, so the
+ * sender writes a partition's first batch alone (sequenceReset's mustWaitForFirstAck); after this,
+ * the partition's batches are pipelined and its sequences continue at 1. The primer's request and
+ * done batch are removed from `cluster.conn.requests` and `done`, so a test indexes from 0.
+ */
+export async function pastFirstBatch(s: ReturnType<typeof setup>, producerId: bigint, partitions: number[] = [0]): Promise<void> {
+  for (const p of partitions) s.sender.enqueue(s.listen(batch(p, s.scheduler.now(), ['first'])));
+  await tick();
+  s.cluster.conn.initRequests[0].resolve(initOk(producerId, 0));
+  await tick();
+  for (const r of s.cluster.conn.requests) r.resolve(ok(r.req, 0n));
+  await tick();
+  if (s.done.length !== partitions.length || s.done.some((b) => b.error !== null)) throw new Error('pastFirstBatch: the primer batches were not acked');
+  s.cluster.conn.requests.length = 0;
+  s.done.length = 0;
+}
