@@ -34,6 +34,12 @@ export interface ProducerMetricsSnapshot {
   /** Records that failed (any cause: serializer, memory, broker, timeout), per second, and in total. */
   readonly recordErrorRate: number;
   readonly recordErrorTotal: number;
+  /**
+   * Batches split after a broker refused them as larger than the topic's max.message.bytes
+   * (MESSAGE_TOO_LARGE), in total (Java: batch-split-total). Growing steadily: batchSize is above
+   * that limit, and every batch costs extra round trips.
+   */
+  readonly batchSplitTotal: number;
 
   /**
    * Produce request latency (written → answered) in the window, ms; percentiles within 0.8 %.

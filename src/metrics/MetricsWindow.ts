@@ -102,6 +102,7 @@ export class MetricsWindow {
       recordRetryTotal: m.recordRetryTotal,
       recordErrorRate: perSecond(m.recordErrorTotal - from.recordErrorTotal),
       recordErrorTotal: m.recordErrorTotal,
+      batchSplitTotal: m.batchSplitTotal,
       requestLatencyAvg: latency.mean,
       requestLatencyP50: latency.percentile(50),
       requestLatencyP99: latency.percentile(99),

@@ -43,6 +43,7 @@ export function toPrometheus(snapshot: ProducerMetricsSnapshot, options: Prometh
   sample(metric('record_send_total', 'counter', 'Records sent in produce requests, retries included.'), s.recordSendTotal);
   sample(metric('record_retry_total', 'counter', 'Records sent again after a retriable error.'), s.recordRetryTotal);
   sample(metric('record_error_total', 'counter', 'Records that failed (serializer, memory, broker, timeout).'), s.recordErrorTotal);
+  sample(metric('batch_split_total', 'counter', 'Batches split after the broker refused them as too large (MESSAGE_TOO_LARGE).'), s.batchSplitTotal);
   sample(metric('sent_bytes_total', 'counter', 'Bytes of record batches sent, as on the wire.'), s.byteTotal);
   sample(metric('request_total', 'counter', 'Produce requests sent.'), s.requestTotal);
   sample(metric('batch_size_avg_bytes', 'gauge', 'Average record batch size over the last window, in bytes.'), s.batchSizeAvg);
