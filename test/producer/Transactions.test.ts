@@ -85,15 +85,20 @@ function setup(maxBlockMs = 60000) {
     silent,
   );
   sender.transactions = txns;
-  const enqueue = (partition: number, value = 'v'): ProducerBatch => {
+  const enqueue = (partition: number, value: string | string[] = 'v'): ProducerBatch => {
     const batch = ProducerBatch.open('t', partition, 0, Buffer.alloc(256));
-    batch.append(0, null, Buffer.from(value), null, value);
+    for (const v of typeof value === 'string' ? [value] : value) batch.append(0, null, Buffer.from(v), null, v);
     batch.close();
     batches.add(batch);
     batch.listener = {
       onBatchDone: (done: ProducerBatch) => {
         batches.delete(done);
         if (batches.size === 0) for (const w of flushWaiters.splice(0)) w();
+      },
+      // As the Producer: the parts of a split batch are outstanding in its place.
+      onBatchSplit: (split: ProducerBatch, parts: ProducerBatch[]) => {
+        batches.delete(split);
+        for (const part of parts) batches.add(part);
       },
     } as never;
     sender.enqueue(batch);
@@ -261,6 +266,41 @@ describe('Transactions: the sender', () => {
     enqueue(0);
     await ticks();
     expect(partitionsOf(b.take('AddPartitionsToTxn').req)).toEqual(['t-0']);
+  });
+
+  it('a batch refused as too large is split inside the transaction: transactional parts under the same id, epoch and sequences; the commit waits for them', async () => {
+    const { b, txns, enqueue, init } = setup();
+    await init();
+    txns.beginTransaction();
+    const batch = enqueue(0, ['a', 'b', 'c', 'd']);
+    await ticks();
+    const add = b.take('AddPartitionsToTxn');
+    add.resolve(addOk(add.req));
+    await ticks();
+    const refused = b.take('Produce');
+    refused.resolve(produceOk(refused.req, ErrorCode.MESSAGE_TOO_LARGE));
+    await ticks();
+    const committed = txns.commitTransaction();
+    const stamps: unknown[] = [];
+    for (let i = 0; i < 2; i++) {
+      await ticks();
+      const part = b.take('Produce');
+      expect(part.req.transactionalId).toBe('tx-1');
+      const [d] = decodeRecordBatches(part.req.topics[0].partitions[0].records);
+      stamps.push([d.isTransactional, d.producerId, d.producerEpoch, d.baseSequence, d.records.map((r) => r.value!.toString()).join('')]);
+      expect(b.pending('EndTxn')).toBe(0); // the commit's flush waits for every part
+      part.resolve(produceOk(part.req));
+    }
+    await ticks();
+    expect(stamps).toEqual([
+      [true, 42n, 3, 0, 'ab'],
+      [true, 42n, 3, 2, 'cd'],
+    ]);
+    expect(batch.done).toBe(true);
+    expect(b.pending('AddPartitionsToTxn')).toBe(0); // the partition is in the transaction already
+    b.take('EndTxn').resolve({ throttleTimeMs: 0, errorCode: 0 });
+    await committed;
+    expect(txns.state).toBe('READY');
   });
 
   it('abort fails unsent batches with TransactionAbortedError, waits for those in flight, then EndTxn(abort)', async () => {
