@@ -96,9 +96,14 @@ export async function authenticateSasl(
 function describeRefusal(res: SaslAuthenticateResponse, client: SaslClient): string {
   const said = res.errorMessage ?? errorName(res.errorCode);
   const detail = client.failureDetail?.();
-  const check =
-    client.mechanism === 'OAUTHBEARER'
-      ? 'check the token oauthBearerProvider returns (expiry, audience, signature)'
-      : 'check sasl.username and sasl.password, and that the user exists for this mechanism on the broker';
-  return `${said}${detail ? ` (${detail})` : ''}; ${check}`;
+  // Kafka's OAUTHBEARER refusal repeats the status the client quotes ({"status":"invalid_token"}): once is enough.
+  if (detail?.includes(said)) return `${detail}; ${adviceFor(client)}`;
+  return `${said}${detail ? ` (${detail})` : ''}; ${adviceFor(client)}`;
+}
+
+/** What the user should check after a refusal by `client`'s mechanism. */
+function adviceFor(client: SaslClient): string {
+  return client.mechanism === 'OAUTHBEARER'
+    ? 'check the token oauthBearerProvider returns (expiry, audience, signature)'
+    : 'check sasl.username and sasl.password, and that the user exists for this mechanism on the broker';
 }
