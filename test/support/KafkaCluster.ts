@@ -29,7 +29,8 @@ import * as path from 'node:path';
 import { sleep, unusedPort } from './wait';
 
 const ROOT = path.resolve(__dirname, '..', '..');
-const KAFKA_SH = path.join(ROOT, 'test', 'kafka', 'kafka.sh');
+/** test/kafka/kafka.sh, for helpers that run a tool their own way (e.g. the console consumer's binary output). */
+export const KAFKA_SH = path.join(ROOT, 'test', 'kafka', 'kafka.sh');
 
 /** The release the suite runs on unless RXKAFKA_KAFKA_VERSION names another (test/kafka/versions.sh). */
 export function defaultKafkaVersion(): string {
@@ -67,6 +68,8 @@ export interface KafkaClusterOptions {
   /** Broker properties added to (or replacing) the defaults, e.g. transaction.max.timeout.ms. */
   brokerConfig?: Record<string, string | number>;
   security?: SecurityListeners;
+  /** The launcher's own tests: node i's PLAINTEXT port is plaintextPorts[i] instead of a free one. */
+  plaintextPorts?: number[];
 }
 
 export type ListenerName = 'PLAINTEXT' | 'SSL' | 'SASL_PLAINTEXT' | 'SASL_SSL';
@@ -193,7 +196,7 @@ export class KafkaCluster {
     };
     for (let i = 0; i < nodes; i++) {
       const listeners: NodePorts['listeners'] = {};
-      for (const l of listenerNames) listeners[l] = await freshPort();
+      for (const l of listenerNames) listeners[l] = l === 'PLAINTEXT' && opts.plaintextPorts?.[i] !== undefined ? opts.plaintextPorts[i] : await freshPort();
       ports.push({ controller: await freshPort(), listeners });
     }
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rxkafka-kafka-'));
@@ -371,7 +374,7 @@ export class KafkaCluster {
       for (const id of ids) {
         const node = this.running.get(id);
         if (node === undefined) throw new Error(`node ${id} is not running`);
-        if (node.status !== null) throw new Error(`Kafka node ${id} exited (${node.status}) while starting:\n${this.logTail(id)}`);
+        if (node.status !== null) throw new Error(`Kafka node ${id} exited (${node.status}) while starting: ${this.startFailure(id)}\n${this.logTail(id)}`);
       }
       try {
         const answers = await Promise.all(ids.map((id) => this.metadata(undefined, this.address(id))));
@@ -388,10 +391,27 @@ export class KafkaCluster {
     }
   }
 
+  /**
+   * Why node `id` did not start, from its log: the innermost "Caused by:" of the fatal startup
+   * error names the cause (e.g. "Socket server failed to bind to 127.0.0.1:9092: Address already
+   * in use"); the tail that follows it is mostly Kafka shutting down.
+   */
+  private startFailure(id: number): string {
+    const lines = this.logText(id).split('\n');
+    const causes = lines.filter((l) => l.startsWith('Caused by: ')).slice(-3);
+    if (causes.length === 0) return lines.find((l) => / ERROR /.test(l)) ?? 'no error in its log';
+    return causes.map((l) => l.slice('Caused by: '.length)).join(', caused by ');
+  }
+
+  /** Node `id`'s log (warnings and errors) and its stdout. */
+  private logText(id: number): string {
+    const read = (p: string): string => (fs.existsSync(p) ? fs.readFileSync(p, 'utf8') : '');
+    return read(this.logPath(id)) + read(`${this.logPath(id)}.out`);
+  }
+
   /** The last lines of node `id`'s log (warnings and errors, and its stdout). */
   logTail(id: number, lines = 30): string {
-    const read = (p: string): string => (fs.existsSync(p) ? fs.readFileSync(p, 'utf8') : '');
-    return (read(this.logPath(id)) + read(`${this.logPath(id)}.out`)).split('\n').slice(-lines).join('\n');
+    return this.logText(id).split('\n').slice(-lines).join('\n');
   }
 
   /** Metadata as kcat reads it from the running nodes (optionally for one topic). */
@@ -466,6 +486,11 @@ export class KafkaCluster {
   liveBootstrap(): string {
     const up = this.ids().filter((id) => this.running.has(id) && !this.running.get(id)!.paused);
     return (up.length > 0 ? up : this.ids()).map((id) => this.address(id)).join(',');
+  }
+
+  /** Each running node's JVM pid, by node id (to check that none outlives stop()). */
+  pids(): Map<number, number> {
+    return new Map([...this.running].map(([id, n]) => [id, n.pid]));
   }
 
   isRunning(id: number): boolean {
