@@ -25,6 +25,7 @@
  * waits for the topic's replicas to be in sync again. Segment topics have RF 3 and
  * min.insync.replicas 2 (Kafka keeps everything; segments still bound the soak's own memory). A
  * restart takes seconds, so give it minutes: `npm run soak -- --kafka --records 300000 --seconds 180`.
+ * There each segment is read by Kafka's console consumer too, which must agree with kcat.
  *
  * Runs the TypeScript sources directly (register.js transpiles them on load): it soaks the code as
  * it is now, without a stale dist/, and MockCluster finds the launchers that `bash
@@ -33,9 +34,9 @@
 import { Subscription } from 'rxjs';
 import { createProducer } from '../../operators';
 import type { Ack } from '../../src/types';
-import { BROKERS, describeViolations, makeRecord, newKafkaTopic, newTopic, pacedRecords, recordBatchErrors, Report, verify, VIOLATIONS } from '../support/faultRun';
+import { BROKERS, describeViolations, makeRecord, newKafkaTopic, newTopic, pacedRecords, readBack, recordBatchErrors, Report, verify, VIOLATIONS } from '../support/faultRun';
 import { KafkaCluster } from '../support/KafkaCluster';
-import { kcatConsume } from '../support/kcat';
+import { ConsumedRecord, kcatConsume } from '../support/kcat';
 import { MockCluster } from '../support/MockCluster';
 import { seededRandom } from '../support/random';
 import { retry } from '../support/wait';
@@ -74,6 +75,8 @@ interface SoakCluster {
   describe: string;
   requestTimeoutMs: number;
   newTopic(): Promise<string>;
+  /** The topic's records by partition, then offset (kcat; on Kafka checked against Kafka's console consumer). */
+  read(topic: string): Promise<ConsumedRecord[]>;
   faults: ReadonlyArray<{ name: string; inject(topic: string, random: () => number): Promise<void> }>;
   stop(): Promise<void>;
 }
@@ -86,6 +89,7 @@ async function startCluster(kafka: boolean): Promise<SoakCluster> {
       describe: `Apache Kafka ${c.version} (${c.nodes} nodes)`,
       requestTimeoutMs: KAFKA_SOAK_REQUEST_TIMEOUT_MS,
       newTopic: () => newKafkaTopic(c, 'soak'),
+      read: (topic) => readBack(c, topic),
       faults: KAFKA_SOAK_FAULTS.map((f) => ({ name: f.name, inject: (topic, random) => f.inject(c, topic, random) })),
       stop: () => c.stop(),
     };
@@ -96,6 +100,7 @@ async function startCluster(kafka: boolean): Promise<SoakCluster> {
     describe: `mock ${c.version}`,
     requestTimeoutMs: SOAK_REQUEST_TIMEOUT_MS,
     newTopic: () => newTopic(c, 'soak'),
+    read: (topic) => kcatConsume(c.bootstrap, topic, { timeoutMs: 120_000 }),
     faults: SOAK_FAULTS.map((f) => ({ name: f.name, inject: (topic, random) => f.inject(c, topic, random) })),
     stop: () => c.stop(),
   };
@@ -153,7 +158,7 @@ async function main(): Promise<number> {
     segmentAcks[s] = null;
     readChain = readChain.then(async () => {
       // kcat gives up when every broker is down (a fault of the list): read again once they are back.
-      const read = await retry(() => kcatConsume(cluster.bootstrap, topics[s], { timeoutMs: 120_000 }), 60_000);
+      const read = await retry(() => cluster.read(topics[s]), 60_000);
       totals.add(verify({ first: s * opts.segment, n: segmentSize(s), keys: SHAPE.keys, acks, error: null, read }), topics[s]);
     }).catch((err: unknown) => {
       // Not verified: the summary says so and the soak fails (totals.verifiedSegments < segments).

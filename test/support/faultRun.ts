@@ -2,8 +2,8 @@
  * The fault harness shared by test/integration/retries.test.ts, test/faults/, test/real-kafka/faults/
  * and the soak (test/soak/): a paced stream of keyed records produced to a cluster — librdkafka's
  * mock (MockCluster) or Apache Kafka (KafkaCluster) — a fault injected mid-stream, the topic read
- * back with kcat (see readBack), and verify() to hold the outcome against what Kafka promises an
- * idempotent producer:
+ * back with kcat (on Kafka, and by Kafka's console consumer too: readBack), and verify() to hold
+ * the outcome against what Kafka promises an idempotent producer:
  *  - every record sent has exactly one ack (or, when the stream stopped on an error, none);
  *  - an acked record is in the log exactly at the partition and offset of its ack (else: lost);
  *  - a failed record is not in the log, unless its error leaves its fate unknown (a delivery
@@ -21,6 +21,7 @@ import { createProducer, DeliveryTimeoutError, KafkaProtocolError, RecordError }
 import type { Producer } from '../../src/producer/Producer';
 import type { ProducerConfig } from '../../src/producer/config';
 import type { Ack, ProducerRecord } from '../../src/types';
+import { consoleConsume } from './consoleConsumer';
 import { KafkaCluster } from './KafkaCluster';
 import { ConsumedRecord, kcatConsume } from './kcat';
 import { MockCluster } from './MockCluster';
@@ -234,15 +235,29 @@ export async function newKafkaTopic(cluster: KafkaCluster, prefix = 'faults', op
 /**
  * The topic as kcat reads it (CRC-checked), by partition then offset. On the mock, every broker's
  * round trip is reset first: kcat fetches about a batch per partition per round trip, so a round
- * trip the fault left behind would make reading 100k records take tens of seconds. On Kafka, every
- * node should be running again (see Scenario.beforeRead).
+ * trip the fault left behind would make reading 100k records take tens of seconds. On Kafka,
+ * Kafka's own console consumer reads the topic too and must find the very same records at the
+ * same offsets (kcat reads to the end; Java then reads as many, so an extra would show as a
+ * difference); every node should be running again (see Scenario.beforeRead).
  */
 export async function readBack(cluster: FaultCluster, topic: string): Promise<ConsumedRecord[]> {
   if (cluster instanceof MockCluster) {
     for (let id = 1; id <= cluster.brokers.length; id++) await cluster.setRtt(id, 0);
     return kcatConsume(cluster.bootstrap, topic, { timeoutMs: 60_000 });
   }
-  return kcatConsume(cluster.liveBootstrap(), topic, { timeoutMs: 90_000 });
+  const read = await kcatConsume(cluster.liveBootstrap(), topic, { timeoutMs: 90_000 });
+  // (Without maxMessages the console consumer reads until 10 s pass without a record: an empty topic.)
+  const byJava = await consoleConsume(cluster, topic, read.length > 0 ? { maxMessages: read.length, timeoutMs: 60_000 } : { idleMs: 10_000 });
+  if (byJava.length !== read.length) throw new Error(`${topic}: kcat read ${read.length} records, Kafka's console consumer ${byJava.length}`);
+  const sameAt = (k: number): boolean =>
+    byJava[k].partition === read[k].partition && byJava[k].offset === read[k].offset && byJava[k].key === read[k].key && byJava[k].value === read[k].value;
+  for (let k = 0; k < read.length; k++) {
+    if (!sameAt(k)) {
+      const show = (r: ConsumedRecord): string => `${r.key}=${r.value?.slice(0, 20)} @${r.partition}:${r.offset}`;
+      throw new Error(`${topic}: kcat and Kafka's console consumer disagree at record ${k}: kcat ${show(read[k])}, Java ${show(byJava[k])}`);
+    }
+  }
+  return read;
 }
 
 /** A count and the first few examples. */
