@@ -427,8 +427,9 @@ export class Producer implements AckStageHost {
       const waiting = this.flushWaiters[i].batches;
       if (waiting.delete(batch)) for (let j = 0; j < parts.length; j++) waiting.add(parts[j]);
     }
-    // Last: returning memory may wake accumulators, which hand over batches at once.
-    this.pool.deallocate(batch.buffer!);
+    // Last: returning memory may wake accumulators, which hand over batches at once. A part split
+    // again has no pooled memory to return.
+    if (batch.pooled) this.pool.deallocate(batch.buffer!);
   }
 
   private isIdle(): boolean {

@@ -31,6 +31,8 @@ async function produce(topic: string, n: number, compressionType: CompressionTyp
   const records = Array.from({ length: n }, (_, i) => ({ key: `k${i % 7}`, value: `v${i}`.padEnd(60, '.'), partition: 0, meta: i }));
   const acks: Ack<number>[] = await lastValueFrom(producer.produce<string, string, number>(from(records)).pipe(toArray()));
   const splits = producer.sender.metrics.batchSplitTotal;
+  // Every pooled buffer came back once, parts split again included (theirs are not the pool's).
+  expect(producer.metrics().bufferAvailableBytes).toBe(producer.config.bufferMemory);
   await producer.close();
   const read = await kcatConsume(cluster.bootstrap, topic);
   return { acks, splits, read };
