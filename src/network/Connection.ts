@@ -61,6 +61,8 @@ export class Connection {
   private setupTimer: NodeJS.Timeout | null = null;
   /** Why the connection closed (undefined while open, or after a plain `close()`). Set once, in `shutdown`. */
   private closeCause: Error | undefined = undefined;
+  /** A response arrived since the connection became ready (false again on 'ready'): see closeHint. */
+  private answeredSinceReady = false;
 
   /** Encodes and writes request frames (backpressure, buffer ownership); set with the socket. */
   private out: RequestWriter | null = null;
@@ -223,6 +225,7 @@ export class Connection {
         if (this.state !== 'authenticating') throw this.notReadyError();
       }
       this.state = 'ready';
+      this.answeredSinceReady = false;
       this.logger.debug(
         { apiVersionsVersion: result.version, apiKeys: result.apiKeys.length, tls: this.opts.tls !== undefined, sasl: this.session?.mechanism },
         'connected',
@@ -320,6 +323,7 @@ export class Connection {
 
   /** One complete response frame: it belongs to the oldest request in flight. Throws to close. */
   private readonly onFrame = (frame: Buffer): void => {
+    this.answeredSinceReady = true;
     completeResponse(frame, this.inFlight, this.broker, this.logger);
   };
 
@@ -330,8 +334,8 @@ export class Connection {
       this.opts.tls !== undefined && this.state !== 'ready'
         ? tlsHandshakeError(err, this.broker, this.opts.tls.servername ?? this.opts.host)
         : undefined;
-    const reset = (err as { code?: string }).code === 'ECONNRESET' && this.duringTlsHandshake();
-    this.close(tlsError ?? new ConnectionError(this.broker, reset ? `${CLOSED_DURING_TLS_HANDSHAKE} (${err.message})` : err.message, { cause: err }));
+    const hint = (err as { code?: string }).code === 'ECONNRESET' ? this.closeHint() : undefined;
+    this.close(tlsError ?? new ConnectionError(this.broker, hint ? `${hint} (${err.message})` : err.message, { cause: err }));
   };
 
   private readonly onEnd = (): void => {
@@ -343,12 +347,21 @@ export class Connection {
   };
 
   private closedByBroker(): ConnectionError {
-    return new ConnectionError(this.broker, this.duringTlsHandshake() ? CLOSED_DURING_TLS_HANDSHAKE : 'closed by the broker');
+    return new ConnectionError(this.broker, this.closeHint() ?? 'closed by the broker');
   }
 
-  /** A TLS socket is 'connecting' until its handshake is done (TCP connected or not). */
-  private duringTlsHandshake(): boolean {
-    return this.opts.tls !== undefined && this.state === 'connecting';
+  /**
+   * What a close by the broker most likely means when the moment tells: during the TLS handshake
+   * (a TLS socket is 'connecting' until it is done), or, without SASL, at the first request after
+   * ApiVersions — Kafka's SASL listeners answer ApiVersions, then close a connection that does not
+   * authenticate. Either may also be passing, so the error stays retriable.
+   */
+  private closeHint(): string | undefined {
+    if (this.opts.tls !== undefined && this.state === 'connecting') return CLOSED_DURING_TLS_HANDSHAKE;
+    if (this.session === null && this.state === 'ready' && !this.answeredSinceReady && this.inFlight.count > 0) {
+      return 'closed by the broker at the first request after ApiVersions: if this is a SASL_PLAINTEXT or SASL_SSL listener, set sasl';
+    }
+    return undefined;
   }
 
   private readonly onSetupTimeout = (): void => {

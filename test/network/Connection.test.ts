@@ -319,6 +319,25 @@ describe('write backpressure', () => {
   });
 });
 
+describe('a close by the broker says what it most likely means', () => {
+  test("at the first request after ApiVersions, without SASL: maybe a SASL listener (Kafka's close it so); retriable", async () => {
+    const conn = await connected();
+    broker.onRequest = (req) => req.conn.socket.end();
+    const err = await failure(conn.send(Echo, { value: 1 }));
+    expect(err).toBeInstanceOf(ConnectionError);
+    expect(err).toMatchObject({ retriable: true });
+    expect(err.message).toMatch(/closed by the broker at the first request after ApiVersions: if this is a SASL_PLAINTEXT or SASL_SSL listener, set sasl/);
+  });
+
+  test('once a request was answered, a close is only a close', async () => {
+    const conn = await connected();
+    expect(await conn.send(Echo, { value: 1 })).toBe(1);
+    broker.onRequest = (req) => req.conn.socket.end();
+    const err = await failure(conn.send(Echo, { value: 2 }));
+    expect(err.message).toMatch(/closed by the broker$/);
+  });
+});
+
 /** 256 KiB, different for every value, so that a reused buffer would be detected. */
 function payloadFor(value: number): Buffer {
   const b = Buffer.alloc(256 * 1024);

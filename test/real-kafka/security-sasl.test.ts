@@ -7,7 +7,9 @@
 // librdkafka 2.0.2 cannot do SCRAM with Kafka 4: see test/support/kafkaSecurity.ts). Bad
 // credentials — wrong password, unknown user, a SCRAM user never created, an expired token — fail
 // the records at once (well under maxBlockMs), typed SaslAuthenticationError, not retried, saying
-// what to check and never showing the password.
+// what to check and never showing the password. A client without sasl on a SASL listener is
+// retried (Kafka closes the connection, as a broker going away would) and its records fail at
+// maxBlockMs saying to set sasl.
 import { from, lastValueFrom, toArray } from 'rxjs';
 import { SaslAuthenticationError, toKafka } from '../../operators';
 import type { ProducerConfig } from '../../src/producer/config';
@@ -112,4 +114,14 @@ describe('bad credentials fail at once, typed, saying what to check', () => {
     expect(text()).not.toContain(PASSWORD);
     expect(await kcatConsume(cluster.bootstrap, topic)).toHaveLength(0);
   });
+});
+
+test('no sasl on a SASL listener: Kafka answers ApiVersions, then closes; retried until maxBlockMs, the records fail saying to set sasl', async () => {
+  const { cluster } = fixture;
+  const topic = await fixture.newTopic(1);
+  const acks = await produce({ brokers: cluster.bootstrapFor('SASL_PLAINTEXT'), topic, stopOnError: false, maxBlockMs: 5000 }, 5);
+  for (const a of acks) {
+    expect(a.error).toMatchObject({ retriable: false });
+    expect(a.error!.message).toMatch(/closed by the broker at the first request after ApiVersions: if this is a SASL_PLAINTEXT or SASL_SSL listener, set sasl/);
+  }
 });
