@@ -2,9 +2,12 @@
 // starts and serves; on three nodes, kill -9, SIGSTOP/SIGCONT and a clean stop do to Metadata,
 // leadership and the ISR what they do to a real cluster, and each node comes back in sync. Bad
 // input fails setup with a message saying which and what to do, never a hang: a release whose
-// jars are not fetched, a listener port already taken. No JVM a test started outlives stop().
+// jars are not fetched, a listener port already taken. No JVM a test started outlives stop(), nor
+// a starter killed outright.
+import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
+import * as path from 'node:path';
 import { from, lastValueFrom, toArray } from 'rxjs';
 import { toKafka } from '../../operators';
 import { kafkaClusterFixture } from '../support/kafkaFixture';
@@ -73,6 +76,32 @@ test('a single node starts and serves: Metadata lists it, a topic of RF 1 takes 
   }
   expect(pids.filter(alive)).toEqual([]);
   expect(fs.existsSync(single.dir)).toBe(false);
+});
+
+test('a starter killed outright (as a crashed jest worker) takes its JVMs with it: kafka.sh ends them when its stdin closes', async () => {
+  const root = path.resolve(__dirname, '..', '..');
+  const starter = spawn('node', ['-r', './test/soak/register.js', 'test/support/startAndHang.ts'], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+  let started: { dir: string; pids: number[] } | undefined;
+  try {
+    started = await new Promise((resolve, reject) => {
+      let out = '';
+      let err = '';
+      starter.stdout.on('data', (b: Buffer) => {
+        out += b.toString('utf8');
+        const m = /^started (.*)$/m.exec(out);
+        if (m) resolve(JSON.parse(m[1]));
+      });
+      starter.stderr.on('data', (b: Buffer) => (err += b.toString('utf8')));
+      starter.on('close', (code) => reject(new Error(`the starter exited (${code}) before its cluster started: ${err}`)));
+    });
+    expect(started!.pids).toHaveLength(1);
+    expect(started!.pids.every(alive)).toBe(true);
+  } finally {
+    starter.kill('SIGKILL');
+  }
+  // No exit hook runs on SIGKILL: only the pipe's end tells kafka.sh.
+  await eventually('the JVM of a killed starter exits', async () => !started!.pids.some(alive), 30_000);
+  fs.rmSync(started!.dir, { recursive: true, force: true });
 });
 
 describe('three nodes', () => {
