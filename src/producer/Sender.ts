@@ -48,7 +48,8 @@ interface NodeState {
  * not backing off), groups them by leader, and writes, per broker, Produce requests of at most one
  * batch per partition and at most `maxRequestSize` bytes, while fewer than `maxInFlight` requests
  * are outstanding to that broker. Responses complete the batches, or send them back to their
- * queue for a retry with backoff, or fail them — all within `deliveryTimeoutMs`.
+ * queue for a retry with backoff, or split them (MESSAGE_TOO_LARGE, see onTooLarge), or fail
+ * them — all within `deliveryTimeoutMs`.
  */
 export class Sender {
   private readonly queues = new Map<string, PartitionQueue>();

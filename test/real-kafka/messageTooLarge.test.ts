@@ -42,6 +42,8 @@ async function produce(topic: string, records: ProducerRecord<string | null, Buf
   try {
     const acks = await lastValueFrom(producer.produce<string | null, Buffer, number>(from(records)).pipe(toArray()));
     const splits = producer.sender.metrics.batchSplitTotal;
+    // Every pooled buffer came back once (the parts' own buffers never go to the pool).
+    expect(producer.metrics().bufferAvailableBytes).toBe(producer.config.bufferMemory);
     return { acks, read: await kcatConsume(fixture.cluster.bootstrap, topic, { timeoutMs: 60_000 }), splits };
   } finally {
     await producer.close();
