@@ -6,13 +6,16 @@
 #                                       strict-producer-state.patch: the strict broker, which checks
 #                                       producer id, epoch, sequence and CRC as Kafka does, then
 #                                       transactions.patch: transaction markers, last stable offset
-#                                       and aborted transactions (see each patch's header comment)
+#                                       and aborted transactions, then apiversions.patch: an ApiVersions
+#                                       version above the mock's max answered in the v0 layout, as
+#                                       Kafka does, which Kafka's Java client needs (see each patch's
+#                                       header comment)
 #   .cache/broker/mock-2.12/txn-producer, txn-reader
 #                                       librdkafka 2.12's own transactional producer and consumer,
 #                                       the clients that prove transactions.patch (*.c here)
 # Idempotent and quiet: when both launchers are current it only checks and exits (well under 1 s).
 # A launcher is rebuilt when launcher.c changes (txn-producer/-reader when their .c does); librdkafka
-# 2.12 when its library is missing or either patch changed.
+# 2.12 when its library is missing or any of its patches changed.
 # Missing Debian packages are installed when running as root (a fresh CI or dev box), otherwise
 # the script says which apt-get command to run.
 set -euo pipefail
@@ -23,6 +26,7 @@ cache="$root/.cache/broker"
 launcher_src="$here/launcher.c"
 strict_patch="$here/strict-producer-state.patch"
 txn_patch="$here/transactions.patch"
+apiv_patch="$here/apiversions.patch"
 
 # librdkafka 2.12.0 source: the node-rdkafka tarball, pinned by its registry integrity.
 nrd_spec="node-rdkafka@3.6.1"
@@ -116,7 +120,7 @@ fi
 out="$cache/mock-2.12"
 lrk="$cache/librdkafka-$lrk_version"
 lib="$lrk/src/librdkafka.a"
-patch_hash="$(cat "$strict_patch" "$txn_patch" | sha256sum | cut -c1-16)"
+patch_hash="$(cat "$strict_patch" "$txn_patch" "$apiv_patch" | sha256sum | cut -c1-16)"
 if [[ "$(cat "$lrk/.built" 2>/dev/null)" != "$patch_hash" ]]; then
   rm -rf "$lrk" "$cache/dl"
   mkdir -p "$cache/dl"
@@ -132,6 +136,7 @@ if [[ "$(cat "$lrk/.built" 2>/dev/null)" != "$patch_hash" ]]; then
     fail "$nrd_spec does not carry librdkafka $lrk_version"
   (cd "$lrk" && quiet "$cache/librdkafka-patch.log" patch -p1 --forward <"$strict_patch")
   (cd "$lrk" && quiet "$cache/librdkafka-patch-txn.log" patch -p1 --forward <"$txn_patch")
+  (cd "$lrk" && quiet "$cache/librdkafka-patch-apiv.log" patch -p1 --forward <"$apiv_patch")
   # Minimal: no TLS/SASL/HTTP/zstd (the mock uses none of them), builtin lz4, and --no-download so
   # that mklove never fetches anything (no --install-deps either).
   # (mklove loads any ./configure.<name> as a module: keep logs out of the source tree.)
