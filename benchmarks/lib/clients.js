@@ -9,16 +9,9 @@ const ROOT = path.join(__dirname, '..', '..');
 const NODE_PEERS = ['kafkajs', 'platformatic', 'node-rdkafka'];
 const ALL = ['rxkafka', ...NODE_PEERS, 'kcat', 'java'];
 
-// Kafka's Java client (4.4) cannot talk to librdkafka's mock: after the ApiVersions exchange it
-// logs "Connection to node -1 is throttled for 1179648 ms" for every node and never gets
-// Metadata ("Topic bench not present in metadata after 60000 ms"), whether the mock allows
-// ApiVersions up to v2 (its default), v3 or v4. 1179648 is 0x00120000, most likely ApiVersions'
-// own key (18) read as throttle_time_ms: the mock hand-writes that answer (its flexible versions
-// lack the per-entry tagged fields, see clients/platformatic-mock-hooks.mjs). Fixing it means
-// patching the mock's ApiVersions answer (test/broker), not the benchmark.
-const UNSUPPORTED = {
-  java: { mock: "Kafka's Java client 4.x cannot read the mock's ApiVersions answer (benchmarks/lib/clients.js says why)" },
-};
+// Every client runs on every broker. (Kafka's Java client reads the mock's ApiVersions answer since
+// test/broker/apiversions.patch: an unsupported version is answered in the v0 layout, as Kafka does.)
+const UNSUPPORTED = {};
 
 /** Why `client` has no runs on broker `brokerId`, or null when it has. */
 function unsupported(client, brokerId) {

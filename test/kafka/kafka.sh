@@ -34,7 +34,10 @@ command -v java >/dev/null || fail "java is not installed: Kafka needs Java 17 o
 libs="$root/.cache/kafka/$version/libs"
 [[ -f "$libs/.complete" ]] || fail "Kafka $version's jars are not in $libs: run bash test/kafka/setup.sh${version:+ $version}"
 
-jvm=(java -Drxkafka.test.kafka=1 -Dlog4j2.configurationFile="$here/log4j2.properties" -cp "$libs/*")
+jvm=(java -Drxkafka.test.kafka=1 -cp "$libs/*")
+# A node logs to its own file (log4j2.properties); a tool to the console (log4j2-tools.properties).
+server_jvm=("${jvm[@]}" -Dlog4j2.configurationFile="$here/log4j2.properties")
+jvm+=(-Dlog4j2.configurationFile="$here/log4j2-tools.properties")
 # Tools are short-lived: a small heap and the C1 compiler only start faster.
 tool=("${jvm[@]}" -Xmx256m -XX:TieredStopAtLevel=1 -XX:+UseSerialGC)
 
@@ -42,7 +45,7 @@ case "$cmd" in
   server)
     config="$1" log="$2"
     # A test node: a small fixed heap; the JVM's own defaults would take a quarter of the machine each.
-    "${jvm[@]}" -Xms320m -Xmx320m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Dkafka.test.log="$log" kafka.Kafka "$config" \
+    "${server_jvm[@]}" -Xms320m -Xmx320m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Dkafka.test.log="$log" kafka.Kafka "$config" \
       </dev/null >>"$log.out" 2>&1 &
     pid=$!
     echo "pid $pid"
