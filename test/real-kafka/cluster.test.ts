@@ -78,7 +78,7 @@ test('a single node starts and serves: Metadata lists it, a topic of RF 1 takes 
   expect(fs.existsSync(single.dir)).toBe(false);
 });
 
-test('a starter killed outright (as a crashed jest worker) takes its JVMs with it: kafka.sh ends them when its stdin closes', async () => {
+test('a starter killed outright (as a crashed jest worker) takes its JVMs with it: kafka.sh ends them when its stdin closes; the next start removes its data folder', async () => {
   const root = path.resolve(__dirname, '..', '..');
   const starter = spawn('node', ['-r', './test/soak/register.js', 'test/support/startAndHang.ts'], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
   let started: { dir: string; pids: number[] } | undefined;
@@ -101,7 +101,15 @@ test('a starter killed outright (as a crashed jest worker) takes its JVMs with i
   }
   // No exit hook runs on SIGKILL: only the pipe's end tells kafka.sh.
   await eventually('the JVM of a killed starter exits', async () => !started!.pids.some(alive), 30_000);
-  fs.rmSync(started!.dir, { recursive: true, force: true });
+  // No exit hook removed its folder either: the next cluster to start does, its owner being gone.
+  expect(fs.existsSync(started!.dir)).toBe(true);
+  const next = await KafkaCluster.start({ nodes: 1 });
+  try {
+    expect(fs.existsSync(started!.dir)).toBe(false);
+    expect(fs.existsSync(next.dir)).toBe(true);
+  } finally {
+    await next.stop();
+  }
 });
 
 describe('three nodes', () => {

@@ -116,6 +116,38 @@ function installExitHook(): void {
   });
 }
 
+/** In each data folder: the pid of the process that started the cluster. */
+const OWNER_FILE = 'owner.pid';
+
+/**
+ * Removes the data folders of clusters whose starter is gone. Its JVMs died with it (kafka.sh
+ * watches its stdin), but a starter ended by a signal runs no 'exit' hook, so its folder stays.
+ */
+function removeAbandonedDataFolders(): void {
+  const tmp = os.tmpdir();
+  for (const name of fs.readdirSync(tmp)) {
+    if (!name.startsWith('rxkafka-kafka-')) continue;
+    const dir = path.join(tmp, name);
+    let owner: number;
+    try {
+      owner = Number(fs.readFileSync(path.join(dir, OWNER_FILE), 'utf8'));
+    } catch {
+      continue; // being created, or not ours to judge
+    }
+    if (!Number.isInteger(owner) || owner <= 0 || isAlive(owner)) continue;
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
 export interface ToolResult {
   code: number | null;
   stdout: string;
@@ -199,7 +231,9 @@ export class KafkaCluster {
       for (const l of listenerNames) listeners[l] = l === 'PLAINTEXT' && opts.plaintextPorts?.[i] !== undefined ? opts.plaintextPorts[i] : await freshPort();
       ports.push({ controller: await freshPort(), listeners });
     }
+    removeAbandonedDataFolders();
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rxkafka-kafka-'));
+    fs.writeFileSync(path.join(dir, OWNER_FILE), String(process.pid));
     const cluster = new KafkaCluster(version, dir, ports, opts.security);
     installExitHook();
     try {
