@@ -502,13 +502,29 @@ export class KafkaCluster {
     for (;;) {
       try {
         const ps = await this.partitions(topic);
-        if (ps.length === partitions && ps.every((p) => p.leader > 0)) return;
+        if (ps.length === partitions && ps.every((p) => p.leader > 0)) {
+          await this.waitForLeadersServing(topic, ps);
+          return;
+        }
       } catch {
         // not in metadata yet
       }
       if (Date.now() > deadline) throw new Error(`topic ${topic} has no leader for every partition 30 s after TopicCommand created it`);
       await sleep(100);
     }
+  }
+
+  /**
+   * Waits (at most 15 s, then goes on) until each partition's leader answers ListOffsets for it
+   * (kcat -Q, which librdkafka retries while the leader refuses). A node lists itself as leader in
+   * Metadata a moment before its replica manager takes the partition: a write with acks=0 in that
+   * moment is dropped with the connection, which an acks=0 test would read as a lost record.
+   */
+  private async waitForLeadersServing(topic: string, ps: PartitionInfo[]): Promise<void> {
+    const args = ['-Q', '-b', this.liveBootstrap(), '-m', '15', ...ps.flatMap((p) => ['-t', `${topic}:${p.partition}:-1`])];
+    await new Promise<void>((resolve) => {
+      execFile('kcat', args, { timeout: 20_000, killSignal: 'SIGKILL' }, () => resolve());
+    });
   }
 
   /** Runs one of kafka.sh's tools against this cluster's version; rejects on a non-zero exit. */
