@@ -27,6 +27,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { sleep, unusedPort } from './wait';
+import { forget, killOnExit } from './killOnExit';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 /** test/kafka/kafka.sh, for helpers that run a tool their own way (e.g. the console consumer's binary output). */
@@ -100,21 +101,6 @@ const START_TIMEOUT_MS = 90_000;
 const STOP_TIMEOUT_MS = 30_000;
 const TOOL_TIMEOUT_MS = 60_000;
 
-const live = new Set<ChildProcess>();
-let exitHookInstalled = false;
-function installExitHook(): void {
-  if (exitHookInstalled) return;
-  exitHookInstalled = true;
-  process.on('exit', () => {
-    for (const child of live) {
-      try {
-        child.kill('SIGKILL');
-      } catch {
-        // already gone
-      }
-    }
-  });
-}
 
 /** In each data folder: the pid of the process that started the cluster. */
 const OWNER_FILE = 'owner.pid';
@@ -235,7 +221,6 @@ export class KafkaCluster {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rxkafka-kafka-'));
     fs.writeFileSync(path.join(dir, OWNER_FILE), String(process.pid));
     const cluster = new KafkaCluster(version, dir, ports, opts.security);
-    installExitHook();
     try {
       await cluster.format(opts.brokerConfig ?? {});
       await Promise.all(cluster.ids().map((id) => cluster.launch(id)));
@@ -362,7 +347,7 @@ export class KafkaCluster {
   private async launch(id: number): Promise<void> {
     if (this.running.has(id)) throw new Error(`node ${id} is already running`);
     const child = spawn('bash', [KAFKA_SH, '-v', this.version, 'server', this.configPath(id), this.logPath(id)], { stdio: ['pipe', 'pipe', 'pipe'] });
-    live.add(child);
+    killOnExit(child);
     child.unref();
     for (const s of [child.stdin, child.stdout, child.stderr]) (s as unknown as { unref?: () => void } | null)?.unref?.();
     child.stdin?.on('error', () => undefined);
@@ -372,7 +357,7 @@ export class KafkaCluster {
     });
     const exited = new Promise<number | string>((resolve) => {
       child.on('close', (code, signal) => {
-        live.delete(child);
+        forget(child);
         resolve(code ?? signal ?? 'unknown');
       });
     });

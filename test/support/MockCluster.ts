@@ -20,6 +20,7 @@
 import { ChildProcessWithoutNullStreams, spawn } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
+import { forget, killOnExit } from './killOnExit';
 
 export type MockVersion = '2.0.2' | '2.12';
 
@@ -58,17 +59,6 @@ const START_TIMEOUT_MS = 10_000;
 const COMMAND_TIMEOUT_MS = 10_000;
 const STOP_TIMEOUT_MS = 5_000;
 
-/** Children not yet stopped; killed if the process exits without stopping them. */
-const live = new Set<ChildProcessWithoutNullStreams>();
-let exitHookInstalled = false;
-
-function installExitHook(): void {
-  if (exitHookInstalled) return;
-  exitHookInstalled = true;
-  process.on('exit', () => {
-    for (const child of live) child.kill('SIGKILL');
-  });
-}
 
 /** Path of the launcher built by test/broker/setup.sh for `version`. */
 export function launcherPath(version: MockVersion): string {
@@ -120,7 +110,7 @@ export class MockCluster {
     });
     // 'close' (not 'exit'): by then every reply line the child wrote has been delivered.
     child.on('close', (code, signal) => {
-      live.delete(child);
+      forget(child);
       this.exited = new Error(`mock cluster exited (${code ?? signal})${this.stderrTail ? `: ${this.stderrTail.trim()}` : ''}`);
       if (this.waiter) {
         const w = this.waiter;
@@ -138,9 +128,8 @@ export class MockCluster {
     if (!fs.existsSync(bin)) {
       throw new Error(`mock cluster launcher ${bin} is missing: run bash test/broker/setup.sh`);
     }
-    installExitHook();
     const child = spawn(bin, ['--brokers', String(brokers)], { stdio: ['pipe', 'pipe', 'pipe'] });
-    live.add(child);
+    killOnExit(child);
     // Do not keep the test process alive for a cluster a test forgot to stop: the exit hook
     // and the launcher's stdin-EOF rule end it anyway.
     child.unref();
@@ -159,7 +148,7 @@ export class MockCluster {
       if (!m) throw new Error(`mock cluster did not start: ${first === null ? 'exited' : `said '${first}'`} ${stderr.trim()}`);
       return new MockCluster(child, m[1], version, lines);
     } catch (err) {
-      live.delete(child);
+      forget(child);
       child.kill('SIGKILL');
       throw err;
     } finally {
