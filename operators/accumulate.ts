@@ -1,7 +1,7 @@
 import { Observable, OperatorFunction } from 'rxjs';
 import type { Producer } from '../src/producer/Producer';
-import type { ProducerBatch } from '../src/producer/ProducerBatch';
-import { RecordAccumulator } from '../src/producer/RecordAccumulator';
+import type { ProducerBatch } from '../src/accumulator/ProducerBatch';
+import { RecordAccumulator } from '../src/accumulator/RecordAccumulator';
 import type { SerializedRecord } from '../src/types';
 
 /**

@@ -1,7 +1,7 @@
 import type { OperatorFunction } from 'rxjs';
-import { holdingStage } from '../src/producer/holdingStage';
+import { holdingStage } from '../src/pipeline/holdingStage';
 import type { Producer } from '../src/producer/Producer';
-import { PartitionStage } from '../src/producer/PartitionStage';
+import { PartitionStage } from '../src/pipeline/PartitionStage';
 import type { SerializedRecord } from '../src/types';
 
 /**

@@ -1,7 +1,7 @@
 import { Observable, OperatorFunction, Subscription } from 'rxjs';
-import { AckStage } from '../src/producer/AckStage';
+import { AckStage } from '../src/pipeline/AckStage';
 import type { Producer } from '../src/producer/Producer';
-import type { ProducerBatch } from '../src/producer/ProducerBatch';
+import type { ProducerBatch } from '../src/accumulator/ProducerBatch';
 import type { Ack } from '../src/types';
 
 /** Options of the `send` stage. */

@@ -1,9 +1,9 @@
 import { asyncScheduler, OperatorFunction, SchedulerLike } from 'rxjs';
-import { holdingStage } from '../src/producer/holdingStage';
+import { holdingStage } from '../src/pipeline/holdingStage';
 import { defaultSerializer } from '../src/serde/defaultSerializer';
 import type { Serializer } from '../src/serde/Serializer';
-import { serializeRecord } from '../src/serde/serializeRecord';
-import { SerializeStage, type SerializationCounter } from '../src/serde/SerializeStage';
+import { serializeRecord } from '../src/pipeline/serializeRecord';
+import { SerializeStage, type SerializationCounter } from '../src/pipeline/SerializeStage';
 import type { ProducerRecord, SerializedRecord } from '../src/types';
 
 /** Options of the `serialize` stage. */

@@ -1,5 +1,5 @@
 import { defer, finalize, Observable, OperatorFunction, SchedulerLike } from 'rxjs';
-import { ProducerConfig, resolveConfig } from '../src/producer/config';
+import { ProducerConfig, resolveConfig } from '../src/config/config';
 import { Producer } from '../src/producer/Producer';
 import type { Ack, ProducerRecord } from '../src/types';
 

@@ -1,8 +1,8 @@
 import { defer, finalize, Observable, OperatorFunction, SchedulerLike } from 'rxjs';
 import { ConfigError } from '../src/errors';
-import { ProducerConfig, resolveConfig } from '../src/producer/config';
+import { ProducerConfig, resolveConfig } from '../src/config/config';
 import { Producer, type RecordSource } from '../src/producer/Producer';
-import type { TransactionResult } from '../src/producer/sendTransactionally';
+import type { TransactionResult } from '../src/transactions/sendTransactionally';
 import type { ProducerRecord } from '../src/types';
 
 /**

@@ -25,7 +25,7 @@ const BATCH_BYTES = 16 * 1024;
  * next one does not fit in `batchBytes`, its CRC written (records() called once).
  */
 function fullBatch(internals, topic, partition, valueBytes, batchBytes = BATCH_BYTES) {
-  const { ProducerBatch } = internals.load('producer/ProducerBatch');
+  const { ProducerBatch } = internals.load('accumulator/ProducerBatch');
   const { recordSizeUpperBound } = internals.load('protocol/RecordBatch');
   const batch = ProducerBatch.open(topic, partition, NOW_MS, Buffer.allocUnsafe(batchBytes));
   const value = payload(valueBytes);

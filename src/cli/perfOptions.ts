@@ -1,4 +1,4 @@
-import type { ProducerConfig } from '../producer/config';
+import type { ProducerConfig } from '../config/config';
 import { CliUsageError, intOption, parse } from './options';
 import {
   checkProducerFlags,

@@ -1,6 +1,6 @@
 import { COMPRESSION_TYPES } from '../compression';
 import { ConfigError } from '../errors';
-import { resolveConfig, type ProducerConfig } from '../producer/config';
+import { resolveConfig, type ProducerConfig } from '../config/config';
 import { CliUsageError, FLAG_OF_OPTION, intOption, parse, usageErrorFromConfig } from './options';
 
 /** What `rxkafka produce` was asked to do, validated. */

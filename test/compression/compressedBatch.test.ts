@@ -3,7 +3,7 @@
 import { CODEC_IDS, type CodecName, createCodec } from '../../src/compression';
 import { crc32c } from '../../src/protocol/crc32c';
 import { decodeRecordBatches, RECORD_BATCH_OVERHEAD, RecordBatchBuilder, type RecordHeader } from '../../src/protocol/RecordBatch';
-import { ProducerBatch } from '../../src/producer/ProducerBatch';
+import { ProducerBatch } from '../../src/accumulator/ProducerBatch';
 import { expectSameBytes, incompressible } from './referenceTools';
 
 const CODECS: CodecName[] = ['gzip', 'snappy', 'lz4', 'zstd'];

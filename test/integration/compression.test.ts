@@ -8,7 +8,7 @@ import * as path from 'path';
 import { lastValueFrom, from, toArray } from 'rxjs';
 import { accumulate, createProducer, partition, send, serialize } from '../../operators';
 import { CODEC_IDS, type CodecName } from '../../src/compression';
-import type { ProducerBatch } from '../../src/producer/ProducerBatch';
+import type { ProducerBatch } from '../../src/accumulator/ProducerBatch';
 import type { Ack, ProducerRecord, RecordMetadata } from '../../src/types';
 import { kcatConsume } from '../support/kcat';
 import { MockCluster } from '../support/MockCluster';

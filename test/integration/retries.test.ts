@@ -12,7 +12,7 @@
 //  - reordering: with several requests of a partition in flight, a pushed error on request N that
 //    spares request N+1 puts N+1's records first (seen with a 30 ms round trip). So the pushed-error
 //    and dropped-connection scenarios assert order with maxInFlight 1; their 5-in-flight variant
-//    asserts the exact set only. Order with 5 in flight is proved in test/producer/Sender.test.ts
+//    asserts the exact set only. Order with 5 in flight is proved in test/sender/Sender.test.ts
 //    against a fake broker that answers OUT_OF_ORDER_SEQUENCE_NUMBER, and later (#3) against a
 //    strict broker.
 //  - duplicates: a request the mock appended but whose response was lost (connection closed with

@@ -6,7 +6,7 @@
 // record. 2.12 only: the 2.0.2 mock cannot advertise the fronts.
 import { from, interval, lastValueFrom, map, take, toArray, type Observable } from 'rxjs';
 import { SaslAuthenticationError, toKafka } from '../../operators';
-import type { ProducerConfig } from '../../src/producer/config';
+import type { ProducerConfig } from '../../src/config/config';
 import type { Ack, ProducerRecord, RecordMetadata } from '../../src/types';
 import { kcatConsume } from '../support/kcat';
 import { captureLogs } from '../support/logCapture';

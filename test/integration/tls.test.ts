@@ -5,7 +5,7 @@
 // 2.0.2 mock cannot advertise the fronts.
 import { from, lastValueFrom, toArray } from 'rxjs';
 import { SaslAuthenticationError, SslAuthenticationError, toKafka } from '../../operators';
-import type { ProducerConfig } from '../../src/producer/config';
+import type { ProducerConfig } from '../../src/config/config';
 import type { Ack, RecordMetadata } from '../../src/types';
 import { kcatConsume } from '../support/kcat';
 import { MockCluster } from '../support/MockCluster';

@@ -1,5 +1,5 @@
 import { VirtualTimeScheduler } from 'rxjs';
-import type { ProducerConfig } from '../../src/producer/config';
+import type { ProducerConfig } from '../../src/config/config';
 import { Producer } from '../../src/producer/Producer';
 import type { ProduceRequest, ProduceResponse } from '../../src/protocol/Produce';
 import { decodeRecordBatches, type DecodedRecord } from '../../src/protocol/RecordBatch';

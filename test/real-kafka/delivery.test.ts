@@ -7,7 +7,7 @@
 // written; one byte more fails alone, typed. Codecs: deliveryCodecs.test.ts.
 import { from, lastValueFrom, toArray } from 'rxjs';
 import { RecordTooLargeError, toKafka } from '../../operators';
-import type { ProducerConfig } from '../../src/producer/config';
+import type { ProducerConfig } from '../../src/config/config';
 import type { Ack, ProducerRecord } from '../../src/types';
 import { consoleConsume } from '../support/consoleConsumer';
 import { consoleProduce } from '../support/consoleProducer';

@@ -13,7 +13,7 @@
 // session; on a loaded test machine 150 ms (of 3 s) is too thin a margin to rely on.
 import { interval, lastValueFrom, map, take, toArray } from 'rxjs';
 import { toKafka } from '../../operators';
-import type { SaslConfig } from '../../src/producer/securityOptions';
+import type { SaslConfig } from '../../src/config/securityOptions';
 import type { RecordMetadata } from '../../src/types';
 import { brokerReauthentications, kcatSecurity, logSaslAuthentication, securedClusterFixture } from '../support/kafkaSecurity';
 import { kcatConsume } from '../support/kcat';

@@ -12,8 +12,8 @@
 // maxBlockMs saying to set sasl.
 import { from, lastValueFrom, toArray } from 'rxjs';
 import { SaslAuthenticationError, toKafka } from '../../operators';
-import type { ProducerConfig } from '../../src/producer/config';
-import type { SaslConfig } from '../../src/producer/securityOptions';
+import type { ProducerConfig } from '../../src/config/config';
+import type { SaslConfig } from '../../src/config/securityOptions';
 import type { Ack, RecordMetadata } from '../../src/types';
 import type { ListenerName } from '../support/KafkaCluster';
 import { javaSecurity, kcatSecurity, securedClusterFixture, type SaslLogin } from '../support/kafkaSecurity';

@@ -8,7 +8,7 @@
 // closes those over max.connections.per.ip) and the records fail at maxBlockMs saying so.
 import { from, lastValueFrom, toArray } from 'rxjs';
 import { SslAuthenticationError, toKafka } from '../../operators';
-import type { ProducerConfig } from '../../src/producer/config';
+import type { ProducerConfig } from '../../src/config/config';
 import type { Ack, RecordMetadata } from '../../src/types';
 import { javaSecurity, kcatSecurity, securedClusterFixture } from '../support/kafkaSecurity';
 import { consoleConsume } from '../support/consoleConsumer';

@@ -19,7 +19,7 @@
 import { Observable } from 'rxjs';
 import { createProducer, DeliveryTimeoutError, KafkaProtocolError, RecordError } from '../../operators';
 import type { Producer } from '../../src/producer/Producer';
-import type { ProducerConfig } from '../../src/producer/config';
+import type { ProducerConfig } from '../../src/config/config';
 import type { Ack, ProducerRecord } from '../../src/types';
 import { consoleConsume } from './consoleConsumer';
 import { KafkaCluster } from './KafkaCluster';

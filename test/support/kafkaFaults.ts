@@ -4,7 +4,7 @@
  * of exactly half the partitions, and a watch on where the producer sends each partition.
  */
 import type { Producer } from '../../src/producer/Producer';
-import type { ProducerConfig } from '../../src/producer/config';
+import type { ProducerConfig } from '../../src/config/config';
 import { newKafkaTopic, PARTITIONS } from './faultRun';
 import type { KafkaCluster } from './KafkaCluster';
 

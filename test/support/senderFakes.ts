@@ -9,9 +9,9 @@ import { ExponentialBackoff } from '../../src/network/Backoff';
 import type { InitProducerIdRequest, InitProducerIdResponse } from '../../src/protocol/InitProducerId';
 import type { ProduceRequest, ProduceResponse } from '../../src/protocol/Produce';
 import { decodeRecordBatches, DecodedBatch } from '../../src/protocol/RecordBatch';
-import { ProducerBatch } from '../../src/producer/ProducerBatch';
-import { Sender, SenderConfig } from '../../src/producer/Sender';
-import { TransactionManager } from '../../src/producer/TransactionManager';
+import { ProducerBatch } from '../../src/accumulator/ProducerBatch';
+import { Sender, SenderConfig } from '../../src/sender/Sender';
+import { TransactionManager } from '../../src/idempotence/TransactionManager';
 import { tick } from './virtualTime';
 
 export interface Call<Req, Res> {

@@ -15,8 +15,8 @@ function accumulatorCase(valueBytes) {
     unit: 'record',
     guards: `RecordAccumulator.append of ${valueBytes} B keyless records over ${PARTITIONS} partitions, batches handed on when full`,
     setup(internals) {
-      const { RecordAccumulator } = internals.load('producer/RecordAccumulator');
-      const { BufferPool } = internals.load('producer/BufferPool');
+      const { RecordAccumulator } = internals.load('accumulator/RecordAccumulator');
+      const { BufferPool } = internals.load('accumulator/BufferPool');
       const config = {
         batchSize: BATCH_BYTES,
         lingerMs: 5,

@@ -11,7 +11,7 @@ const ackCase = {
   unit: 'record',
   guards: 'AckStage.next + ProducerBatch.complete: one Ack object per record of a full batch, to a Subscriber',
   setup(internals) {
-    const { AckStage } = internals.load('producer/AckStage');
+    const { AckStage } = internals.load('pipeline/AckStage');
     const batch = fullBatch(internals, 'events', 0, 100);
     const host = { enqueue() {}, release() {}, discard() {} };
     // The last ack is kept, as a user's code keeps what it reads: otherwise the JIT may inline the

@@ -14,7 +14,7 @@ function encodeCase(batchCount, batchBytes, label) {
       `buildProduceRequest + encodeRequestChunks of ${batchCount} batches of ${label}` +
       (batchBytes >= 32 * 1024 ? ': the batches are referenced, not copied (Writer.sharedBytes)' : ': the batches are copied into the frame'),
     setup(internals) {
-      const { buildProduceRequest } = internals.load('producer/produceRequest');
+      const { buildProduceRequest } = internals.load('sender/produceRequest');
       const { encodeRequestChunks } = internals.load('protocol/frame');
       const { Produce } = internals.load('protocol/Produce');
       const { Writer } = internals.load('protocol/Writer');

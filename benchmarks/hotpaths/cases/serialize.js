@@ -21,7 +21,7 @@ function serializeCase(kind, what, makeValue, valueSerializerName, withKeyAndHea
     unit: 'record',
     guards: `serializeRecord of ${what}${withKeyAndHeaders ? ', a string key and two headers' : ''}`,
     setup(internals) {
-      const { serializeRecord } = internals.load('serde/serializeRecord');
+      const { serializeRecord } = internals.load('pipeline/serializeRecord');
       const { defaultSerializer } = internals.load('serde/defaultSerializer');
       const valueSerializer = internals.load(`serde/${valueSerializerName}`)[valueSerializerName];
       const record = withKeyAndHeaders ? { key: KEY, value: makeValue(), headers: HEADERS } : { value: makeValue() };

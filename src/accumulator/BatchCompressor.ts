@@ -1,0 +1,72 @@
+/**
+ * Where batches are compressed: the stage between the accumulator and the sender (the producer's
+ * `enqueue`). A batch whose compression costs little (below its codec's `offLoopMinBytes`) goes
+ * on at once and is compressed by the sender when it drains it; a bigger or slower one is
+ * compressed on libuv's thread pool (`ProducerBatch.sealAsync`) meanwhile, so the event loop
+ * stays free. Batches go on in the order they came — a partition's batches must reach the sender
+ * in order — so one that is ready waits for any earlier one still compressing.
+ *
+ * Memory: the compressed bytes are written back into the batch's own buffer (bufferMemory keeps
+ * counting that buffer); the codec's output exists only until then.
+ *
+ * @example
+ * const compressor = new BatchCompressor((batch) => sender.enqueue(batch));
+ * compressor.submit(batch); // from the producer's enqueue(), after the accumulator closed it
+ */
+import type { ProducerBatch } from './ProducerBatch';
+
+export class BatchCompressor {
+  /** Batches submitted and not yet handed on, oldest first, from `head` on. */
+  private readonly waiting: ProducerBatch[] = [];
+  private head = 0;
+  /** Of `waiting`, those that are ready to go on (sealed, or cheap enough to seal later). */
+  private readonly ready = new Set<ProducerBatch>();
+
+  constructor(
+    /** Takes each batch on, in submission order (the sender's enqueue). */
+    private readonly handOn: (batch: ProducerBatch) => void,
+    /** Told when a batch could not be compressed (it goes on uncompressed). */
+    private readonly onCompressionError: (batch: ProducerBatch, error: unknown) => void = () => {},
+  ) {}
+
+  /** Batches compressing or waiting for an earlier one. */
+  get pendingCount(): number {
+    return this.waiting.length - this.head;
+  }
+
+  /** Hands `batch` on now, or once it (and every batch submitted before it) is compressed. */
+  submit(batch: ProducerBatch): void {
+    const offLoop = batch.compressesOffLoop;
+    if (!offLoop && this.pendingCount === 0) {
+      this.handOn(batch);
+      return;
+    }
+    this.waiting.push(batch);
+    if (!offLoop) {
+      this.ready.add(batch);
+      return;
+    }
+    batch.sealAsync().then(
+      () => this.onSealed(batch),
+      (error: unknown) => {
+        this.onCompressionError(batch, error);
+        this.onSealed(batch);
+      },
+    );
+  }
+
+  private onSealed(batch: ProducerBatch): void {
+    this.ready.add(batch);
+    // Hand on the ready prefix, oldest first.
+    while (this.head < this.waiting.length && this.ready.has(this.waiting[this.head])) {
+      const next = this.waiting[this.head];
+      this.waiting[this.head++] = undefined as unknown as ProducerBatch;
+      this.ready.delete(next);
+      this.handOn(next);
+    }
+    if (this.head === this.waiting.length) {
+      this.waiting.length = 0;
+      this.head = 0;
+    }
+  }
+}

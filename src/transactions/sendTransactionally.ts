@@ -1,0 +1,83 @@
+import { concatMap, defer, from, Observable, of } from 'rxjs';
+import type { Ack, ProducerRecord } from '../types';
+import type { Producer, RecordSource } from '../producer/Producer';
+import type { Transactions } from './Transactions';
+
+/** What `sendTransactionally` emits once per committed transaction. */
+export interface TransactionResult<M = unknown> {
+  /** Which inner stream (0 for the first) this transaction was. */
+  transaction: number;
+  /** One ack per record of the transaction, in the order they were acknowledged. */
+  acks: Array<Ack<M>>;
+}
+
+/**
+ * One transaction per inner stream, run one after the other (concatMap, as reactor-kafka's
+ * sendTransactionally): begin → produce the inner stream's records → commit once it completes
+ * and every record is acked → emit the transaction's acks. An inner stream that errors, a record
+ * that fails, or a commit that is refused aborts the transaction, and the returned stream errors
+ * with that error (the abort's own failure, if any, is only logged). Unsubscribing in the middle
+ * of a transaction aborts it. initTransactions() is called first if it was not yet.
+ *
+ * The acks of a transaction are held until it commits: a transaction's size is bounded by memory.
+ */
+export function sendTransactionally<K, V, M>(
+  producer: Producer,
+  txns: Transactions,
+  transactions$: Observable<RecordSource<ProducerRecord<K, V, M>>>,
+): Observable<TransactionResult<M>> {
+  return defer(() => (txns.state === 'UNINITIALIZED' ? from(txns.initTransactions()) : of(undefined))).pipe(
+    concatMap(() => transactions$),
+    concatMap((records, index) => oneTransaction(producer, txns, records, index)),
+  );
+}
+
+function oneTransaction<K, V, M>(
+  producer: Producer,
+  txns: Transactions,
+  records: RecordSource<ProducerRecord<K, V, M>>,
+  index: number,
+): Observable<TransactionResult<M>> {
+  return new Observable<TransactionResult<M>>((subscriber) => {
+    // Until commit or abort settles, the transaction is ours to end (on unsubscribe: abort).
+    let open = true;
+    const acks: Array<Ack<M>> = [];
+    const abortThenFail = (error: unknown): void => {
+      txns.abortTransaction().then(
+        () => {
+          open = false;
+          subscriber.error(error);
+        },
+        (abortError: unknown) => {
+          open = false;
+          producer.logger.warn({ err: abortError }, 'the transaction could not be aborted');
+          subscriber.error(error);
+        },
+      );
+    };
+    try {
+      txns.beginTransaction();
+    } catch (err) {
+      open = false;
+      subscriber.error(err);
+      return undefined;
+    }
+    const acked = producer.produce(records).subscribe({
+      next: (ack) => acks.push(ack),
+      error: abortThenFail,
+      complete: () => {
+        txns.commitTransaction().then(() => {
+          open = false;
+          subscriber.next({ transaction: index, acks });
+          subscriber.complete();
+        }, abortThenFail);
+      },
+    });
+    return () => {
+      acked.unsubscribe();
+      if (open && (txns.state === 'IN_TRANSACTION' || txns.state === 'ABORTABLE_ERROR')) {
+        txns.abortTransaction().catch((err: unknown) => producer.logger.warn({ err }, 'the abandoned transaction could not be aborted'));
+      }
+    };
+  });
+}

@@ -1,0 +1,185 @@
+import { VirtualTimeScheduler } from 'rxjs';
+import { BufferExhaustedError, RecordDroppedError, RecordTooLargeError } from '../../src/errors';
+import { decodeRecordBatches, RECORD_BATCH_OVERHEAD, recordSizeUpperBound } from '../../src/protocol/RecordBatch';
+import { BufferPool } from '../../src/accumulator/BufferPool';
+import { ProducerBatch } from '../../src/accumulator/ProducerBatch';
+import { AccumulatorConfig, RecordAccumulator } from '../../src/accumulator/RecordAccumulator';
+import type { SerializedRecord } from '../../src/types';
+
+function record(partition: number, value: string, meta?: unknown, topic = 't'): SerializedRecord {
+  return { topic, partition, key: null, value: Buffer.from(value), headers: null, timestamp: 1000, meta, error: null };
+}
+
+function setup(overrides: Partial<AccumulatorConfig> = {}, poolBytes = 1 << 20, busy: Set<number> = new Set()) {
+  const config: AccumulatorConfig = {
+    batchSize: 200,
+    lingerMs: 5,
+    maxRequestSize: 1 << 20,
+    bufferMemory: poolBytes,
+    maxBlockMs: 1000,
+    bufferPolicy: 'error',
+    ...overrides,
+  };
+  const scheduler = new VirtualTimeScheduler();
+  const pool = new BufferPool(config.bufferMemory, config.batchSize);
+  const emitted: ProducerBatch[] = [];
+  let backlog = 0;
+  let drained = 0;
+  const acc = new RecordAccumulator(
+    config,
+    pool,
+    scheduler,
+    { add: (n) => (backlog += n), flushing: false, partitionBusy: (_topic, partition) => busy.has(partition) },
+    (b) => emitted.push(b),
+    () => drained++,
+  );
+  return { acc, scheduler, pool, emitted, backlog: () => backlog, drained: () => drained };
+}
+
+/**
+ * Runs virtual time `ms` further. VirtualTimeScheduler's clock only moves when an action runs, so
+ * the target time is kept here per scheduler; flush() runs every action due by then.
+ */
+const virtualNow = new WeakMap<VirtualTimeScheduler, number>();
+function advance(scheduler: VirtualTimeScheduler, ms: number) {
+  const target = (virtualNow.get(scheduler) ?? 0) + ms;
+  virtualNow.set(scheduler, target);
+  scheduler.maxFrames = target;
+  scheduler.flush();
+}
+
+describe('RecordAccumulator', () => {
+  it('keeps records of one partition in one batch until lingerMs, then emits it', () => {
+    const { acc, scheduler, emitted } = setup({ lingerMs: 5 });
+    acc.append(record(0, 'a', 1));
+    acc.append(record(0, 'b', 2));
+    acc.append(record(1, 'c', 3));
+    advance(scheduler, 4);
+    expect(emitted).toHaveLength(0);
+    advance(scheduler, 1);
+    expect(emitted.map((b) => [b.partition, b.metas])).toEqual([
+      [0, [1, 2]],
+      [1, [3]],
+    ]);
+    const decoded = decodeRecordBatches(emitted[0].records());
+    expect(decoded[0].crcValid).toBe(true);
+    expect(decoded[0].records.map((r) => r.value!.toString())).toEqual(['a', 'b']);
+  });
+
+  it('holds a lingered batch open while its partition is busy in the sender: it keeps taking records, and goes when the sender is ready', () => {
+    const busy = new Set([0]);
+    const { acc, scheduler, emitted } = setup({ lingerMs: 5 }, 1 << 20, busy);
+    acc.append(record(0, 'a', 1));
+    acc.append(record(1, 'b', 2));
+    advance(scheduler, 5);
+    // Partition 1 is free: its batch goes. Partition 0 has a batch queued unsent: its batch stays open.
+    expect(emitted.map((b) => b.metas)).toEqual([[2]]);
+    acc.append(record(0, 'c', 3));
+    advance(scheduler, 50);
+    expect(emitted).toHaveLength(1);
+    acc.partitionReady('t', 1); // nothing held for partition 1: no effect
+    expect(emitted).toHaveLength(1);
+    busy.delete(0);
+    acc.partitionReady('t', 0);
+    expect(emitted.map((b) => b.metas)).toEqual([[2], [1, 3]]);
+    expect(emitted[1].closed).toBe(true);
+    // The next batch of partition 0 lingers normally again.
+    acc.append(record(0, 'd', 4));
+    advance(scheduler, 5);
+    expect(emitted.map((b) => b.metas)).toEqual([[2], [1, 3], [4]]);
+  });
+
+  it('a held batch still goes when full, and on flush()', () => {
+    // Room for exactly two of these records.
+    const big = 'x'.repeat(40);
+    const batchSize = RECORD_BATCH_OVERHEAD + 2 * recordSizeUpperBound(-1, big.length, null);
+    const { acc, scheduler, emitted } = setup({ batchSize, lingerMs: 5 }, 1 << 20, new Set([0]));
+    acc.append(record(0, big, 1));
+    advance(scheduler, 10);
+    expect(emitted).toHaveLength(0);
+    for (let i = 2; i <= 3; i++) acc.append(record(0, big, i));
+    expect(emitted.map((b) => b.metas)).toEqual([[1, 2]]);
+    acc.flush();
+    expect(emitted.map((b) => b.metas)).toEqual([[1, 2], [3]]);
+  });
+
+  it('emits a batch as soon as the next record does not fit in batchSize', () => {
+    const { acc, emitted } = setup({ batchSize: 120, lingerMs: 1000 });
+    const big = 'x'.repeat(40);
+    acc.append(record(0, big, 1));
+    expect(emitted).toHaveLength(0);
+    for (let i = 2; i <= 5; i++) acc.append(record(0, big, i));
+    expect(emitted.length).toBeGreaterThanOrEqual(1);
+    expect(emitted[0].closed).toBe(true);
+    expect(emitted[0].sizeInBytes).toBeLessThanOrEqual(120);
+    // Nothing is lost or reordered across the split.
+    acc.flush();
+    expect(emitted.flatMap((b) => b.metas)).toEqual([1, 2, 3, 4, 5]);
+  });
+
+  it('fails a record larger than maxRequestSize on its own, without affecting others', () => {
+    const { acc, emitted } = setup({ maxRequestSize: 100 });
+    acc.append(record(0, 'small', 1));
+    acc.append(record(0, 'y'.repeat(200), 2));
+    acc.flush();
+    const failed = emitted.find((b) => b.error !== null)!;
+    expect(failed.error).toBeInstanceOf(RecordTooLargeError);
+    expect(failed.error!.message).toMatch(/maxRequestSize=100/);
+    expect(failed.metas).toEqual([2]);
+    expect(emitted.filter((b) => b.error === null).flatMap((b) => b.metas)).toEqual([1]);
+  });
+
+  it('holds records in order while bufferMemory is exhausted, and resumes when memory returns', () => {
+    const { acc, pool, emitted, backlog, drained } = setup({ batchSize: 100, lingerMs: 0 }, 100);
+    acc.append(record(0, 'a', 1)); // takes the only buffer
+    acc.append(record(1, 'b', 2)); // partition 1 needs a buffer: waits
+    acc.append(record(0, 'c', 3)); // would fit partition 0, but must not overtake record 2
+    expect(backlog()).toBe(2);
+    acc.flush();
+    expect(emitted.map((b) => b.metas)).toEqual([[1]]);
+    // One buffer back: record 2 gets it; record 3 (another partition's batch) still waits.
+    pool.deallocate(emitted[0].buffer!);
+    expect(backlog()).toBe(1);
+    acc.flush();
+    pool.deallocate(emitted[1].buffer!);
+    expect(backlog()).toBe(0);
+    expect(drained()).toBe(1);
+    acc.flush();
+    expect(emitted.slice(1).map((b) => [b.partition, b.metas])).toEqual([
+      [1, [2]],
+      [0, [3]],
+    ]);
+  });
+
+  it("bufferPolicy 'error' fails records that waited maxBlockMs with BufferExhaustedError", () => {
+    const { acc, scheduler, emitted, backlog } = setup({ batchSize: 100, lingerMs: 10000, maxBlockMs: 50 }, 100);
+    acc.append(record(0, 'a', 1));
+    acc.append(record(1, 'b', 2));
+    advance(scheduler, 49);
+    expect(emitted).toHaveLength(0);
+    advance(scheduler, 1);
+    expect(emitted).toHaveLength(1);
+    expect(emitted[0].error).toBeInstanceOf(BufferExhaustedError);
+    expect(emitted[0].metas).toEqual([2]);
+    expect(backlog()).toBe(0);
+  });
+
+  it("bufferPolicy 'drop-newest' reports the dropped record at once", () => {
+    const { acc, emitted, backlog } = setup({ batchSize: 100, bufferPolicy: 'drop-newest' }, 100);
+    acc.append(record(0, 'a', 1));
+    acc.append(record(1, 'b', 2));
+    expect(backlog()).toBe(0);
+    expect(emitted).toHaveLength(1);
+    expect(emitted[0].error).toBeInstanceOf(RecordDroppedError);
+    expect(emitted[0].metas).toEqual([2]);
+  });
+
+  it('dispose() returns the memory of open batches to the pool', () => {
+    const { acc, pool } = setup({ batchSize: 100 }, 300);
+    acc.append(record(0, 'a'));
+    acc.append(record(1, 'b'));
+    expect(pool.available).toBe(100);
+    acc.dispose();
+    expect(pool.available).toBe(300);
+  });
+});

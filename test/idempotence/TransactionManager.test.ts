@@ -1,0 +1,176 @@
+import { VirtualTimeScheduler } from 'rxjs';
+import pino from 'pino';
+import { ConnectionError, KafkaProtocolError, ProducerClosedError } from '../../src/errors';
+import { ExponentialBackoff } from '../../src/network/Backoff';
+import { ErrorCode } from '../../src/protocol/errorCodes';
+import type { InitProducerIdRequest, InitProducerIdResponse } from '../../src/protocol/InitProducerId';
+import { TransactionManager } from '../../src/idempotence/TransactionManager';
+import { newTxnPartitionEntry } from '../../src/idempotence/TxnPartitionEntry';
+
+/** The one broker connection: InitProducerId requests wait for the test to answer them. */
+class FakeConnection {
+  readonly requests: Array<{ req: InitProducerIdRequest; atMs: number; resolve: (r: InitProducerIdResponse) => void; reject: (e: Error) => void }> = [];
+  version = 4;
+  constructor(private readonly scheduler: VirtualTimeScheduler) {}
+  versionFor(): number {
+    return this.version;
+  }
+  send(_api: unknown, req: InitProducerIdRequest): Promise<InitProducerIdResponse> {
+    return new Promise((resolve, reject) => this.requests.push({ req, atMs: this.scheduler.now(), resolve, reject }));
+  }
+}
+
+function answer(producerId: bigint, producerEpoch: number, errorCode = 0): InitProducerIdResponse {
+  return { throttleTimeMs: 0, errorCode, producerId, producerEpoch };
+}
+
+const tick = () => new Promise((r) => setImmediate(r));
+
+/** Runs the next timer (the retry backoff) and what it triggers. */
+async function nextTimer(scheduler: VirtualTimeScheduler): Promise<void> {
+  await tick();
+  scheduler.maxFrames = scheduler.actions[0].delay;
+  scheduler.flush();
+  await tick();
+}
+
+function setup(deadlineMs = 10000) {
+  const scheduler = new VirtualTimeScheduler();
+  const conn = new FakeConnection(scheduler);
+  const cluster = { leastLoadedConnection: () => Promise.resolve(conn) };
+  // random 0.5: no jitter, backoffs of exactly 100, 200, 400 … ms.
+  const backoff = new ExponentialBackoff(100, 1000, 2, 0.2, () => 0.5);
+  const txn = new TransactionManager(cluster as never, backoff, deadlineMs, pino({ level: 'silent' }), scheduler);
+  return { scheduler, conn, txn };
+}
+
+/** Gets a first producer id (id, epoch) through the fake connection. */
+async function withProducerId(txn: TransactionManager, conn: FakeConnection, id: bigint, epoch: number): Promise<void> {
+  const p = txn.initProducerId();
+  await tick();
+  conn.requests[conn.requests.length - 1].resolve(answer(id, epoch));
+  await p;
+}
+
+describe('TransactionManager', () => {
+  it('asks for a new producer id the first time, and keeps what the broker assigns', async () => {
+    const { conn, txn } = setup();
+    expect(txn.hasProducerId).toBe(false);
+    const done = txn.initProducerId();
+    await tick();
+    expect(conn.requests).toHaveLength(1);
+    expect(conn.requests[0].req).toEqual({ transactionalId: null, transactionTimeoutMs: 60000, producerId: -1n, producerEpoch: -1 });
+    conn.requests[0].resolve(answer(4000n, 0));
+    await done;
+    expect([txn.hasProducerId, txn.producerId, txn.producerEpoch]).toEqual([true, 4000n, 0]);
+  });
+
+  it('shares one exchange among concurrent callers', async () => {
+    const { conn, txn } = setup();
+    const a = txn.initProducerId();
+    const b = txn.initProducerId();
+    await tick();
+    expect(conn.requests).toHaveLength(1);
+    conn.requests[0].resolve(answer(1n, 0));
+    await Promise.all([a, b]);
+  });
+
+  it('assigns base sequences per partition in drain order (0, n, n+m, …) and wraps at int32', async () => {
+    const { conn, txn } = setup();
+    await withProducerId(txn, conn, 1n, 0);
+    const [p0, p1, u0] = [newTxnPartitionEntry(), newTxnPartitionEntry(), newTxnPartitionEntry()];
+    expect(txn.assignSequence(p0, 2)).toBe(0);
+    expect(txn.assignSequence(p0, 3)).toBe(2);
+    expect(txn.assignSequence(p1, 1)).toBe(0);
+    expect(txn.assignSequence(p0, 1)).toBe(5);
+    expect(p0).toMatchObject({ producerId: 1n, producerEpoch: 0, nextSequence: 6 });
+    // Kafka's DefaultRecordBatch.incrementSequence: past 2^31-1 the sequence wraps to 0.
+    expect(txn.assignSequence(u0, 0x7fffffff)).toBe(0);
+    expect(txn.assignSequence(u0, 1)).toBe(0x7fffffff);
+    expect(txn.assignSequence(u0, 1)).toBe(0);
+  });
+
+  it('bumps the epoch locally, as Java does for an idempotent producer: no request; a partition restarts at 0 when it is next stamped', async () => {
+    const { conn, txn } = setup();
+    await withProducerId(txn, conn, 7n, 2);
+    const p0 = newTxnPartitionEntry();
+    txn.assignSequence(p0, 10);
+    expect(txn.isStale(p0)).toBe(false);
+    txn.bumpEpoch();
+    expect(conn.requests).toHaveLength(1);
+    expect([txn.producerId, txn.producerEpoch, txn.hasProducerId, txn.epochBumps]).toEqual([7n, 3, true, 1]);
+    // The partition still runs under epoch 2 until the Sender lets it restart.
+    expect(txn.isStale(p0)).toBe(true);
+    expect(txn.assignSequence(p0, 1)).toBe(0);
+    expect(p0).toMatchObject({ producerId: 7n, producerEpoch: 3, nextSequence: 1 });
+  });
+
+  it('at the highest epoch (32767), asks for a new producer id instead of bumping; InitProducerId carries no current id', async () => {
+    const { conn, txn } = setup();
+    await withProducerId(txn, conn, 7n, 0x7fff);
+    txn.bumpEpoch();
+    expect([txn.hasProducerId, txn.newProducerIdNeeded, txn.producerEpoch]).toEqual([false, true, 0x7fff]);
+    const fresh = txn.initProducerId();
+    await tick();
+    expect(conn.requests[1].req).toEqual({ transactionalId: null, transactionTimeoutMs: 60000, producerId: -1n, producerEpoch: -1 });
+    conn.requests[1].resolve(answer(8n, 0));
+    await fresh;
+    expect([txn.hasProducerId, txn.producerId, txn.producerEpoch]).toEqual([true, 8n, 0]);
+  });
+
+  it('retries retriable errors with backoff, on the scheduler', async () => {
+    const { scheduler, conn, txn } = setup();
+    const done = txn.initProducerId();
+    await tick();
+    conn.requests[0].resolve(answer(-1n, -1, ErrorCode.COORDINATOR_NOT_AVAILABLE));
+    await nextTimer(scheduler);
+    conn.requests[1].reject(new ConnectionError('h:1', 'socket closed'));
+    await nextTimer(scheduler);
+    conn.requests[2].resolve(answer(3n, 0));
+    await done;
+    expect(conn.requests.map((r) => r.atMs)).toEqual([0, 100, 300]);
+    expect(txn.producerId).toBe(3n);
+  });
+
+  it('gives up on retriable errors after deadlineMs, with the last error', async () => {
+    const { scheduler, conn, txn } = setup(250);
+    const done = txn.initProducerId();
+    const outcome = done.catch((e: unknown) => e);
+    await tick();
+    conn.requests[0].resolve(answer(-1n, -1, ErrorCode.COORDINATOR_LOAD_IN_PROGRESS));
+    await nextTimer(scheduler); // 100
+    conn.requests[1].resolve(answer(-1n, -1, ErrorCode.COORDINATOR_LOAD_IN_PROGRESS));
+    await nextTimer(scheduler); // 300: past the deadline
+    conn.requests[2].resolve(answer(-1n, -1, ErrorCode.NOT_COORDINATOR));
+    const error = await outcome;
+    expect(error).toBeInstanceOf(KafkaProtocolError);
+    expect((error as KafkaProtocolError).type).toBe('NOT_COORDINATOR');
+    expect(conn.requests).toHaveLength(3);
+    expect(txn.hasProducerId).toBe(false);
+  });
+
+  it('fails at once on a non-retriable error, saying what to do', async () => {
+    const { conn, txn } = setup();
+    const outcome = txn.initProducerId().catch((e: unknown) => e);
+    await tick();
+    conn.requests[0].resolve(answer(-1n, -1, ErrorCode.CLUSTER_AUTHORIZATION_FAILED));
+    const error = (await outcome) as KafkaProtocolError;
+    expect(error).toBeInstanceOf(KafkaProtocolError);
+    expect(error.type).toBe('CLUSTER_AUTHORIZATION_FAILED');
+    expect(error.retriable).toBe(false);
+    expect(error.message).toMatch(/InitProducerId failed.*idempotence: false/);
+    expect(conn.requests).toHaveLength(1);
+  });
+
+  it('close() ends an exchange that is backing off', async () => {
+    const { scheduler, conn, txn } = setup();
+    const outcome = txn.initProducerId().catch((e: unknown) => e);
+    await tick();
+    conn.requests[0].resolve(answer(-1n, -1, ErrorCode.COORDINATOR_NOT_AVAILABLE));
+    await tick();
+    txn.close();
+    await nextTimer(scheduler);
+    expect(await outcome).toBeInstanceOf(ProducerClosedError);
+    expect(conn.requests).toHaveLength(1);
+  });
+});
