@@ -1,5 +1,5 @@
 import type { Api } from '../protocol/api';
-import { Fifo } from './Fifo';
+import { Fifo } from '../collections/Fifo';
 
 /** One request sent on a connection and not yet completed. */
 export interface InFlightRequest {

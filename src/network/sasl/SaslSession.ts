@@ -1,5 +1,5 @@
 import type { Api } from '../../protocol/api';
-import { Fifo } from '../Fifo';
+import { Fifo } from '../../collections/Fifo';
 import type { VersionRange } from '../negotiateApiVersions';
 import { RxKafkaError } from '../../errors';
 import { authenticateSasl } from './authenticate';
