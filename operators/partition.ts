@@ -1,7 +1,6 @@
 import type { OperatorFunction } from 'rxjs';
-import { holdingStage } from '../src/pipeline/holdingStage';
+import { partitionStage } from '../src/pipeline/PartitionStage';
 import type { Producer } from '../src/producer/Producer';
-import { PartitionStage } from '../src/pipeline/PartitionStage';
 import type { SerializedRecord } from '../src/types';
 
 /**
@@ -13,8 +12,5 @@ import type { SerializedRecord } from '../src/types';
  * records$.pipe(serialize(), partition(producer), tap((r) => metrics.count(r.partition)), accumulate(producer), send(producer))
  */
 export function partition<M>(producer: Producer): OperatorFunction<SerializedRecord<M>, SerializedRecord<M>> {
-  // Completion waits for records still waiting on metadata.
-  return holdingStage<SerializedRecord<M>, SerializedRecord<M>>(
-    (emit, onEmpty) => new PartitionStage(producer, (record) => emit(record as SerializedRecord<M>), onEmpty),
-  );
+  return partitionStage<M>(producer.pipelineHost);
 }

@@ -1,7 +1,7 @@
-import { Observable, OperatorFunction, Subscription } from 'rxjs';
-import { AckStage } from '../src/pipeline/AckStage';
-import type { Producer } from '../src/producer/Producer';
+import type { OperatorFunction } from 'rxjs';
 import type { ProducerBatch } from '../src/accumulator/ProducerBatch';
+import { ackStage } from '../src/pipeline/AckStage';
+import type { Producer } from '../src/producer/Producer';
 import type { Ack } from '../src/types';
 
 /** Options of the `send` stage. */
@@ -24,25 +24,5 @@ export interface SendOptions {
  *   .subscribe((ack) => checkpoint(ack.meta));
  */
 export function send<M = unknown>(producer: Producer, options: SendOptions = {}): OperatorFunction<ProducerBatch, Ack<M>> {
-  const stopOnError = options.stopOnError ?? producer.config.stopOnError;
-  return (source) =>
-    new Observable<Ack<M>>((subscriber) => {
-      // The upstream subscription, cut when the stage stops on an error.
-      let upstream: Subscription | null = null;
-      let stopRequested = false;
-      const stage = new AckStage<M>(producer, subscriber, stopOnError, () => {
-        stopRequested = true;
-        upstream?.unsubscribe();
-      });
-      upstream = source.subscribe({
-        next: (batch) => stage.next(batch),
-        error: (err) => stage.sourceError(err),
-        complete: () => stage.complete(),
-      });
-      if (stopRequested) upstream.unsubscribe();
-      return () => {
-        upstream?.unsubscribe();
-        stage.close();
-      };
-    });
+  return ackStage<M>(producer.pipelineHost, options.stopOnError ?? producer.config.stopOnError);
 }

@@ -1,9 +1,7 @@
 import { asyncScheduler, OperatorFunction, SchedulerLike } from 'rxjs';
-import { holdingStage } from '../src/pipeline/holdingStage';
-import { defaultSerializer } from '../src/serde/defaultSerializer';
+import { serializeStage } from '../src/pipeline/SerializeStage';
+import type { Producer } from '../src/producer/Producer';
 import type { Serializer } from '../src/serde/Serializer';
-import { serializeRecord } from '../src/pipeline/serializeRecord';
-import { SerializeStage, type SerializationCounter } from '../src/pipeline/SerializeStage';
 import type { ProducerRecord, SerializedRecord } from '../src/types';
 
 /** Options of the `serialize` stage. */
@@ -22,7 +20,7 @@ export interface SerializeOptions<K, V> {
    * are pending — and its `interceptors`' onSend runs before each record is serialized.
    * `produce()` and `toKafka()` set it.
    */
-  producer?: SerializationCounter;
+  producer?: Producer;
 }
 
 /**
@@ -37,25 +35,13 @@ export interface SerializeOptions<K, V> {
 export function serialize<K = unknown, V = unknown, M = unknown>(
   options: SerializeOptions<K, V> = {},
 ): OperatorFunction<ProducerRecord<K, V, M>, SerializedRecord<M>> {
-  const keySerializer = (options.key ?? defaultSerializer) as Serializer<never>;
-  const valueSerializer = (options.value ?? defaultSerializer) as Serializer<never>;
-  const scheduler = options.scheduler ?? asyncScheduler;
-  const topic = options.topic;
-  const counter = options.producer ?? null;
-  // Chosen once, when the stage is built: without hooks, a record costs exactly what it did before.
-  const hooks = counter?.interceptors ?? null;
-  // Completion waits for records still being serialized.
-  return holdingStage<ProducerRecord<K, V, M>, SerializedRecord<M>>((emit, onEmpty) => {
-    const stage = new SerializeStage<M>(emit, counter, onEmpty);
-    return {
-      push:
-        hooks === null
-          ? (record) => stage.push(serializeRecord(record, topic, keySerializer, valueSerializer, scheduler.now()) as SerializedRecord<M> | Promise<SerializedRecord<M>>)
-          : (record) => stage.push(serializeRecord(hooks.onSend(record, topic), topic, keySerializer, valueSerializer, scheduler.now()) as SerializedRecord<M> | Promise<SerializedRecord<M>>),
-      get waitingCount() {
-        return stage.waitingCount;
-      },
-      dispose: () => stage.dispose(),
-    };
+  const host = options.producer?.pipelineHost ?? null;
+  return serializeStage<K, V, M>({
+    topic: options.topic,
+    key: options.key,
+    value: options.value,
+    scheduler: options.scheduler ?? asyncScheduler,
+    backlog: host?.backlog ?? null,
+    interceptors: host?.interceptors ?? null,
   });
 }

@@ -1,25 +1,17 @@
-import type { Subscriber } from 'rxjs';
+import { Observable, type OperatorFunction, type Subscriber, type Subscription } from 'rxjs';
+import type { BatchListener, ProducerBatch } from '../accumulator/ProducerBatch';
 import { RecordDroppedError, RecordError } from '../errors';
 import type { ProducerMetrics } from '../metrics/ProducerMetrics';
 import type { Ack, FailedAck } from '../types';
 import type { Interceptors } from './Interceptors';
-import type { BatchListener, ProducerBatch } from '../accumulator/ProducerBatch';
+import type { BatchSink } from './PipelineHost';
 
-/** What the ack stage needs from the producer. */
+/** What the ack stage takes from its producer. */
 export interface AckStageHost {
-  /** Hands a closed batch to the sender. */
-  enqueue(batch: ProducerBatch): void;
-  /** A batch handed over by `enqueue` is done: its memory goes back to the pool. */
-  release(batch: ProducerBatch): void;
-  /** A batch that was never handed over gives its memory back. */
-  discard(batch: ProducerBatch): void;
-  /**
-   * A batch handed over by `enqueue` was split (the broker refused it as too large): its memory
-   * goes back to the pool, and `parts`, already in the sender, stand for it until each is done.
-   */
-  split(batch: ProducerBatch, parts: ProducerBatch[]): void;
+  /** Where batches go, and come back from, done or split. */
+  readonly batches: Pick<BatchSink, 'enqueue' | 'release' | 'discard' | 'split'>;
   /** Where failed records are counted; absent: not counted. */
-  readonly metricsCounters?: ProducerMetrics;
+  readonly metrics?: ProducerMetrics;
   /** The onAcknowledgement hooks; null or absent when none are configured. */
   readonly interceptors?: Interceptors | null;
 }
@@ -60,7 +52,7 @@ export class AckStage<M> implements BatchListener {
     /** Called once when the stage has failed and wants its source to stop. */
     private readonly stopSource: () => void,
   ) {
-    this.metrics = host.metricsCounters ?? null;
+    this.metrics = host.metrics ?? null;
     this.interceptors = host.interceptors ?? null;
   }
 
@@ -71,13 +63,13 @@ export class AckStage<M> implements BatchListener {
       // Stopping: nothing more is sent; these records are undelivered and named in the error.
       this.furtherFailures += batch.recordCount;
       if (this.metrics !== null) this.metrics.recordErrorTotal += batch.recordCount;
-      this.host.discard(batch);
+      this.host.batches.discard(batch);
       return;
     }
     this.outstanding++;
     batch.listener = this;
     if (batch.error !== null) this.onBatchDone(batch); // failed before it had memory
-    else this.host.enqueue(batch);
+    else this.host.batches.enqueue(batch);
   }
 
   complete(): void {
@@ -100,77 +92,96 @@ export class AckStage<M> implements BatchListener {
   /** The parts of a split batch report here in its place, each once (see ProducerBatch.splitInto). */
   onBatchSplit(batch: ProducerBatch, parts: ProducerBatch[]): void {
     this.outstanding += parts.length - 1;
-    this.host.split(batch, parts);
+    this.host.batches.split(batch, parts);
   }
 
   onBatchDone(batch: ProducerBatch): void {
     this.outstanding--;
-    if (batch.buffer !== null) this.host.release(batch);
+    if (batch.buffer !== null) this.host.batches.release(batch);
     if (batch.error !== null && this.metrics !== null) this.metrics.recordErrorTotal += batch.recordCount;
-    // onAcknowledgement comes before each ack is emitted (Java calls interceptors before the send
-    // callback), with the same object; and also when no ack is emitted (nobody listens any more,
-    // or the stream stops on this failure): a span started in onSend must end.
-    const hooks = this.interceptors;
     if (this.closed) {
-      if (hooks !== null) hooks.onBatchDone(batch);
-      return;
-    }
-    const n = batch.recordCount;
-    const metas = batch.metas;
-    if (batch.error === null) {
-      const useLogAppendTime = batch.logAppendTimeMs >= 0;
-      const acksZero = batch.baseOffset < 0n;
-      for (let i = 0; i < n; i++) {
-        const ack: Ack<M> = {
-          topic: batch.topic,
-          partition: batch.partition,
-          offset: acksZero ? -1n : batch.baseOffset + BigInt(i),
-          timestamp: useLogAppendTime ? batch.logAppendTimeMs : batch.timestamps[i],
-          meta: metas[i] as M,
-        };
-        if (hooks !== null) hooks.onAcknowledgement(ack);
-        this.subscriber.next(ack);
-      }
+      // Nobody listens any more, but a span started in onSend must still end.
+      this.interceptors?.onBatchDone(batch);
+    } else if (batch.error === null) {
+      this.emitAcks(batch);
     } else if (!this.stopOnError || batch.error instanceof RecordDroppedError) {
       // A drop is what 'drop-newest' asked for: reported on the ack, never a reason to stop.
-      const partition = batch.partition >= 0 ? batch.partition : undefined;
-      for (let i = 0; i < n; i++) {
-        const ack: FailedAck<M> = {
-          topic: batch.topic || undefined,
-          partition,
-          offset: undefined,
-          timestamp: batch.timestamps[i],
-          meta: metas[i] as M,
-          error: batch.error,
-        };
-        if (hooks !== null) hooks.onAcknowledgement(ack);
-        this.subscriber.next(ack);
-      }
+      this.emitFailedAcks(batch, batch.error);
     } else {
-      // Stopping on this failure: no ack is emitted, but the hooks still hear of each record.
-      if (hooks !== null) hooks.onBatchDone(batch);
-      if (this.failure === null) {
-        const where = batch.topic ? `${batch.topic}${batch.partition >= 0 ? `-${batch.partition}` : ''}` : 'an unknown topic';
-        // A record's own RecordError (InvalidRecordError, PartitionerError) already names the record
-        // and says what is wrong: the stream errors with it rather than a wrapper around it.
-        this.failure =
-          batch.error instanceof RecordError
-            ? (batch.error as RecordError<M>)
-            : new RecordError<M>(
-                `record for ${where} was not delivered: ${batch.error.message}`,
-                { topic: batch.topic || undefined, partition: batch.partition >= 0 ? batch.partition : undefined, meta: metas[0] as M },
-                batch.error,
-              );
-        this.furtherFailures += n - 1;
-        // Hand over what the accumulate stage already holds (it is sent like any batch), then stop.
-        this.origin?.flush();
-        this.sourceStopped = true;
-        this.stopSource();
-      } else {
-        this.furtherFailures += n;
-      }
+      this.stopOn(batch, batch.error);
     }
     this.maybeFinish();
+  }
+
+  /**
+   * One ack per record, in record order. onAcknowledgement comes before each ack is emitted (Java
+   * calls interceptors before the send callback), with the very same object.
+   */
+  private emitAcks(batch: ProducerBatch): void {
+    const hooks = this.interceptors;
+    const n = batch.recordCount;
+    const metas = batch.metas;
+    const useLogAppendTime = batch.logAppendTimeMs >= 0;
+    const acksZero = batch.baseOffset < 0n;
+    for (let i = 0; i < n; i++) {
+      const ack: Ack<M> = {
+        topic: batch.topic,
+        partition: batch.partition,
+        offset: acksZero ? -1n : batch.baseOffset + BigInt(i),
+        timestamp: useLogAppendTime ? batch.logAppendTimeMs : batch.timestamps[i],
+        meta: metas[i] as M,
+      };
+      if (hooks !== null) hooks.onAcknowledgement(ack);
+      this.subscriber.next(ack);
+    }
+  }
+
+  /** Without stopOnError: each record's ack carries the batch's error. */
+  private emitFailedAcks(batch: ProducerBatch, error: Error): void {
+    const hooks = this.interceptors;
+    const n = batch.recordCount;
+    const metas = batch.metas;
+    const partition = batch.partition >= 0 ? batch.partition : undefined;
+    for (let i = 0; i < n; i++) {
+      const ack: FailedAck<M> = {
+        topic: batch.topic || undefined,
+        partition,
+        offset: undefined,
+        timestamp: batch.timestamps[i],
+        meta: metas[i] as M,
+        error,
+      };
+      if (hooks !== null) hooks.onAcknowledgement(ack);
+      this.subscriber.next(ack);
+    }
+  }
+
+  /**
+   * stopOnError and a record failed: no ack is emitted for it (the hooks still hear of each
+   * record); the first failure becomes the stream's error, once what was sent has settled.
+   */
+  private stopOn(batch: ProducerBatch, error: Error): void {
+    this.interceptors?.onBatchDone(batch);
+    if (this.failure !== null) {
+      this.furtherFailures += batch.recordCount;
+      return;
+    }
+    const where = batch.topic ? `${batch.topic}${batch.partition >= 0 ? `-${batch.partition}` : ''}` : 'an unknown topic';
+    // A record's own RecordError (InvalidRecordError, PartitionerError) already names the record
+    // and says what is wrong: the stream errors with it rather than a wrapper around it.
+    this.failure =
+      error instanceof RecordError
+        ? (error as RecordError<M>)
+        : new RecordError<M>(
+            `record for ${where} was not delivered: ${error.message}`,
+            { topic: batch.topic || undefined, partition: batch.partition >= 0 ? batch.partition : undefined, meta: batch.metas[0] as M },
+            error,
+          );
+    this.furtherFailures += batch.recordCount - 1;
+    // Hand over what the accumulate stage already holds (it is sent like any batch), then stop.
+    this.origin?.flush();
+    this.sourceStopped = true;
+    this.stopSource();
   }
 
   private maybeFinish(): void {
@@ -187,4 +198,32 @@ export class AckStage<M> implements BatchListener {
       else this.subscriber.complete();
     }
   }
+}
+
+/**
+ * The ack (send) stage as an operator: batches in, one ack per record out; completes when the
+ * source completes and every batch is done. With `stopOnError`, the first failure unsubscribes
+ * from the source and, once what was sent has settled, ends the stream with a RecordError.
+ */
+export function ackStage<M>(host: AckStageHost, stopOnError: boolean): OperatorFunction<ProducerBatch, Ack<M>> {
+  return (source) =>
+    new Observable<Ack<M>>((subscriber) => {
+      // The upstream subscription, cut when the stage stops on an error.
+      let upstream: Subscription | null = null;
+      let stopRequested = false;
+      const stage = new AckStage<M>(host, subscriber, stopOnError, () => {
+        stopRequested = true;
+        upstream?.unsubscribe();
+      });
+      upstream = source.subscribe({
+        next: (batch) => stage.next(batch),
+        error: (err) => stage.sourceError(err),
+        complete: () => stage.complete(),
+      });
+      if (stopRequested) upstream.unsubscribe();
+      return () => {
+        upstream?.unsubscribe();
+        stage.close();
+      };
+    });
 }

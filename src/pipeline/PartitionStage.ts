@@ -1,19 +1,13 @@
-import type { Cluster, TopicInfo } from '../cluster/Cluster';
+import type { OperatorFunction } from 'rxjs';
+import type { TopicInfo } from '../cluster/Cluster';
 import { asError, AuthenticationError, MetadataTimeoutError } from '../errors';
-import { choosePartition, Partitioner } from '../partitioners';
-import type { BuiltInPartitioner } from '../partitioners/BuiltInPartitioner';
+import { choosePartition } from '../partitioners';
 import type { SerializedRecord } from '../types';
+import { holdingStage } from './holdingStage';
+import type { PipelineHost } from './PipelineHost';
 
-/** What the partition stage needs from the producer. */
-export interface PartitionHost {
-  readonly cluster: Cluster;
-  readonly config: { maxBlockMs: number; batchSize: number; partitioner?: Partitioner };
-  stickyPartitioner(topic: string): BuiltInPartitioner;
-  addBacklog(n: number): void;
-  releaseBacklog(n: number, movedOn: number): void;
-  /** Records ever held by a stage: compared around an emit, how many the next stage held. */
-  readonly heldTotal: number;
-}
+/** What the partition stage takes from its producer. */
+export type PartitionStageHost = Pick<PipelineHost, 'cluster' | 'config' | 'backlog' | 'stickyPartitioner'>;
 
 /**
  * The `partition` stage of one stream: gives each record its partition — explicit, else the user's
@@ -30,10 +24,13 @@ export class PartitionStage {
   private queueHead = 0;
   /** The topic whose metadata is being awaited, or null. */
   private awaiting: string | null = null;
+  /** Set while a drain passes records on: the topic that got no metadata, and why. */
+  private failedTopic: string | null = null;
+  private failure: Error | null = null;
   private disposed = false;
 
   constructor(
-    private readonly host: PartitionHost,
+    private readonly host: PartitionStageHost,
     private readonly emit: (record: SerializedRecord) => void,
     /** Called when the queue becomes empty (the stage may complete then). */
     private readonly onDrained: () => void,
@@ -44,42 +41,42 @@ export class PartitionStage {
   }
 
   push(record: SerializedRecord): void {
-    if (this.waitingCount > 0 || !this.assign(record)) {
-      this.queue.push(record);
-      this.host.addBacklog(1);
-      if (this.awaiting === null) this.awaitTopic(record.topic);
+    if (this.waitingCount === 0 && this.canGo(record)) {
+      this.assignAndEmit(record);
+      return;
     }
+    this.queue.push(record);
+    this.host.backlog.add(1);
+    if (this.awaiting === null) this.awaitTopic(record.topic);
   }
 
   dispose(): void {
     this.disposed = true;
-    if (this.waitingCount > 0) this.host.addBacklog(-this.waitingCount);
+    if (this.waitingCount > 0) this.host.backlog.add(-this.waitingCount);
     this.queue.length = 0;
     this.queueHead = 0;
   }
 
-  /** Partitions and emits the record; false when its topic's metadata is not known yet. */
-  private assign(record: SerializedRecord): boolean {
-    if (record.error !== null) {
-      this.emit(record);
-      return true;
-    }
+  /** Whether the record can go on now: it failed already, or its topic's partitions are known. */
+  private canGo(record: SerializedRecord): boolean {
+    if (record.error !== null) return true;
+    if (this.failure !== null && record.topic === this.failedTopic) return true;
     const info = this.host.cluster.topic(record.topic);
-    if (info === undefined || info.partitions.length === 0) return false;
-    this.partitionWith(record, info);
+    return info !== undefined && info.partitions.length > 0;
+  }
+
+  private assignAndEmit(record: SerializedRecord): void {
+    if (record.error === null) {
+      if (this.failure !== null && record.topic === this.failedTopic) record.error = this.failure;
+      else this.partitionWith(record, this.host.cluster.topic(record.topic)!);
+    }
     this.emit(record);
-    return true;
   }
 
   private partitionWith(record: SerializedRecord, info: TopicInfo): void {
+    const config = this.host.config;
     try {
-      record.partition = choosePartition(
-        record,
-        info,
-        this.host.config.partitioner,
-        this.host.stickyPartitioner(record.topic),
-        this.host.config.batchSize,
-      );
+      record.partition = choosePartition(record, info, config.partitioner, this.host.stickyPartitioner(record.topic), config.batchSize);
     } catch (err) {
       record.error = asError(err);
     }
@@ -87,36 +84,51 @@ export class PartitionStage {
 
   private awaitTopic(topic: string): void {
     this.awaiting = topic;
-    this.host.cluster.waitForTopic(topic, this.host.config.maxBlockMs).then(
+    const maxBlockMs = this.host.config.maxBlockMs;
+    this.host.cluster.waitForTopic(topic, maxBlockMs).then(
       () => this.drain(null),
       // An authentication failure is not a wait that ran out: the records get it as it is.
-      (err: unknown) =>
-        this.drain(err instanceof AuthenticationError ? err : new MetadataTimeoutError(topic, this.host.config.maxBlockMs, err)),
+      (err: unknown) => this.drain(err instanceof AuthenticationError ? err : new MetadataTimeoutError(topic, maxBlockMs, err)),
     );
   }
 
-  /** Metadata for the awaited topic arrived (or never will: `failure`): release what can go. */
+  /**
+   * Metadata for the awaited topic arrived (or never will: `failure`): the records at the head that
+   * can go now go, in order — those of the failed topic failing — up to the next unknown topic.
+   */
   private drain(failure: Error | null): void {
-    const failedTopic = this.awaiting;
+    this.failedTopic = this.awaiting;
+    this.failure = failure;
     this.awaiting = null;
     if (this.disposed) return;
-    while (this.waitingCount > 0) {
-      const record = this.queue[this.queueHead];
-      const heldBefore = this.host.heldTotal;
-      if (failure !== null && record.topic === failedTopic && record.error === null) {
-        record.error = failure;
-        this.emit(record);
-      } else if (!this.assign(record)) {
-        this.awaitTopic(record.topic);
-        return;
-      }
-      this.queue[this.queueHead] = undefined as unknown as SerializedRecord;
-      this.queueHead++;
-      this.host.releaseBacklog(1, this.host.heldTotal - heldBefore);
-      if (this.disposed) return;
+    let n = 0;
+    while (this.queueHead + n < this.queue.length && this.canGo(this.queue[this.queueHead + n])) n++;
+    if (n > 0) {
+      // Taken out before they are emitted, so that a dispose() meanwhile does not count them again
+      // (a drain is rare: one array per drain, none per record).
+      const ready = this.queue.slice(this.queueHead, this.queueHead + n);
+      this.queueHead += n;
+      // Records the next stage holds in turn (waiting for memory) stay in the producer's backlog.
+      this.host.backlog.release(n, () => {
+        for (let i = 0; i < ready.length && !this.disposed; i++) this.assignAndEmit(ready[i]);
+      });
+    }
+    this.failure = null;
+    this.failedTopic = null;
+    if (this.disposed) return;
+    if (this.waitingCount > 0) {
+      this.awaitTopic(this.queue[this.queueHead].topic);
+      return;
     }
     this.queue.length = 0;
     this.queueHead = 0;
     this.onDrained();
   }
+}
+
+/** The partition stage as an operator; completion waits for records still waiting on metadata. */
+export function partitionStage<M>(host: PartitionStageHost): OperatorFunction<SerializedRecord<M>, SerializedRecord<M>> {
+  return holdingStage<SerializedRecord<M>, SerializedRecord<M>>(
+    (emit, onEmpty) => new PartitionStage(host, (record) => emit(record as SerializedRecord<M>), onEmpty),
+  );
 }

@@ -7,9 +7,9 @@ import { MAX_PENDING_SERIALIZATIONS } from './SerializeStage';
  * - have the records held when flush() was called left the pipeline (`whenLeft`)?
  * - is anything held at all (`count`, for close())?
  *
- * A record moving from one waiting stage to the next is not leaving: a stage compares `heldTotal`
- * around its emits and tells `release` how many the next stage took (`movedOn`). Only records that
- * reach a batch, fail, or are forgotten count as gone.
+ * A record moving from one waiting stage to the next is not leaving: a stage lets held records go
+ * through `release(n, emitAll)`, and those the next stage holds while `emitAll` runs stay counted
+ * (they moved on). Only records that reach a batch, fail, or are forgotten count as gone.
  */
 export class PipelineBacklog {
   /** Records held now, by every stage. */
@@ -18,8 +18,8 @@ export class PipelineBacklog {
   private serializing = 0;
   /** Records that ever left the pipeline for good (into batches, failed or forgotten). */
   private left = 0;
-  /** Records ever held by any stage (see release). */
-  heldTotal = 0;
+  /** Records ever held by any stage: compared around a release's emits, how many the next stage held. */
+  private heldTotal = 0;
   /** Resolvers waiting for room (pulled sources). */
   private roomWaiters: Array<() => void> = [];
   /** flush() calls waiting until as many records have left as were held at the call. */
@@ -37,11 +37,14 @@ export class PipelineBacklog {
   }
 
   /**
-   * A stage let `n` held records go on, of which `movedOn` the next stage now holds (it compared
-   * `heldTotal` around its emits): only the others left the pipeline, into batches or failed.
+   * A stage lets `n` held records go on: `emitAll` emits them, synchronously, to the next stage.
+   * Those the next stage holds meanwhile (waiting for metadata, for memory) stay in the backlog;
+   * the others left the pipeline, into batches or failed.
    */
-  release(n: number, movedOn: number): void {
-    this.change(-n, 0, n - movedOn);
+  release(n: number, emitAll: () => void): void {
+    const heldBefore = this.heldTotal;
+    emitAll();
+    this.change(-n, 0, n - (this.heldTotal - heldBefore));
   }
 
   /**
@@ -54,8 +57,10 @@ export class PipelineBacklog {
   }
 
   /** As release, for records the serialize stage held. */
-  releaseSerializing(n: number, movedOn: number): void {
-    this.change(-n, -n, n - movedOn);
+  releaseSerializing(n: number, emitAll: () => void): void {
+    const heldBefore = this.heldTotal;
+    emitAll();
+    this.change(-n, -n, n - (this.heldTotal - heldBefore));
   }
 
   /** True while no record is held back (other than up to MAX_PENDING_SERIALIZATIONS being serialized). */

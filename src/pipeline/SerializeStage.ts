@@ -1,5 +1,11 @@
+import type { OperatorFunction, SchedulerLike } from 'rxjs';
+import { defaultSerializer } from '../serde/defaultSerializer';
+import type { Serializer } from '../serde/Serializer';
+import type { ProducerRecord, SerializedRecord } from '../types';
+import { holdingStage } from './holdingStage';
 import type { Interceptors } from './Interceptors';
-import type { SerializedRecord } from '../types';
+import type { PipelineBacklog } from './PipelineBacklog';
+import { serializeRecord } from './serializeRecord';
 
 /**
  * Async serializations one stream may have running at once. A pulled source is not read further
@@ -7,17 +13,8 @@ import type { SerializedRecord } from '../types';
  */
 export const MAX_PENDING_SERIALIZATIONS = 1024;
 
-/** Where held records are counted (the producer's backlog: flush() and pulled sources see them). */
-export interface SerializationCounter {
-  /** `n` more records held (negative: forgotten). */
-  addSerializing(n: number): void;
-  /** `n` held records went on, `movedOn` of them into the next stage's hold. */
-  releaseSerializing(n: number, movedOn: number): void;
-  /** Records ever held by a stage: compared around emits, how many the next stage held. */
-  readonly heldTotal: number;
-  /** The producer's onSend hooks, called before each record is serialized; null or absent: none. */
-  readonly interceptors?: Interceptors | null;
-}
+/** The part of the producer's backlog the serialize stage counts its held records in. */
+export type SerializationCounter = Pick<PipelineBacklog, 'addSerializing' | 'releaseSerializing'>;
 
 /**
  * The `serialize` stage's ordering: records leave in the order they came, whether their serializers
@@ -81,17 +78,23 @@ export class SerializeStage<M> {
   /** Emits the ready records at the front, in order. */
   private release(): void {
     const slots = this.slots;
-    const counter = this.counter;
-    const heldBefore = counter === null ? 0 : counter.heldTotal;
-    let emitted = 0;
-    while (this.head < slots.length && slots[this.head] !== undefined) {
-      const record = slots[this.head]!;
-      slots[this.head++] = undefined;
-      emitted++;
-      this.emit(record);
-      if (this.disposed) return;
-    }
-    if (emitted === 0) return;
+    const first = this.head;
+    let end = first;
+    while (end < slots.length && slots[end] !== undefined) end++;
+    const n = end - first;
+    if (n === 0) return;
+    // Taken out before they are emitted: a dispose() while emitting does not count them again.
+    this.head = end;
+    const emitAll = (): void => {
+      for (let i = first; i < end; i++) {
+        const record = slots[i]!;
+        slots[i] = undefined;
+        if (!this.disposed) this.emit(record);
+      }
+    };
+    if (this.counter === null) emitAll();
+    else this.counter.releaseSerializing(n, emitAll);
+    if (this.disposed) return;
     if (this.head === slots.length) {
       this.removed += slots.length;
       slots.length = 0;
@@ -101,7 +104,47 @@ export class SerializeStage<M> {
       this.removed += this.head;
       this.head = 0;
     }
-    counter?.releaseSerializing(emitted, counter.heldTotal - heldBefore);
     if (this.waitingCount === 0) this.onEmpty();
   }
+}
+
+/** What the serialize stage of a stream is built from. */
+export interface SerializeStageOptions<K, V> {
+  /** Topic for records that name none. */
+  topic: string | undefined;
+  /** Undefined: the default serializer (Buffer, Uint8Array, string). */
+  key: Serializer<K> | undefined;
+  value: Serializer<V> | undefined;
+  /** The clock of records without a timestamp. */
+  scheduler: SchedulerLike;
+  /** Where held records are counted (the producer's backlog); null when not producing to a producer. */
+  backlog: SerializationCounter | null;
+  /** onSend hooks, run before each record is serialized; null: none. */
+  interceptors: Interceptors | null;
+}
+
+/**
+ * The serialize stage as an operator: each record serialized (serializeRecord) and given on in
+ * arrival order through a SerializeStage; completion waits for records still being serialized.
+ */
+export function serializeStage<K, V, M>(options: SerializeStageOptions<K, V>): OperatorFunction<ProducerRecord<K, V, M>, SerializedRecord<M>> {
+  const keySerializer = (options.key ?? defaultSerializer) as Serializer<never>;
+  const valueSerializer = (options.value ?? defaultSerializer) as Serializer<never>;
+  const { topic, scheduler, backlog } = options;
+  // Chosen once, when the stage is built: without hooks, a record costs exactly what it did before.
+  const hooks = options.interceptors;
+  return holdingStage<ProducerRecord<K, V, M>, SerializedRecord<M>>((emit, onEmpty) => {
+    const stage = new SerializeStage<M>(emit, backlog, onEmpty);
+    type Out = SerializedRecord<M> | Promise<SerializedRecord<M>>;
+    return {
+      push:
+        hooks === null
+          ? (record) => stage.push(serializeRecord(record, topic, keySerializer, valueSerializer, scheduler.now()) as Out)
+          : (record) => stage.push(serializeRecord(hooks.onSend(record, topic), topic, keySerializer, valueSerializer, scheduler.now()) as Out),
+      get waitingCount() {
+        return stage.waitingCount;
+      },
+      dispose: () => stage.dispose(),
+    };
+  });
 }

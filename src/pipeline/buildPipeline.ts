@@ -1,18 +1,28 @@
 import type { Observable } from 'rxjs';
-import { accumulate } from '../../operators/accumulate';
-import { partition } from '../../operators/partition';
-import { send } from '../../operators/send';
-import { serialize } from '../../operators/serialize';
 import type { Ack, ProducerRecord } from '../types';
-import type { Producer } from '../producer/Producer';
+import { accumulateStage } from './accumulateStage';
+import { ackStage } from './AckStage';
+import { partitionStage } from './PartitionStage';
+import type { PipelineHost } from './PipelineHost';
+import { serializeStage } from './SerializeStage';
 
-/** The full chain of public stages, as `produce()` and `toKafka()` use it. */
-export function buildPipeline<K, V, M>(records$: Observable<ProducerRecord<K, V, M>>, producer: Producer): Observable<Ack<M>> {
-  const c = producer.config;
+/**
+ * The whole chain behind `produce()` and `toKafka()`: serialize → partition → accumulate → send,
+ * the same stages the public operators wrap, on one producer's host.
+ */
+export function buildPipeline<K, V, M>(records$: Observable<ProducerRecord<K, V, M>>, host: PipelineHost): Observable<Ack<M>> {
+  const c = host.config;
   return records$.pipe(
-    serialize<K, V, M>({ topic: c.topic, key: c.serializers.key as never, value: c.serializers.value as never, scheduler: producer.scheduler, producer }),
-    partition<M>(producer),
-    accumulate(producer),
-    send<M>(producer),
+    serializeStage<K, V, M>({
+      topic: c.topic,
+      key: c.serializers.key as never,
+      value: c.serializers.value as never,
+      scheduler: host.time.scheduler,
+      backlog: host.backlog,
+      interceptors: host.interceptors,
+    }),
+    partitionStage<M>(host),
+    accumulateStage(host),
+    ackStage<M>(host, c.stopOnError),
   );
 }

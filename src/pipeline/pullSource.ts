@@ -1,5 +1,8 @@
 import { Observable } from 'rxjs';
 
+/** Anything `produce()` accepts: a pushed Observable, or a pulled source read only while there is room. */
+export type RecordSource<R> = Observable<R> | AsyncIterable<R> | Iterable<R> | NodeJS.ReadableStream;
+
 /** What a pulled source asks of the producer before it takes the next record. */
 export interface PullGate {
   /** True while the pipeline holds no record back (memory free, metadata known). */

@@ -1,34 +1,32 @@
-import { performance } from 'node:perf_hooks';
 import type { Logger } from 'pino';
 import { asyncScheduler, BehaviorSubject, distinctUntilChanged, isObservable, Observable, SchedulerLike, Subscription } from 'rxjs';
-import { Cluster } from '../cluster/Cluster';
-import { ConnectionPool } from '../network/ConnectionPool';
-import { ExponentialBackoff } from '../network/Backoff';
-import { BuiltInPartitioner } from '../partitioners/BuiltInPartitioner';
-import type { Ack, ProducerRecord } from '../types';
-import { AckStageHost } from '../pipeline/AckStage';
 import { BatchCompressor } from '../accumulator/BatchCompressor';
 import { BufferPool } from '../accumulator/BufferPool';
+import { Cluster } from '../cluster/Cluster';
 import { ProducerConfig, ResolvedConfig, resolveConfig } from '../config/config';
-import type { ProducerBatch } from '../accumulator/ProducerBatch';
-import type { Backlog, RecordAccumulator } from '../accumulator/RecordAccumulator';
-import { pullSource } from '../pipeline/pullSource';
-import { Sender } from '../sender/Sender';
-import { TransactionManager } from '../idempotence/TransactionManager';
-import { CoordinatorClient } from '../transactions/CoordinatorClient';
-import { Transactions } from '../transactions/Transactions';
-import type { ConsumerGroupMetadata, OffsetToCommit } from '../transactions/sendOffsets';
-import { sendTransactionally, type TransactionResult } from '../transactions/sendTransactionally';
 import { ProducerClosedError, TransactionStateError } from '../errors';
-import { buildPipeline } from '../pipeline/buildPipeline';
-import { PipelineBacklog } from '../pipeline/PipelineBacklog';
+import { TransactionManager } from '../idempotence/TransactionManager';
 import type { ProducerMetricsSnapshot } from '../metrics/MetricsSnapshot';
 import { MetricsPublisher } from '../metrics/MetricsPublisher';
 import { ProducerMetrics } from '../metrics/ProducerMetrics';
+import { ExponentialBackoff } from '../network/Backoff';
+import { ConnectionPool } from '../network/ConnectionPool';
+import { BuiltInPartitioner } from '../partitioners/BuiltInPartitioner';
+import { buildPipeline } from '../pipeline/buildPipeline';
 import { Interceptors } from '../pipeline/Interceptors';
+import { PipelineBacklog } from '../pipeline/PipelineBacklog';
+import type { PipelineHost } from '../pipeline/PipelineHost';
+import { pullSource, type RecordSource } from '../pipeline/pullSource';
+import { Sender } from '../sender/Sender';
+import { after, timeOn, type Time } from '../time/Time';
+import { CoordinatorClient } from '../transactions/CoordinatorClient';
+import type { ConsumerGroupMetadata, OffsetToCommit } from '../transactions/sendOffsets';
+import { sendTransactionally, type TransactionResult } from '../transactions/sendTransactionally';
+import { Transactions } from '../transactions/Transactions';
+import type { Ack, ProducerRecord } from '../types';
+import { IncompleteBatches } from './IncompleteBatches';
 
-/** Anything `produce()` accepts: a pushed Observable, or a pulled source read only while there is room. */
-export type RecordSource<R> = Observable<R> | AsyncIterable<R> | Iterable<R> | NodeJS.ReadableStream;
+export type { RecordSource } from '../pipeline/pullSource';
 
 /**
  * One producer: a cluster view, a connection per broker, the shared `bufferMemory`, one Sender.
@@ -39,16 +37,13 @@ export type RecordSource<R> = Observable<R> | AsyncIterable<R> | Iterable<R> | N
  * producer.produce(records$).subscribe((ack) => checkpoint(ack.meta));
  * await producer.close();
  */
-export class Producer implements AckStageHost {
+export class Producer {
   readonly config: ResolvedConfig;
   /** @internal */ readonly logger: Logger;
-  /** @internal */ readonly scheduler: SchedulerLike;
-  /** @internal */ readonly cluster: Cluster;
-  /** @internal */ readonly pool: BufferPool;
-  /** @internal */ readonly sender: Sender;
-  /** Compresses costly batches off the event loop on their way to the sender, keeping their order. */
-  private readonly compressor: BatchCompressor;
-  private readonly connections: ConnectionPool;
+  /** @internal The clock and timers of every component (virtual in tests). */
+  readonly time: Time;
+  /** @internal What the stages of every stream (operators/, produce()) take from this producer. */
+  readonly pipelineHost: PipelineHost;
   /**
    * Bytes of `bufferMemory` free now, emitted as batches take and return memory: a source that can
    * pause itself (a consumer, a socket, a paginated API) can watch it (DESIGN.md, backpressure 3).
@@ -60,8 +55,6 @@ export class Producer implements AckStageHost {
    * pause on it by themselves; pushed ones can pause on it.
    */
   readonly ready$: Observable<boolean>;
-  private readonly bufferAvailableSubject: BehaviorSubject<number>;
-  private readonly readySubject = new BehaviorSubject<boolean>(true);
   /**
    * A snapshot of the producer's metrics every `metricsIntervalMs` (rates, averages and latency
    * percentiles over that interval), and a last one when the producer closes; then it completes.
@@ -71,26 +64,25 @@ export class Producer implements AckStageHost {
    * producer.metrics$.subscribe((m) => log.info({ recordsPerSec: m.recordSendRate, p99Ms: m.requestLatencyP99 }, 'producer'));
    */
   readonly metrics$: Observable<ProducerMetricsSnapshot>;
-  /** @internal The counters the sender and the send stages write (read by metrics() and metrics$). */
-  readonly metricsCounters: ProducerMetrics;
-  /** @internal onSend / onAcknowledgement hooks; null when none are configured (no per-record cost). */
-  readonly interceptors: Interceptors | null;
+  private readonly connections: ConnectionPool;
+  /** @internal The cluster view (the CLI's metadata command reads it). */
+  readonly cluster: Cluster;
+  private readonly pool: BufferPool;
+  /** @internal */
+  readonly sender: Sender;
+  /** Compresses costly batches off the event loop on their way to the sender, keeping their order. */
+  private readonly compressor: BatchCompressor;
+  private readonly backlog: PipelineBacklog;
+  /** Batches handed over and not done, and the accumulate stages: what flush() and close() wait for. */
+  private readonly incomplete: IncompleteBatches;
+  private readonly metricsCounters: ProducerMetrics;
   private readonly metricsPublisher: MetricsPublisher;
+  private readonly interceptors: Interceptors | null;
+  private readonly bufferAvailableSubject: BehaviorSubject<number>;
+  private readonly readySubject = new BehaviorSubject<boolean>(true);
   /** Keyless partitioning state per topic (KIP-794). */
   private readonly sticky = new Map<string, BuiltInPartitioner>();
-  /** Live accumulate stages, so that flush() reaches every open batch. */
-  private readonly accumulators = new Set<RecordAccumulator>();
-  /** @internal Records the stages hold back (serializers, metadata, memory): pulled sources, ready$ and flush() go by it. */
-  readonly pipelineBacklog = new PipelineBacklog((room) => this.readySubject.next(room));
-  /** Batches handed to the sender and not yet done. */
-  private readonly outstanding = new Set<ProducerBatch>();
-  /** Resolvers waiting for idleness (close). */
-  private idleWaiters: Array<() => void> = [];
-  /** flush() calls waiting for the batches they saw. */
-  private flushWaiters: Array<{ batches: Set<ProducerBatch>; resolve: () => void }> = [];
   private closing: Promise<void> | null = null;
-  /** flush() calls not yet resolved; while > 0, batches do not linger. */
-  private flushesInProgress = 0;
   private readonly metadataSubscription: Subscription;
   /** The transactional state (transactionalId set), else null. */
   private readonly transactions: Transactions | null = null;
@@ -98,7 +90,7 @@ export class Producer implements AckStageHost {
   constructor(config: ProducerConfig | ResolvedConfig, scheduler: SchedulerLike = asyncScheduler) {
     this.config = resolveConfig(config);
     const c = this.config;
-    this.scheduler = scheduler;
+    this.time = timeOn(scheduler);
     // Every component's logger is a child of this one: each line says which client wrote it.
     const log = c.logger.child({ clientId: c.clientId });
     this.logger = log.child({ component: 'producer' });
@@ -136,7 +128,7 @@ export class Producer implements AckStageHost {
       : null;
     // Request latencies in virtual time under a test scheduler; in real runs on a monotonic clock
     // with sub-millisecond resolution (the scheduler's Date.now() would round most to 0 or 1 ms).
-    this.metricsCounters = new ProducerMetrics(scheduler === asyncScheduler ? () => performance.now() : () => scheduler.now());
+    this.metricsCounters = new ProducerMetrics(this.time.preciseNow);
     this.sender = new Sender(
       c,
       this.cluster,
@@ -170,15 +162,31 @@ export class Producer implements AckStageHost {
       this.transactions = new Transactions(
         { transactionalId: c.transactionalId, transactionTimeoutMs: c.transactionTimeoutMs, maxBlockMs: c.maxBlockMs, deliveryTimeoutMs: c.deliveryTimeoutMs },
         txn!,
-        new CoordinatorClient(this.cluster, new ExponentialBackoff(c.retryBackoffMs, c.retryBackoffMaxMs), c.logger.child({ component: 'coordinator' }), scheduler),
+        new CoordinatorClient(this.cluster, new ExponentialBackoff(c.retryBackoffMs, c.retryBackoffMaxMs), log.child({ component: 'coordinator' }), scheduler),
         { flush: () => this.flush(), wakeup: this.sender.wakeup },
-        c.logger.child({ component: 'transactions', transactionalId: c.transactionalId }),
+        log.child({ component: 'transactions', transactionalId: c.transactionalId }),
       );
       this.sender.transactions = this.transactions;
     }
-    this.sender.onPartitionDrained = (topic, partition) => {
-      for (const acc of this.accumulators) acc.partitionReady(topic, partition);
+    this.backlog = new PipelineBacklog((room) => this.readySubject.next(room));
+    this.incomplete = new IncompleteBatches(
+      this.pool,
+      this.backlog,
+      (batch) => this.compressor.submit(batch),
+      (topic, partition) => this.sender.hasQueued(topic, partition),
+    );
+    this.pipelineHost = {
+      config: c,
+      time: this.time,
+      cluster: this.cluster,
+      pool: this.pool,
+      backlog: this.backlog,
+      batches: this.incomplete,
+      interceptors: this.interceptors,
+      metrics: this.metricsCounters,
+      stickyPartitioner: (topic) => this.stickyPartitioner(topic),
     };
+    this.sender.onPartitionDrained = (topic, partition) => this.incomplete.partitionDrained(topic, partition);
     // New leaders may make queued batches sendable.
     this.metadataSubscription = this.cluster.updates$.subscribe(this.sender.wakeup);
     this.logger.debug(
@@ -207,8 +215,8 @@ export class Producer implements AckStageHost {
   produce<K = unknown, V = unknown, M = unknown>(source: RecordSource<ProducerRecord<K, V, M>>): Observable<Ack<M>> {
     const records$ = isObservable(source)
       ? source
-      : pullSource(source as Iterable<ProducerRecord<K, V, M>> | AsyncIterable<ProducerRecord<K, V, M>>, this.pipelineBacklog);
-    return buildPipeline<K, V, M>(records$, this);
+      : pullSource(source as Iterable<ProducerRecord<K, V, M>> | AsyncIterable<ProducerRecord<K, V, M>>, this.backlog);
+    return buildPipeline<K, V, M>(records$, this.pipelineHost);
   }
 
   /**
@@ -219,18 +227,8 @@ export class Producer implements AckStageHost {
    * Records held back at the call (waiting for metadata or memory) count as given: Java's send()
    * would have waited for them before returning.
    */
-  async flush(): Promise<void> {
-    this.flushesInProgress++;
-    try {
-      await this.pipelineBacklog.whenHeldNowHaveLeft();
-      for (const acc of this.accumulators) acc.flush();
-      if (this.outstanding.size > 0) {
-        const batches = new Set(this.outstanding);
-        await new Promise<void>((resolve) => this.flushWaiters.push({ batches, resolve }));
-      }
-    } finally {
-      this.flushesInProgress--;
-    }
+  flush(): Promise<void> {
+    return this.incomplete.flush();
   }
 
   // ---- transactions (transactionalId set; Java's KafkaProducer transactional methods) ----
@@ -276,7 +274,8 @@ export class Producer implements AckStageHost {
   sendTransactionally<K = unknown, V = unknown, M = unknown>(
     transactions$: Observable<RecordSource<ProducerRecord<K, V, M>>>,
   ): Observable<TransactionResult<M>> {
-    return sendTransactionally(this, this.transactional('sendTransactionally()'), transactions$);
+    const txns = this.transactional('sendTransactionally()');
+    return sendTransactionally((records) => this.produce<K, V, M>(records), txns, transactions$, this.logger);
   }
 
   private transactional(call: string): Transactions {
@@ -284,17 +283,6 @@ export class Producer implements AckStageHost {
       throw new TransactionStateError(`${call} needs a transactional producer: set transactionalId (a name stable across restarts of this producer)`);
     }
     return this.transactions;
-  }
-
-  /** Sends everything now and resolves once nothing is left: no backlog, no open or outstanding batch. */
-  private async drain(): Promise<void> {
-    this.flushesInProgress++;
-    try {
-      for (const acc of this.accumulators) acc.flush();
-      if (!this.isIdle()) await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
-    } finally {
-      this.flushesInProgress--;
-    }
   }
 
   /**
@@ -305,144 +293,42 @@ export class Producer implements AckStageHost {
    * sender does on a graceful close): its unsent records fail with TransactionAbortedError.
    */
   close(timeoutMs: number = this.config.deliveryTimeoutMs): Promise<void> {
-    if (this.closing === null) {
-      this.closing = (async () => {
-        let timer: NodeJS.Timeout | undefined;
-        const aborting = this.transactions?.abortOngoing();
-        await Promise.race([
-          Promise.all([aborting, this.drain()]),
-          new Promise<void>((resolve) => {
-            timer = setTimeout(resolve, timeoutMs);
-          }),
-        ]);
-        clearTimeout(timer);
-        this.transactions?.close();
-        this.sender.close(new ProducerClosedError(`the producer was closed before the record was acknowledged (close timeout ${timeoutMs} ms)`));
-        // A flush() still waiting has nothing more to wait for: what it waited for failed.
-        this.pipelineBacklog.releaseAllWaiters();
-        for (const w of this.flushWaiters.splice(0)) w.resolve();
-        this.metadataSubscription.unsubscribe();
-        this.metricsPublisher.close();
-        this.interceptors?.close();
-        this.bufferAvailableSubject.complete();
-        this.readySubject.complete();
-        this.cluster.close();
-        this.connections.close();
-        const m = this.metricsCounters;
-        this.logger.debug({ recordSendTotal: m.recordSendTotal, recordRetryTotal: m.recordRetryTotal, recordErrorTotal: m.recordErrorTotal }, 'producer closed');
-      })();
-    }
+    if (this.closing === null) this.closing = this.closeWithin(timeoutMs);
     return this.closing;
   }
 
-  // ---- internals used by the operators (src/producer/pipeline.ts, operators/) ----
+  private async closeWithin(timeoutMs: number): Promise<void> {
+    let cancelTimeout = (): void => {};
+    const aborting = this.transactions?.abortOngoing();
+    await Promise.race([
+      Promise.all([aborting, this.incomplete.drain()]),
+      new Promise<void>((resolve) => {
+        cancelTimeout = after(this.time.scheduler, timeoutMs, resolve);
+      }),
+    ]);
+    cancelTimeout();
+    this.transactions?.close();
+    this.sender.close(new ProducerClosedError(`the producer was closed before the record was acknowledged (close timeout ${timeoutMs} ms)`));
+    // A flush() still waiting has nothing more to wait for: what it waited for failed.
+    this.incomplete.releaseAllWaiters();
+    this.metadataSubscription.unsubscribe();
+    this.metricsPublisher.close();
+    this.interceptors?.close();
+    this.bufferAvailableSubject.complete();
+    this.readySubject.complete();
+    this.cluster.close();
+    this.connections.close();
+    const m = this.metricsCounters;
+    this.logger.debug({ recordSendTotal: m.recordSendTotal, recordRetryTotal: m.recordRetryTotal, recordErrorTotal: m.recordErrorTotal }, 'producer closed');
+  }
 
-  /** @internal */
-  stickyPartitioner(topic: string): BuiltInPartitioner {
+  private stickyPartitioner(topic: string): BuiltInPartitioner {
     let p = this.sticky.get(topic);
     if (p === undefined) {
       p = new BuiltInPartitioner();
       this.sticky.set(topic, p);
     }
     return p;
-  }
-
-  /** @internal */
-  registerAccumulator(acc: RecordAccumulator): () => void {
-    this.accumulators.add(acc);
-    return () => {
-      this.accumulators.delete(acc);
-      this.checkIdle();
-    };
-  }
-
-  /** @internal The accumulate stages' view of the producer's backlog and flush state. */
-  readonly backlog: Backlog = ((self: Producer): Backlog => ({
-    add: (n: number): void => self.pipelineBacklog.add(n),
-    get flushing(): boolean {
-      return self.flushesInProgress > 0;
-    },
-    partitionBusy: (topic: string, partition: number): boolean => self.sender.hasQueued(topic, partition),
-  }))(this);
-
-  /** @internal The partition stage's side of `pipelineBacklog` (PartitionHost). */
-  addBacklog(n: number): void {
-    this.pipelineBacklog.add(n);
-  }
-
-  /** @internal */
-  releaseBacklog(n: number, movedOn: number): void {
-    this.pipelineBacklog.release(n, movedOn);
-  }
-
-  /** @internal The serialize stage's side of `pipelineBacklog` (SerializationCounter). */
-  addSerializing(n: number): void {
-    this.pipelineBacklog.addSerializing(n);
-  }
-
-  /** @internal */
-  releaseSerializing(n: number, movedOn: number): void {
-    this.pipelineBacklog.releaseSerializing(n, movedOn);
-  }
-
-  /** @internal */
-  get heldTotal(): number {
-    return this.pipelineBacklog.heldTotal;
-  }
-
-  /** @internal */
-  enqueue(batch: ProducerBatch): void {
-    this.outstanding.add(batch);
-    this.compressor.submit(batch);
-  }
-
-  /** @internal A batch given to enqueue() is done (each comes back here exactly once). */
-  release(batch: ProducerBatch): void {
-    if (batch.pooled) this.pool.deallocate(batch.buffer!);
-    this.outstanding.delete(batch);
-    if (this.flushWaiters.length > 0) this.releaseFlushWaiters(batch);
-    this.checkIdle();
-  }
-
-  private releaseFlushWaiters(done: ProducerBatch): void {
-    const waiting = this.flushWaiters;
-    this.flushWaiters = [];
-    for (let i = 0; i < waiting.length; i++) {
-      waiting[i].batches.delete(done);
-      if (waiting[i].batches.size === 0) waiting[i].resolve();
-      else this.flushWaiters.push(waiting[i]);
-    }
-  }
-
-  /** @internal A batch that was never enqueued (its stream stopped) gives its memory back. */
-  discard(batch: ProducerBatch): void {
-    if (batch.buffer !== null && batch.pooled) this.pool.deallocate(batch.buffer);
-  }
-
-  /** @internal A batch given to enqueue() was split (MESSAGE_TOO_LARGE): its parts are outstanding in its place. */
-  split(batch: ProducerBatch, parts: ProducerBatch[]): void {
-    this.outstanding.delete(batch);
-    for (let i = 0; i < parts.length; i++) this.outstanding.add(parts[i]);
-    for (let i = 0; i < this.flushWaiters.length; i++) {
-      const waiting = this.flushWaiters[i].batches;
-      if (waiting.delete(batch)) for (let j = 0; j < parts.length; j++) waiting.add(parts[j]);
-    }
-    // Last: returning memory may wake accumulators, which hand over batches at once. A part split
-    // again has no pooled memory to return.
-    if (batch.pooled) this.pool.deallocate(batch.buffer!);
-  }
-
-  private isIdle(): boolean {
-    if (this.outstanding.size > 0 || this.pipelineBacklog.count > 0) return false;
-    for (const acc of this.accumulators) if (!acc.isEmpty) return false;
-    return true;
-  }
-
-  private checkIdle(): void {
-    if (this.idleWaiters.length === 0 || !this.isIdle()) return;
-    const waiters = this.idleWaiters;
-    this.idleWaiters = [];
-    for (let i = 0; i < waiters.length; i++) waiters[i]();
   }
 }
 

@@ -1,7 +1,11 @@
+import type { Logger } from 'pino';
 import { concatMap, defer, from, Observable, of } from 'rxjs';
+import type { RecordSource } from '../pipeline/pullSource';
 import type { Ack, ProducerRecord } from '../types';
-import type { Producer, RecordSource } from '../producer/Producer';
 import type { Transactions } from './Transactions';
+
+/** Produces one stream of records on the transactional producer: its acks, one per record. */
+export type Produce<K, V, M> = (records: RecordSource<ProducerRecord<K, V, M>>) => Observable<Ack<M>>;
 
 /** What `sendTransactionally` emits once per committed transaction. */
 export interface TransactionResult<M = unknown> {
@@ -22,21 +26,23 @@ export interface TransactionResult<M = unknown> {
  * The acks of a transaction are held until it commits: a transaction's size is bounded by memory.
  */
 export function sendTransactionally<K, V, M>(
-  producer: Producer,
+  produce: Produce<K, V, M>,
   txns: Transactions,
   transactions$: Observable<RecordSource<ProducerRecord<K, V, M>>>,
+  logger: Logger,
 ): Observable<TransactionResult<M>> {
   return defer(() => (txns.state === 'UNINITIALIZED' ? from(txns.initTransactions()) : of(undefined))).pipe(
     concatMap(() => transactions$),
-    concatMap((records, index) => oneTransaction(producer, txns, records, index)),
+    concatMap((records, index) => oneTransaction(produce, txns, records, index, logger)),
   );
 }
 
 function oneTransaction<K, V, M>(
-  producer: Producer,
+  produce: Produce<K, V, M>,
   txns: Transactions,
   records: RecordSource<ProducerRecord<K, V, M>>,
   index: number,
+  logger: Logger,
 ): Observable<TransactionResult<M>> {
   return new Observable<TransactionResult<M>>((subscriber) => {
     // Until commit or abort settles, the transaction is ours to end (on unsubscribe: abort).
@@ -50,7 +56,7 @@ function oneTransaction<K, V, M>(
         },
         (abortError: unknown) => {
           open = false;
-          producer.logger.warn({ err: abortError }, 'the transaction could not be aborted');
+          logger.warn({ err: abortError }, 'the transaction could not be aborted');
           subscriber.error(error);
         },
       );
@@ -62,7 +68,7 @@ function oneTransaction<K, V, M>(
       subscriber.error(err);
       return undefined;
     }
-    const acked = producer.produce(records).subscribe({
+    const acked = produce(records).subscribe({
       next: (ack) => acks.push(ack),
       error: abortThenFail,
       complete: () => {
@@ -76,7 +82,7 @@ function oneTransaction<K, V, M>(
     return () => {
       acked.unsubscribe();
       if (open && (txns.state === 'IN_TRANSACTION' || txns.state === 'ABORTABLE_ERROR')) {
-        txns.abortTransaction().catch((err: unknown) => producer.logger.warn({ err }, 'the abandoned transaction could not be aborted'));
+        txns.abortTransaction().catch((err: unknown) => logger.warn({ err }, 'the abandoned transaction could not be aborted'));
       }
     };
   });

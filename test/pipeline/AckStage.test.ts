@@ -18,10 +18,12 @@ function setup(stopOnError: boolean) {
   const discarded: ProducerBatch[] = [];
   const splits: Array<[ProducerBatch, ProducerBatch[]]> = [];
   const host: AckStageHost = {
-    enqueue: (b) => enqueued.push(b),
-    release: (b) => released.push(b),
-    discard: (b) => discarded.push(b),
-    split: (b, parts) => splits.push([b, parts]),
+    batches: {
+      enqueue: (b) => enqueued.push(b),
+      release: (b) => released.push(b),
+      discard: (b) => discarded.push(b),
+      split: (b, parts) => splits.push([b, parts]),
+    },
   };
   const acks: Ack<string>[] = [];
   const result: { error?: unknown; complete: boolean } = { complete: false };

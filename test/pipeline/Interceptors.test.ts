@@ -1,12 +1,12 @@
 import { from } from 'rxjs';
 import type { ProducerInterceptor } from '../../src/pipeline/Interceptors';
 import type { Ack, ProducerRecord } from '../../src/types';
-import { capturingLogger } from '../support/capturingLogger';
+import { captureLogs } from '../support/logCapture';
 import { advanceTo, answer, fakeClusterProducer, recordsOf, tick } from '../metrics/fakeClusterProducer';
 
 /** Produces `records` through a producer with `interceptors` on the fake broker; answers its one request at offset 10. */
 async function run(interceptors: ProducerInterceptor[], records: ProducerRecord[], extra: Record<string, unknown> = {}) {
-  const { logger, lines } = capturingLogger('warn');
+  const { logger, lines } = captureLogs('warn');
   const f = fakeClusterProducer({ interceptors, logger, stopOnError: false, ...extra });
   const events: string[] = [];
   const acks: Ack[] = [];
@@ -77,7 +77,7 @@ describe('interceptors', () => {
     const order: string[] = [];
     const hooked: Ack[] = [];
     const emitted: Ack[] = [];
-    const { logger } = capturingLogger('warn');
+    const { logger } = captureLogs('warn');
     const f = fakeClusterProducer({
       logger,
       interceptors: [{ onAcknowledgement: (a) => void (order.push(`hook:${String(a.meta)}`), hooked.push(a)) }],
@@ -100,7 +100,7 @@ describe('interceptors', () => {
     expect(seen).toEqual([[1, 'SerializationError']]);
     // Unsubscribed while in flight: acks go nowhere, hooks still hear of them.
     seen.length = 0;
-    const { logger } = capturingLogger('warn');
+    const { logger } = captureLogs('warn');
     const f = fakeClusterProducer({ logger, interceptors: [hook] });
     const subscription = f.producer.produce(from([{ value: 'x', meta: 7 }])).subscribe();
     await advanceTo(f.scheduler, 0);
@@ -147,7 +147,7 @@ describe('interceptors', () => {
 
   it('none configured: the producer has no interceptors and the pipeline calls nothing per record', () => {
     const { producer } = fakeClusterProducer({});
-    expect(producer.interceptors).toBeNull();
+    expect(producer.pipelineHost.interceptors).toBeNull();
     void producer.close(0);
   });
 

@@ -1,8 +1,8 @@
-import { from, lastValueFrom, Subject, toArray } from 'rxjs';
+import { asyncScheduler, from, lastValueFrom, Subject, toArray } from 'rxjs';
 import { serialize } from '../../operators/serialize';
 import { SerializationError } from '../../src/errors';
 import type { Serializer } from '../../src/serde';
-import { SerializeStage, type SerializationCounter } from '../../src/pipeline/SerializeStage';
+import { SerializeStage, serializeStage, type SerializationCounter } from '../../src/pipeline/SerializeStage';
 import type { SerializedRecord } from '../../src/types';
 
 /** A value serializer resolving after a delay chosen per value (so results arrive out of order). */
@@ -22,9 +22,11 @@ class Counter implements SerializationCounter {
     if (n > 0) this.heldTotal += n;
     else this.left -= n;
   }
-  releaseSerializing(n: number, movedOn: number): void {
+  releaseSerializing(n: number, emitAll: () => void): void {
+    const heldBefore = this.heldTotal;
+    emitAll();
     this.held -= n;
-    this.left += n - movedOn;
+    this.left += n - (this.heldTotal - heldBefore);
   }
   /** A later stage holds a record (waiting for metadata or memory). */
   downstreamHolds(): void {
@@ -118,12 +120,12 @@ describe('serialize with async serializers', () => {
     expect(out[2].error).toBeNull();
   });
 
-  it('counts held records on the producer until they go on', async () => {
+  it('counts held records in the producer backlog until they go on', async () => {
     const producer = new Counter();
     const source = new Subject<{ value: string }>();
     const seen: string[] = [];
     const done = new Promise<void>((resolve) =>
-      source.pipe(serialize({ topic: 't', value: delayed(() => 2), producer })).subscribe({ next: (r) => seen.push(r.value!.toString()), complete: resolve }),
+      source.pipe(serializeStage<unknown, string, unknown>({ topic: 't', key: undefined, value: delayed(() => 2), scheduler: asyncScheduler, backlog: producer, interceptors: null })).subscribe({ next: (r) => seen.push(r.value!.toString()), complete: resolve }),
     );
     for (let i = 0; i < 10; i++) source.next({ value: String(i) });
     expect(producer.held).toBe(10);

@@ -1,4 +1,5 @@
 import { pullSource, PullGate } from '../../src/pipeline/pullSource';
+import { tick } from '../support/virtualTime';
 
 /** A gate the test opens and closes. */
 function gate(initiallyOpen: boolean) {
@@ -18,8 +19,6 @@ function gate(initiallyOpen: boolean) {
   };
   return g;
 }
-
-const tick = () => new Promise((r) => setImmediate(r));
 
 describe('pullSource', () => {
   it('pulls a sync iterable only while the gate is open', async () => {

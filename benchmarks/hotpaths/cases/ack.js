@@ -13,7 +13,7 @@ const ackCase = {
   setup(internals) {
     const { AckStage } = internals.load('pipeline/AckStage');
     const batch = fullBatch(internals, 'events', 0, 100);
-    const host = { enqueue() {}, release() {}, discard() {} };
+    const host = { batches: { enqueue() {}, release() {}, discard() {}, split() {} } };
     // The last ack is kept, as a user's code keeps what it reads: otherwise the JIT may inline the
     // whole path and never allocate the acks at all.
     let last = null;
