@@ -1,10 +1,12 @@
 import pino from 'pino';
 import { EMPTY } from 'rxjs';
-import { Writable } from 'node:stream';
 import { ConfigError } from '../../src/errors';
 import { ProducerConfig, resolveConfig } from '../../src/config/config';
 import { jsonSerializer } from '../../src/serde';
 import { createProducer, toKafka } from '../../operators';
+import { captureLogs } from '../support/logCapture';
+// pino writes asynchronously through the stream: tick lets it flush.
+import { tick } from '../support/virtualTime';
 
 const brokers = 'localhost:9092';
 
@@ -18,21 +20,6 @@ function configError(config: Record<string, unknown>): ConfigError {
   }
   throw new Error('resolveConfig did not throw');
 }
-
-/** A pino logger at info whose lines the test reads. */
-function capturingLogger() {
-  const lines: Array<{ level: number; msg: string }> = [];
-  const stream = new Writable({
-    write(chunk, _enc, done) {
-      lines.push(JSON.parse(chunk.toString()));
-      done();
-    },
-  });
-  return { logger: pino({ level: 'info' }, stream), lines };
-}
-
-/** pino writes asynchronously through the stream: let it flush. */
-const tick = () => new Promise((resolve) => setImmediate(resolve));
 
 describe('resolveConfig', () => {
   describe('defaults (Kafka 4.x producer)', () => {
@@ -79,7 +66,7 @@ describe('resolveConfig', () => {
     it('has a silent pino logger by default, and honours logLevel', () => {
       expect(resolveConfig({ brokers }).logger.level).toBe('silent');
       expect(resolveConfig({ brokers, logLevel: 'debug' }).logger.level).toBe('debug');
-      const { logger } = capturingLogger();
+      const { logger } = captureLogs('info');
       expect(resolveConfig({ brokers, logger }).logger).toBe(logger);
     });
 
@@ -343,7 +330,7 @@ describe('resolveConfig', () => {
     });
 
     it('refuses logger together with logLevel', () => {
-      const { logger } = capturingLogger();
+      const { logger } = captureLogs('info');
       expect(configError({ brokers, logger, logLevel: 'info' }).message).toMatch(/'logLevel': applies to the default logger only/);
     });
   });
@@ -399,7 +386,7 @@ describe('resolveConfig', () => {
     });
 
     it('warns that an lz4 level other than 9 compresses as 9 does', async () => {
-      const { logger, lines } = capturingLogger();
+      const { logger, lines } = captureLogs('info');
       resolveConfig({ brokers, logger, compressionType: 'lz4', 'compression.lz4.level': '12' });
       resolveConfig({ brokers, logger, compressionType: 'lz4' });
       resolveConfig({ brokers, logger, compressionType: 'gzip', compressionLz4Level: 3 });
@@ -454,7 +441,7 @@ describe('resolveConfig', () => {
     });
 
     it('raises the default deliveryTimeoutMs to lingerMs + requestTimeoutMs, with a warning (Java)', async () => {
-      const { logger, lines } = capturingLogger();
+      const { logger, lines } = captureLogs('info');
       const c = resolveConfig({ brokers, requestTimeoutMs: 150000, lingerMs: 10, logger });
       expect(c.deliveryTimeoutMs).toBe(150010);
       await tick();
@@ -489,7 +476,7 @@ describe('resolveConfig', () => {
     it.each([[{ acks: 1 }, /acks is 1, not 'all'/], [{ acks: '0' }, /acks is 0, not 'all'/], [{ retries: 0 }, /retries is 0/]])(
       'idempotence left unset with %p: silently off, logged at info',
       async (conflict, logged) => {
-        const { logger, lines } = capturingLogger();
+        const { logger, lines } = captureLogs('info');
         const c = resolveConfig({ brokers, logger, ...conflict });
         expect(c.idempotence).toBe(false);
         await tick();
@@ -576,7 +563,7 @@ describe('invalid configurations fail at creation', () => {
 
 describe('toKafka', () => {
   it('checks and logs the configuration once, however many times the operator is subscribed', async () => {
-    const { logger, lines } = capturingLogger();
+    const { logger, lines } = captureLogs('info');
     const operator = toKafka({ brokers, acks: 1, logger });
     for (let i = 0; i < 3; i++) await new Promise<void>((resolve, reject) => EMPTY.pipe(operator).subscribe({ complete: resolve, error: reject }));
     await tick();

@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { from, lastValueFrom, toArray } from 'rxjs';
 import { createProducer, toPrometheus, type ProducerInterceptor, type ProducerMetricsSnapshot } from '../../operators';
 import type { ProducerRecord } from '../../src/types';
-import { capturingLogger } from '../support/capturingLogger';
+import { captureLogs } from '../support/logCapture';
 import { mockClusterFixture } from '../support/clusterFixture';
 import { kcatConsume } from '../support/kcat';
 
@@ -32,7 +32,7 @@ describe('observability on the mock cluster', () => {
         if (ack.error === undefined && sent.has(ack.meta!)) acked++;
       },
     };
-    const { logger, lines } = capturingLogger('debug');
+    const { logger, lines } = captureLogs('debug');
     const producer = createProducer({ brokers: fixture.cluster.bootstrap, topic, clientId: 'obs-test', logger, metricsIntervalMs: 50, interceptors: [tracing] });
     const snapshots: ProducerMetricsSnapshot[] = [];
     producer.metrics$.subscribe((m) => snapshots.push(m));

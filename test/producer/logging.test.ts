@@ -1,11 +1,11 @@
 import { from } from 'rxjs';
 import { ErrorCode } from '../../src/protocol/errorCodes';
-import { capturingLogger } from '../support/capturingLogger';
+import { captureLogs } from '../support/logCapture';
 import { advanceTo, answer, fakeClusterProducer, tick } from '../metrics/fakeClusterProducer';
 
 describe('logging', () => {
   it('every component logs through a child logger naming it, with the client id', async () => {
-    const { logger, lines } = capturingLogger('debug');
+    const { logger, lines } = captureLogs('debug');
     // retryBackoffMaxMs below retryBackoffMs: the config rules say so at warn.
     const f = fakeClusterProducer({ logger, clientId: 'billing', retryBackoffMs: 100, retryBackoffMaxMs: 50, interceptors: [{ onSend: () => { throw new Error('hook bug'); } }] });
     // close(0) fails the record being retried: the stream errors, as it should.

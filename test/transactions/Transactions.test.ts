@@ -16,6 +16,7 @@ import { Sender } from '../../src/sender/Sender';
 import { TransactionManager } from '../../src/idempotence/TransactionManager';
 import { Transactions } from '../../src/transactions/Transactions';
 import { toKafkaTransactionally } from '../../operators/toKafkaTransactionally';
+import { tick } from '../support/virtualTime';
 
 interface Call {
   api: string;
@@ -57,7 +58,6 @@ function fakeCluster(b: FakeBroker) {
 }
 
 const silent = pino({ level: 'silent' });
-const tick = (): Promise<void> => new Promise((r) => setImmediate(r));
 async function ticks(n = 5): Promise<void> {
   for (let i = 0; i < n; i++) await tick();
 }
