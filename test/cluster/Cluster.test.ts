@@ -1,6 +1,6 @@
 import { Cluster, type ClusterOptions } from '../../src/cluster/Cluster';
 import { ConnectionError, KafkaProtocolError, RxKafkaError, SaslAuthenticationError } from '../../src/errors';
-import { failure, silentLogger } from '../network/fakeBroker';
+import { failure, silentLogger } from '../support/fakeBroker';
 import { FakeMetadataPool } from './fakeMetadataPool';
 
 let pool: FakeMetadataPool;

@@ -10,7 +10,7 @@ import type { Api } from '../../src/protocol/api';
 import { InitProducerId } from '../../src/protocol/InitProducerId';
 import { Metadata } from '../../src/protocol/Metadata';
 import { Produce } from '../../src/protocol/Produce';
-import { failure, FakeBroker, responseFrame, silentLogger } from './fakeBroker';
+import { failure, FakeBroker, responseFrame, silentLogger } from '../support/fakeBroker';
 import { responseSeeds } from '../protocol/responseSeeds';
 import { seededRandom } from '../support/random';
 

@@ -14,7 +14,8 @@ import {
   silentLogger,
   unusedPort,
   type FakeBrokerOptions,
-} from './fakeBroker';
+} from '../support/fakeBroker';
+import { tick } from '../support/virtualTime';
 
 let broker: FakeBroker;
 const open: Connection[] = [];
@@ -364,10 +365,6 @@ function countResources(): { Timeout: number; TCPSocketWrap: number } {
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-function tick(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
 }
 
 async function until(condition: () => boolean, timeoutMs = 3000): Promise<void> {

@@ -1,7 +1,7 @@
 import { Connection } from '../../src/network/Connection';
 import { ConnectionPool, type PoolConnectionOptions } from '../../src/network/ConnectionPool';
 import { ConnectionError, RxKafkaError } from '../../src/errors';
-import { Echo, FakeBroker, echoHandler, failure, silentLogger, unusedPort } from './fakeBroker';
+import { Echo, FakeBroker, echoHandler, failure, silentLogger, unusedPort } from '../support/fakeBroker';
 
 let broker: FakeBroker;
 let pool: ConnectionPool;

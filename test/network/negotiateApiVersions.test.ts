@@ -1,4 +1,4 @@
-import { failure } from './fakeBroker';
+import { failure } from '../support/fakeBroker';
 import { negotiateApiVersions } from '../../src/network/negotiateApiVersions';
 import { ConnectionError, KafkaProtocolError, ProtocolDecodeError, RxKafkaError } from '../../src/errors';
 

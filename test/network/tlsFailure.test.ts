@@ -8,7 +8,7 @@ import type { BrokerTlsOptions } from '../../src/network/brokerSocket';
 import { ConnectionError, SslAuthenticationError } from '../../src/errors';
 import { tlsAnswerError, tlsHandshakeError } from '../../src/network/tlsFailure';
 import { makeTestPki, type TestPki } from '../support/testCa';
-import { Echo, echoHandler, failure, FakeBroker, silentLogger } from './fakeBroker';
+import { Echo, echoHandler, failure, FakeBroker, silentLogger } from '../support/fakeBroker';
 
 let pki: TestPki;
 let broker: FakeBroker;

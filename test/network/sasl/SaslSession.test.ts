@@ -7,8 +7,7 @@ import type { SaslOptions } from '../../../src/network/sasl/SaslOptions';
 import { ConnectionError, SaslAuthenticationError } from '../../../src/errors';
 import { unsecuredToken } from '../../support/saslServer';
 import { sleep, waitUntil } from '../../support/wait';
-import { Echo, failure, silentLogger } from '../fakeBroker';
-import { startFakeSaslBroker, type FakeSaslBroker, type FakeSaslBrokerOptions } from '../fakeSaslBroker';
+import { Echo, failure, silentLogger, startFakeSaslBroker, type FakeSaslBroker, type FakeSaslBrokerOptions } from '../../support/fakeBroker';
 
 const USERS = { alice: 'correct horse', bob: 'battery staple' };
 const ALL: FakeSaslBrokerOptions['mechanisms'] = ['PLAIN', 'SCRAM-SHA-256', 'SCRAM-SHA-512', 'OAUTHBEARER'];

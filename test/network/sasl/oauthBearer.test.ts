@@ -1,5 +1,5 @@
 import { OauthBearerClient, TokenProviderError } from '../../../src/network/sasl/oauthBearer';
-import { failure } from '../fakeBroker';
+import { failure } from '../../support/fakeBroker';
 
 const SOH = '\u0001';
 
