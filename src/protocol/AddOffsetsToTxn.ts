@@ -8,18 +8,14 @@
  * partition to the transaction, so that the consumed offsets commit or abort with the records.
  * v2 may return PRODUCER_FENCED, v4 TRANSACTION_ABORTABLE.
  */
-import type { Api } from './api';
-import type { Reader } from './Reader';
-import { decodeTxnErrorResponse, type TxnErrorResponse } from './txnResponses';
+import { defineApi } from './api';
+import { type TxnErrorResponse, txnErrorResponseDecoder, type TxnProducer, writeTxnProducer } from './txnMessages';
 import type { Writer } from './Writer';
 
 const FLEXIBLE_FROM = 3;
 
 /** AddOffsetsToTxn request. */
-export interface AddOffsetsToTxnRequest {
-  transactionalId: string;
-  producerId: bigint;
-  producerEpoch: number;
+export interface AddOffsetsToTxnRequest extends TxnProducer {
   groupId: string;
 }
 
@@ -28,25 +24,14 @@ export type AddOffsetsToTxnResponse = TxnErrorResponse;
 
 function encodeRequest(w: Writer, version: number, req: AddOffsetsToTxnRequest): void {
   const flexible = version >= FLEXIBLE_FROM;
-  if (flexible) w.compactString(req.transactionalId);
-  else w.string(req.transactionalId);
-  w.int64(req.producerId).int16(req.producerEpoch);
+  writeTxnProducer(w, flexible, req);
   if (flexible) w.compactString(req.groupId).emptyTaggedFields();
   else w.string(req.groupId);
 }
 
-function decodeResponse(r: Reader, version: number): AddOffsetsToTxnResponse {
-  return decodeTxnErrorResponse(r, version >= FLEXIBLE_FROM);
-}
-
 /** AddOffsetsToTxn: adds a consumer group's offsets to the current transaction. */
-export const AddOffsetsToTxn: Api<AddOffsetsToTxnRequest, AddOffsetsToTxnResponse> = {
-  name: 'AddOffsetsToTxn',
-  apiKey: 25,
-  minVersion: 0,
-  maxVersion: 4,
-  flexibleFrom: FLEXIBLE_FROM,
-  responseHeaderVersion: (version) => (version >= FLEXIBLE_FROM ? 1 : 0),
+export const AddOffsetsToTxn = defineApi<AddOffsetsToTxnRequest, AddOffsetsToTxnResponse>({
+  name: 'AddOffsetsToTxn', apiKey: 25, minVersion: 0, maxVersion: 4, flexibleFrom: FLEXIBLE_FROM,
   encodeRequest,
-  decodeResponse,
-};
+  decodeResponse: txnErrorResponseDecoder(FLEXIBLE_FROM),
+});

@@ -11,9 +11,8 @@
  * v2 may return PRODUCER_FENCED. v4 and later batch several transactions and are spoken between
  * brokers only (KIP-890): clients stay at v3.
  */
-import type { Api } from './api';
-import type { Reader } from './Reader';
-import { decodeTxnPartitionsResponse, type TxnPartitionsResponse } from './txnResponses';
+import { defineApi } from './api';
+import { type TxnPartitionsResponse, txnPartitionsResponseDecoder, type TxnProducer, writeTxnProducer } from './txnMessages';
 import type { Writer } from './Writer';
 
 const FLEXIBLE_FROM = 3;
@@ -25,10 +24,7 @@ export interface AddPartitionsToTxnTopic {
 }
 
 /** AddPartitionsToTxn request. */
-export interface AddPartitionsToTxnRequest {
-  transactionalId: string;
-  producerId: bigint;
-  producerEpoch: number;
+export interface AddPartitionsToTxnRequest extends TxnProducer {
   topics: AddPartitionsToTxnTopic[];
 }
 
@@ -38,9 +34,7 @@ export type AddPartitionsToTxnResponse = TxnPartitionsResponse;
 function encodeRequest(w: Writer, version: number, req: AddPartitionsToTxnRequest): void {
   const flexible = version >= FLEXIBLE_FROM;
   const topics = req.topics;
-  if (flexible) w.compactString(req.transactionalId);
-  else w.string(req.transactionalId);
-  w.int64(req.producerId).int16(req.producerEpoch);
+  writeTxnProducer(w, flexible, req);
   if (flexible) w.compactArrayLength(topics.length);
   else w.arrayLength(topics.length);
   for (let t = 0; t < topics.length; t++) {
@@ -53,18 +47,9 @@ function encodeRequest(w: Writer, version: number, req: AddPartitionsToTxnReques
   if (flexible) w.emptyTaggedFields();
 }
 
-function decodeResponse(r: Reader, version: number): AddPartitionsToTxnResponse {
-  return decodeTxnPartitionsResponse(r, version >= FLEXIBLE_FROM);
-}
-
 /** AddPartitionsToTxn: registers partitions with the current transaction. */
-export const AddPartitionsToTxn: Api<AddPartitionsToTxnRequest, AddPartitionsToTxnResponse> = {
-  name: 'AddPartitionsToTxn',
-  apiKey: 24,
-  minVersion: 0,
-  maxVersion: 3,
-  flexibleFrom: FLEXIBLE_FROM,
-  responseHeaderVersion: (version) => (version >= FLEXIBLE_FROM ? 1 : 0),
+export const AddPartitionsToTxn = defineApi<AddPartitionsToTxnRequest, AddPartitionsToTxnResponse>({
+  name: 'AddPartitionsToTxn', apiKey: 24, minVersion: 0, maxVersion: 3, flexibleFrom: FLEXIBLE_FROM,
   encodeRequest,
-  decodeResponse,
-};
+  decodeResponse: txnPartitionsResponseDecoder(FLEXIBLE_FROM),
+});

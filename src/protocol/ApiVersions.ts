@@ -17,7 +17,7 @@
  * UNSUPPORTED_VERSION, and the v3 body written by librdkafka's mock cluster.
  */
 import { ProtocolDecodeError } from '../errors';
-import type { Api } from './api';
+import { defineApi } from './api';
 import { ErrorCode } from './errorCodes';
 import type { Reader } from './Reader';
 import type { Writer } from './Writer';
@@ -147,16 +147,12 @@ function decodeResponse(r: Reader, version: number): ApiVersionsResponse {
 }
 
 /** ApiVersions: what the broker supports; the first request on every connection. */
-export const ApiVersions: Api<ApiVersionsRequest, ApiVersionsResponse> = {
-  name: 'ApiVersions',
-  apiKey: 18,
-  minVersion: 0,
-  maxVersion: 3,
-  flexibleFrom: 3,
+export const ApiVersions = defineApi<ApiVersionsRequest, ApiVersionsResponse>({
+  name: 'ApiVersions', apiKey: 18, minVersion: 0, maxVersion: 3, flexibleFrom: 3,
   responseHeaderVersion: () => 0,
   encodeRequest(w: Writer, version: number, req: ApiVersionsRequest): void {
     if (version < 3) return;
     w.compactString(req.clientSoftwareName).compactString(req.clientSoftwareVersion).emptyTaggedFields();
   },
   decodeResponse,
-};
+});

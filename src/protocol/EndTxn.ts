@@ -9,18 +9,14 @@
  * (KIP-890 part 2: the epoch is bumped by every EndTxn and returned) changes the producer's epoch
  * handling and is not used.
  */
-import type { Api } from './api';
-import type { Reader } from './Reader';
-import { decodeTxnErrorResponse, type TxnErrorResponse } from './txnResponses';
+import { defineApi } from './api';
+import { type TxnErrorResponse, txnErrorResponseDecoder, type TxnProducer, writeTxnProducer } from './txnMessages';
 import type { Writer } from './Writer';
 
 const FLEXIBLE_FROM = 3;
 
 /** EndTxn request. */
-export interface EndTxnRequest {
-  transactionalId: string;
-  producerId: bigint;
-  producerEpoch: number;
+export interface EndTxnRequest extends TxnProducer {
   /** true: commit; false: abort. */
   committed: boolean;
 }
@@ -30,24 +26,14 @@ export type EndTxnResponse = TxnErrorResponse;
 
 function encodeRequest(w: Writer, version: number, req: EndTxnRequest): void {
   const flexible = version >= FLEXIBLE_FROM;
-  if (flexible) w.compactString(req.transactionalId);
-  else w.string(req.transactionalId);
-  w.int64(req.producerId).int16(req.producerEpoch).boolean(req.committed);
+  writeTxnProducer(w, flexible, req);
+  w.boolean(req.committed);
   if (flexible) w.emptyTaggedFields();
 }
 
-function decodeResponse(r: Reader, version: number): EndTxnResponse {
-  return decodeTxnErrorResponse(r, version >= FLEXIBLE_FROM);
-}
-
 /** EndTxn: commits or aborts the producer's current transaction. */
-export const EndTxn: Api<EndTxnRequest, EndTxnResponse> = {
-  name: 'EndTxn',
-  apiKey: 26,
-  minVersion: 0,
-  maxVersion: 4,
-  flexibleFrom: FLEXIBLE_FROM,
-  responseHeaderVersion: (version) => (version >= FLEXIBLE_FROM ? 1 : 0),
+export const EndTxn = defineApi<EndTxnRequest, EndTxnResponse>({
+  name: 'EndTxn', apiKey: 26, minVersion: 0, maxVersion: 4, flexibleFrom: FLEXIBLE_FROM,
   encodeRequest,
-  decodeResponse,
-};
+  decodeResponse: txnErrorResponseDecoder(FLEXIBLE_FROM),
+});

@@ -10,7 +10,7 @@
  * batches several keys in one request (KIP-699); one key at a time is all the producer needs, and
  * both mocks stop at v3.
  */
-import type { Api } from './api';
+import { defineApi } from './api';
 import type { Reader } from './Reader';
 import type { Writer } from './Writer';
 
@@ -57,13 +57,8 @@ function decodeResponse(r: Reader, version: number): FindCoordinatorResponse {
 }
 
 /** FindCoordinator: which broker coordinates a transactional id or a consumer group. */
-export const FindCoordinator: Api<FindCoordinatorRequest, FindCoordinatorResponse> = {
-  name: 'FindCoordinator',
-  apiKey: 10,
-  minVersion: 0,
-  maxVersion: 3,
-  flexibleFrom: FLEXIBLE_FROM,
-  responseHeaderVersion: (version) => (version >= FLEXIBLE_FROM ? 1 : 0),
+export const FindCoordinator = defineApi<FindCoordinatorRequest, FindCoordinatorResponse>({
+  name: 'FindCoordinator', apiKey: 10, minVersion: 0, maxVersion: 3, flexibleFrom: FLEXIBLE_FROM,
   encodeRequest,
   decodeResponse,
-};
+});

@@ -9,7 +9,7 @@
  * instead of getting a new id; v4 may return PRODUCER_FENCED. v5 (TRANSACTION_ABORTABLE, same
  * layout) is not advertised here because the transaction layer does not handle that code yet.
  */
-import type { Api } from './api';
+import { defineApi } from './api';
 import type { Reader } from './Reader';
 import type { Writer } from './Writer';
 
@@ -50,13 +50,8 @@ function decodeResponse(r: Reader, version: number): InitProducerIdResponse {
 }
 
 /** InitProducerId: a producer id and epoch for idempotent (and transactional) producing. */
-export const InitProducerId: Api<InitProducerIdRequest, InitProducerIdResponse> = {
-  name: 'InitProducerId',
-  apiKey: 22,
-  minVersion: 0,
-  maxVersion: 4,
-  flexibleFrom: FLEXIBLE_FROM,
-  responseHeaderVersion: (version) => (version >= FLEXIBLE_FROM ? 1 : 0),
+export const InitProducerId = defineApi<InitProducerIdRequest, InitProducerIdResponse>({
+  name: 'InitProducerId', apiKey: 22, minVersion: 0, maxVersion: 4, flexibleFrom: FLEXIBLE_FROM,
   encodeRequest,
   decodeResponse,
-};
+});

@@ -23,7 +23,7 @@
  * Topics are always requested by name: v10/v11 must not use topic ids (brokers never implemented
  * it) and v12 does not need them, so the id written is the zero UUID.
  */
-import type { Api } from './api';
+import { defineApi } from './api';
 import type { Reader } from './Reader';
 import type { Writer } from './Writer';
 
@@ -159,13 +159,8 @@ function decodeResponse(r: Reader, version: number): MetadataResponse {
 }
 
 /** Metadata: brokers, and each topic's partitions and leaders. */
-export const Metadata: Api<MetadataRequest, MetadataResponse> = {
-  name: 'Metadata',
-  apiKey: 3,
-  minVersion: 1,
-  maxVersion: 12,
-  flexibleFrom: FLEXIBLE_FROM,
-  responseHeaderVersion: (version) => (version >= FLEXIBLE_FROM ? 1 : 0),
+export const Metadata = defineApi<MetadataRequest, MetadataResponse>({
+  name: 'Metadata', apiKey: 3, minVersion: 1, maxVersion: 12, flexibleFrom: FLEXIBLE_FROM,
   encodeRequest,
   decodeResponse,
-};
+});

@@ -18,7 +18,7 @@
  * v9 is flexible, v10 adds the KIP-951 leader hints (tagged), v11 may return TRANSACTION_ABORTABLE
  * (same layout as v10). Requests with acks=0 get no response at all (the network layer knows).
  */
-import type { Api } from './api';
+import { defineApi } from './api';
 import { Reader } from './Reader';
 import type { Writer } from './Writer';
 
@@ -217,13 +217,8 @@ function decodeResponse(r: Reader, version: number): ProduceResponse {
 }
 
 /** Produce: writes record batches to partition leaders. */
-export const Produce: Api<ProduceRequest, ProduceResponse> = {
-  name: 'Produce',
-  apiKey: 0,
-  minVersion: 3,
-  maxVersion: 11,
-  flexibleFrom: FLEXIBLE_FROM,
-  responseHeaderVersion: (version) => (version >= FLEXIBLE_FROM ? 1 : 0),
+export const Produce = defineApi<ProduceRequest, ProduceResponse>({
+  name: 'Produce', apiKey: 0, minVersion: 3, maxVersion: 11, flexibleFrom: FLEXIBLE_FROM,
   encodeRequest,
   decodeResponse,
-};
+});

@@ -10,7 +10,7 @@
  * `session_lifetime_ms` (KIP-368) is how long the broker keeps the authenticated session; 0 means
  * no limit. A client that got one must re-authenticate on the same connection before it ends.
  */
-import type { Api } from './api';
+import { defineApi } from './api';
 import type { Reader } from './Reader';
 import type { Writer } from './Writer';
 
@@ -48,13 +48,8 @@ function decodeResponse(r: Reader, version: number): SaslAuthenticateResponse {
 }
 
 /** SaslAuthenticate: carries one SASL token each way (after SaslHandshake v1). */
-export const SaslAuthenticate: Api<SaslAuthenticateRequest, SaslAuthenticateResponse> = {
-  name: 'SaslAuthenticate',
-  apiKey: 36,
-  minVersion: 0,
-  maxVersion: 2,
-  flexibleFrom: FLEXIBLE_FROM,
-  responseHeaderVersion: (version) => (version >= FLEXIBLE_FROM ? 1 : 0),
+export const SaslAuthenticate = defineApi<SaslAuthenticateRequest, SaslAuthenticateResponse>({
+  name: 'SaslAuthenticate', apiKey: 36, minVersion: 0, maxVersion: 2, flexibleFrom: FLEXIBLE_FROM,
   encodeRequest,
   decodeResponse,
-};
+});

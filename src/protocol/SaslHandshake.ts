@@ -9,7 +9,7 @@
  * response lists the mechanisms the listener enables, so a refusal (UNSUPPORTED_SASL_MECHANISM)
  * can say which ones would work.
  */
-import type { Api } from './api';
+import { defineApi } from './api';
 import type { Reader } from './Reader';
 import type { Writer } from './Writer';
 
@@ -38,13 +38,8 @@ function decodeResponse(r: Reader): SaslHandshakeResponse {
 }
 
 /** SaslHandshake: picks the SASL mechanism of a connection, before SaslAuthenticate. */
-export const SaslHandshake: Api<SaslHandshakeRequest, SaslHandshakeResponse> = {
-  name: 'SaslHandshake',
-  apiKey: 17,
-  minVersion: 1,
-  maxVersion: 1,
-  flexibleFrom: Infinity,
-  responseHeaderVersion: () => 0,
+export const SaslHandshake = defineApi<SaslHandshakeRequest, SaslHandshakeResponse>({
+  name: 'SaslHandshake', apiKey: 17, minVersion: 1, maxVersion: 1, flexibleFrom: Infinity,
   encodeRequest,
   decodeResponse,
-};
+});

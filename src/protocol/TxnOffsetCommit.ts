@@ -12,9 +12,8 @@
  * the group only when the transaction commits. v3 carries the consumer's generation and member id
  * so that a zombie consumer's commit is fenced (KIP-447).
  */
-import type { Api } from './api';
-import type { Reader } from './Reader';
-import { decodeTxnPartitionsResponse, type TxnPartitionsResponse } from './txnResponses';
+import { defineApi } from './api';
+import { type TxnPartitionsResponse, txnPartitionsResponseDecoder } from './txnMessages';
 import type { Writer } from './Writer';
 
 const FLEXIBLE_FROM = 3;
@@ -70,18 +69,9 @@ function encodeRequest(w: Writer, version: number, req: TxnOffsetCommitRequest):
   if (flexible) w.emptyTaggedFields();
 }
 
-function decodeResponse(r: Reader, version: number): TxnOffsetCommitResponse {
-  return decodeTxnPartitionsResponse(r, version >= FLEXIBLE_FROM);
-}
-
 /** TxnOffsetCommit: commits a consumer group's offsets as part of the producer's transaction. */
-export const TxnOffsetCommit: Api<TxnOffsetCommitRequest, TxnOffsetCommitResponse> = {
-  name: 'TxnOffsetCommit',
-  apiKey: 28,
-  minVersion: 0,
-  maxVersion: 3,
-  flexibleFrom: FLEXIBLE_FROM,
-  responseHeaderVersion: (version) => (version >= FLEXIBLE_FROM ? 1 : 0),
+export const TxnOffsetCommit = defineApi<TxnOffsetCommitRequest, TxnOffsetCommitResponse>({
+  name: 'TxnOffsetCommit', apiKey: 28, minVersion: 0, maxVersion: 3, flexibleFrom: FLEXIBLE_FROM,
   encodeRequest,
-  decodeResponse,
-};
+  decodeResponse: txnPartitionsResponseDecoder(FLEXIBLE_FROM),
+});

@@ -33,3 +33,35 @@ export function isFlexible(api: { flexibleFrom: number }, version: number): bool
   return version >= api.flexibleFrom;
 }
 
+
+/**
+ * What a protocol file states about its API. The response header version follows from
+ * `flexibleFrom` unless the API says otherwise (ApiVersions answers with header v0 at every
+ * version, so that a client can read a refusal of a version it guessed too high).
+ */
+export type ApiDefinition<Req, Res> = Omit<Api<Req, Res>, 'responseHeaderVersion'> & Partial<Pick<Api<Req, Res>, 'responseHeaderVersion'>>;
+
+/**
+ * The descriptor of one API: its definition, with header v1 on responses from the first flexible
+ * version (KIP-482) when the definition gives no rule of its own.
+ *
+ * @example
+ * export const EndTxn = defineApi<EndTxnRequest, EndTxnResponse>({
+ *   name: 'EndTxn', apiKey: 26, minVersion: 0, maxVersion: 4, flexibleFrom: 3,
+ *   encodeRequest,
+ *   decodeResponse,
+ * });
+ */
+export function defineApi<Req, Res>(definition: ApiDefinition<Req, Res>): Api<Req, Res> {
+  const flexibleFrom = definition.flexibleFrom;
+  return {
+    name: definition.name,
+    apiKey: definition.apiKey,
+    minVersion: definition.minVersion,
+    maxVersion: definition.maxVersion,
+    flexibleFrom,
+    responseHeaderVersion: definition.responseHeaderVersion ?? ((version) => (version >= flexibleFrom ? 1 : 0)),
+    encodeRequest: definition.encodeRequest,
+    decodeResponse: definition.decodeResponse,
+  };
+}

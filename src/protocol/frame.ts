@@ -12,14 +12,7 @@ const SIZE_PREFIX_BYTES = 4;
  * @example
  * socket.write(encodeRequest(writer, ApiVersions, 3, 1, 'rxkafka', { clientSoftwareName: 'rxkafka', clientSoftwareVersion: '0.1.0' }));
  */
-export function encodeRequest<Req>(
-  w: Writer,
-  api: Api<Req, unknown>,
-  version: number,
-  correlationId: number,
-  clientId: string | null,
-  req: Req,
-): Buffer {
+export function encodeRequest<Req>(w: Writer, api: Api<Req, unknown>, version: number, correlationId: number, clientId: string | null, req: Req): Buffer {
   const chunks = encodeRequestChunks(w, api, version, correlationId, clientId, req);
   return chunks.length === 1 ? chunks[0] : Buffer.concat(chunks);
 }

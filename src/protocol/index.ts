@@ -16,7 +16,7 @@ export * from './Produce';
 export * from './Reader';
 export * from './RecordBatch';
 export * from './TxnOffsetCommit';
-export * from './txnResponses';
+export * from './txnMessages';
 export * from './SaslAuthenticate';
 export * from './SaslHandshake';
 export * from './varint';

@@ -1,5 +1,5 @@
 import { ErrorCode } from '../protocol/errorCodes';
-import type { TxnPartitionsResponse } from '../protocol/txnResponses';
+import type { TxnPartitionsResponse } from '../protocol/txnMessages';
 
 /*
  * How the transactional producer classifies coordinator error codes (Java's TransactionManager

@@ -7,7 +7,7 @@ import type { FindCoordinatorResponse } from '../../src/protocol/FindCoordinator
 import type { InitProducerIdResponse } from '../../src/protocol/InitProducerId';
 import type { MetadataResponse } from '../../src/protocol/Metadata';
 import type { ProduceResponse } from '../../src/protocol/Produce';
-import type { TxnErrorResponse, TxnPartitionsResponse } from '../../src/protocol/txnResponses';
+import type { TxnErrorResponse, TxnPartitionsResponse } from '../../src/protocol/txnMessages';
 import type { SaslAuthenticateResponse } from '../../src/protocol/SaslAuthenticate';
 import type { SaslHandshakeResponse } from '../../src/protocol/SaslHandshake';
 import { Writer } from '../../src/protocol/Writer';

@@ -1,12 +1,30 @@
 import type { Reader } from './Reader';
+import type { Writer } from './Writer';
 
 /**
- * Response bodies the transaction APIs share (up to the versions implemented here):
- *  - AddOffsetsToTxn, EndTxn: `throttle_time_ms:INT32 error_code:INT16`;
- *  - AddPartitionsToTxn, TxnOffsetCommit: `throttle_time_ms:INT32
+ * The parts the transaction APIs' messages share (up to the versions implemented here):
+ *  - the requests of AddPartitionsToTxn, AddOffsetsToTxn and EndTxn start with
+ *    `transactional_id:STRING producer_id:INT64 producer_epoch:INT16`;
+ *  - the responses of AddOffsetsToTxn and EndTxn are `throttle_time_ms:INT32 error_code:INT16`;
+ *  - those of AddPartitionsToTxn and TxnOffsetCommit are `throttle_time_ms:INT32
  *    topics:[name:STRING partitions:[partition_index:INT32 error_code:INT16]]`;
  * each structure followed by tagged fields when flexible.
  */
+
+/** Who is asking: the transactional producer's id, producer id and epoch. */
+export interface TxnProducer {
+  transactionalId: string;
+  producerId: bigint;
+  producerEpoch: number;
+}
+
+/** Writes `transactional_id producer_id producer_epoch`, the start of the requests that carry them in that order. */
+export function writeTxnProducer(w: Writer, flexible: boolean, req: TxnProducer): void {
+  if (flexible) w.compactString(req.transactionalId);
+  else w.string(req.transactionalId);
+  w.int64(req.producerId).int16(req.producerEpoch);
+}
+
 export interface TxnErrorResponse {
   throttleTimeMs: number;
   errorCode: number;
@@ -22,6 +40,16 @@ export interface TxnPartitionResult {
 export interface TxnPartitionsResponse {
   throttleTimeMs: number;
   topics: Array<{ name: string; partitions: TxnPartitionResult[] }>;
+}
+
+/** decodeResponse of an API that answers `throttle_time_ms error_code`, flexible from `flexibleFrom`. */
+export function txnErrorResponseDecoder(flexibleFrom: number): (r: Reader, version: number) => TxnErrorResponse {
+  return (r, version) => decodeTxnErrorResponse(r, version >= flexibleFrom);
+}
+
+/** decodeResponse of an API that answers an error code per partition, flexible from `flexibleFrom`. */
+export function txnPartitionsResponseDecoder(flexibleFrom: number): (r: Reader, version: number) => TxnPartitionsResponse {
+  return (r, version) => decodeTxnPartitionsResponse(r, version >= flexibleFrom);
 }
 
 export function decodeTxnErrorResponse(r: Reader, flexible: boolean): TxnErrorResponse {
