@@ -1,5 +1,6 @@
 import type { OperatorFunction } from 'rxjs';
 import type { TopicInfo } from '../cluster/Cluster';
+import { Fifo } from '../collections/Fifo';
 import { asError, AuthenticationError, MetadataTimeoutError } from '../errors';
 import { choosePartition } from '../partitioners';
 import type { SerializedRecord } from '../types';
@@ -20,8 +21,7 @@ export type PartitionStageHost = Pick<PipelineHost, 'cluster' | 'config' | 'back
  */
 export class PartitionStage {
   /** Records waiting for metadata, oldest first; invariant: empty or headed by an unknown topic. */
-  private readonly queue: SerializedRecord[] = [];
-  private queueHead = 0;
+  private readonly queue = new Fifo<SerializedRecord>();
   /** The topic whose metadata is being awaited, or null. */
   private awaiting: string | null = null;
   /** Set while a drain passes records on: the topic that got no metadata, and why. */
@@ -37,7 +37,7 @@ export class PartitionStage {
   ) {}
 
   get waitingCount(): number {
-    return this.queue.length - this.queueHead;
+    return this.queue.size;
   }
 
   push(record: SerializedRecord): void {
@@ -53,8 +53,7 @@ export class PartitionStage {
   dispose(): void {
     this.disposed = true;
     if (this.waitingCount > 0) this.host.backlog.add(-this.waitingCount);
-    this.queue.length = 0;
-    this.queueHead = 0;
+    this.queue.clear();
   }
 
   /** Whether the record can go on now: it failed already, or its topic's partitions are known. */
@@ -102,12 +101,11 @@ export class PartitionStage {
     this.awaiting = null;
     if (this.disposed) return;
     let n = 0;
-    while (this.queueHead + n < this.queue.length && this.canGo(this.queue[this.queueHead + n])) n++;
+    while (n < this.queue.size && this.canGo(this.queue.at(n)!)) n++;
     if (n > 0) {
       // Taken out before they are emitted, so that a dispose() meanwhile does not count them again
       // (a drain is rare: one array per drain, none per record).
-      const ready = this.queue.slice(this.queueHead, this.queueHead + n);
-      this.queueHead += n;
+      const ready = this.queue.take(n);
       // Records the next stage holds in turn (waiting for memory) stay in the producer's backlog.
       this.host.backlog.release(n, () => {
         for (let i = 0; i < ready.length && !this.disposed; i++) this.assignAndEmit(ready[i]);
@@ -117,11 +115,9 @@ export class PartitionStage {
     this.failedTopic = null;
     if (this.disposed) return;
     if (this.waitingCount > 0) {
-      this.awaitTopic(this.queue[this.queueHead].topic);
+      this.awaitTopic(this.queue.peek()!.topic);
       return;
     }
-    this.queue.length = 0;
-    this.queueHead = 0;
     this.onDrained();
   }
 }

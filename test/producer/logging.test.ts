@@ -1,5 +1,6 @@
 import { from } from 'rxjs';
 import { ErrorCode } from '../../src/protocol/errorCodes';
+import { FindCoordinator } from '../../src/protocol/FindCoordinator';
 import { captureLogs } from '../support/logCapture';
 import { advanceTo, answer, fakeClusterProducer, tick } from '../metrics/fakeClusterProducer';
 
@@ -26,5 +27,30 @@ describe('logging', () => {
     );
     for (const l of lines) expect(l).toMatchObject({ clientId: 'billing', component: expect.any(String) });
     expect(lines.find((l) => l.msg === 'retrying batch')).toMatchObject({ topic: 't', partition: 0, attempts: 1, err: { type: 'KafkaProtocolError' } });
+  });
+});
+
+describe('logging of a transactional producer', () => {
+  it('the coordinator and transactions components log through the producer child logger (with the client id)', async () => {
+    const { logger, lines } = captureLogs('debug');
+    const f = fakeClusterProducer({ logger, clientId: 'orders-etl', transactionalId: 'orders-tx', idempotence: true, acks: -1 });
+    // The one broker answers FindCoordinator (itself) and InitProducerId; nothing else is asked.
+    const broker = {
+      isConnected: true,
+      versionFor: () => 1,
+      send: (api: { name?: string; apiKey?: number }, _req: unknown) =>
+        Promise.resolve(
+          api === FindCoordinator
+            ? { throttleTimeMs: 0, errorCode: 0, errorMessage: null, nodeId: 1, host: 'fake', port: 9092 }
+            : { throttleTimeMs: 0, errorCode: 0, producerId: 4000n, producerEpoch: 0 },
+        ),
+    };
+    Object.assign(f.producer.cluster, { leastLoadedConnection: () => Promise.resolve(broker), connectionTo: () => Promise.resolve(broker) });
+    await f.producer.initTransactions();
+    await f.producer.close(0);
+    const found = lines.find((l) => l.msg === 'coordinator found');
+    const assigned = lines.find((l) => l.msg === 'transactional producer id assigned');
+    expect(found).toMatchObject({ component: 'coordinator', clientId: 'orders-etl', key: 'orders-tx' });
+    expect(assigned).toMatchObject({ component: 'transactions', clientId: 'orders-etl', transactionalId: 'orders-tx', producerId: '4000' });
   });
 });
