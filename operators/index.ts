@@ -26,7 +26,7 @@ export type { Ack, FailedAck, ProducerRecord, RecordMetadata, SerializedRecord }
 export { serializers } from '../src/serde';
 export type { Serializer, SyncSerializer } from '../src/serde/Serializer';
 export type { Partitioner } from '../src/partitioners';
-export type { ProducerInterceptor } from '../src/pipeline/Interceptors';
+export type { ProducerInterceptor } from '../src/types';
 export type { ProducerMetricsSnapshot } from '../src/metrics/MetricsSnapshot';
 export { toPrometheus } from '../src/metrics/prometheus';
 export type { PrometheusOptions } from '../src/metrics/prometheus';

@@ -3,7 +3,7 @@ import { type CompressionCodec, type CompressionType, createCodec, LZ4_DEFAULT_L
 import { ConfigError } from '../errors';
 import type { Partitioner } from '../partitioners/Partitioner';
 import type { Serializer } from '../serde/Serializer';
-import type { ProducerInterceptor } from '../pipeline/Interceptors';
+import type { ProducerInterceptor } from '../types';
 import type { BrokerTlsOptions } from '../network/brokerSocket';
 import type { SaslOptions } from '../network/sasl/SaslOptions';
 import { defaultLogger, OPTIONS, specFor, unknownOptionMessage } from './configOptions';

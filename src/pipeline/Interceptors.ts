@@ -1,51 +1,6 @@
 import type { Logger } from 'pino';
-import type { Ack, ProducerRecord } from '../types';
+import type { Ack, ProducerInterceptor, ProducerRecord } from '../types';
 import type { ProducerBatch } from '../accumulator/ProducerBatch';
-
-/**
- * Hooks on every record (Java's ProducerInterceptor): `onSend` before the record is serialized,
- * `onAcknowledgement` when its ack is known — success or failure, whatever failed — before the ack
- * reaches the stream. Made for tracing and auditing: inject a `traceparent` header in onSend, end
- * the span in onAcknowledgement. A hook that throws is logged (warn) and ignored, as in Java: the
- * record goes on as the previous hooks left it, and the stream never breaks.
- *
- * `onAcknowledgement` runs in the producer's hot path: keep it short.
- *
- * @example
- * const spans = new Map<unknown, Span>(); // keyed by meta: give each record a distinct meta
- * const tracing: ProducerInterceptor = {
- *   onSend(record, topic) {
- *     const span = tracer.startSpan(`${topic} publish`, { kind: SpanKind.PRODUCER });
- *     spans.set(record.meta, span);
- *     const headers: Record<string, string> = {};
- *     propagation.inject(trace.setSpan(context.active(), span), headers);
- *     return { ...record, headers: { ...record.headers, ...headers } };
- *   },
- *   onAcknowledgement(ack) {
- *     const span = spans.get(ack.meta);
- *     spans.delete(ack.meta);
- *     if (ack.error) span?.recordException(ack.error);
- *     span?.end();
- *   },
- * };
- * createProducer({ brokers, topic: 'events', interceptors: [tracing] });
- */
-export interface ProducerInterceptor<K = any, V = any, M = any> {
-  /**
-   * Called once per record, before serialization and partitioning, with the topic it goes to
-   * (`record.topic`, else the producer's `topic` option). Returns the record to send instead
-   * (e.g. with headers added), or nothing to send it as it is. Hooks run in order, each getting
-   * the previous one's record.
-   */
-  onSend?(record: ProducerRecord<K, V, M>, topic: string | undefined): ProducerRecord<K, V, M> | void;
-  /**
-   * Called once per record with its ack (`ack.error` set when it failed), before the ack is
-   * emitted — the very object the stream then gets: read it, do not change it.
-   */
-  onAcknowledgement?(ack: Ack<M>): void;
-  /** Called once when the producer closes. */
-  close?(): void;
-}
 
 /** The configured interceptors, called in order, each call guarded. Absent (null) when none are configured: no per-record cost then. */
 export class Interceptors {

@@ -1,5 +1,5 @@
 import { from } from 'rxjs';
-import type { ProducerInterceptor } from '../../src/pipeline/Interceptors';
+import type { ProducerInterceptor } from '../../src/types';
 import type { Ack, ProducerRecord } from '../../src/types';
 import { captureLogs } from '../support/logCapture';
 import { advanceTo, answer, fakeClusterProducer, recordsOf, tick } from '../metrics/fakeClusterProducer';
