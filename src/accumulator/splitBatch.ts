@@ -78,7 +78,7 @@ export function splitLimitBytes(recordsBytes: number, batchSize: number): number
   return Math.min(batchSize, RECORD_BATCH_OVERHEAD + Math.ceil(recordsBytes / 2));
 }
 
-/** `base + delta` in Kafka's int32 sequence space, which wraps to 0 (as TransactionManager assigns). */
+/** `base + delta` in Kafka's int32 sequence space, which wraps to 0 (as IdempotenceManager assigns). */
 function sequenceAfter(base: number, delta: number): number {
   const seq = base + delta;
   return seq > 0x7fffffff ? seq - 0x80000000 : seq;

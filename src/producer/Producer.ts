@@ -5,7 +5,7 @@ import { BufferPool } from '../accumulator/BufferPool';
 import { Cluster } from '../cluster/Cluster';
 import { ProducerConfig, ResolvedConfig, resolveConfig } from '../config/config';
 import { ProducerClosedError, TransactionStateError } from '../errors';
-import { TransactionManager } from '../idempotence/TransactionManager';
+import { IdempotenceManager } from '../idempotence/IdempotenceManager';
 import type { ProducerMetricsSnapshot } from '../metrics/MetricsSnapshot';
 import { MetricsPublisher } from '../metrics/MetricsPublisher';
 import { ProducerMetrics } from '../metrics/ProducerMetrics';
@@ -103,6 +103,7 @@ export class Producer {
       logger: log,
       tls: c.ssl,
       sasl: c.sasl,
+      time: this.time,
     });
     this.cluster = new Cluster({
       bootstrap: c.brokers,
@@ -112,13 +113,14 @@ export class Producer {
       retryBackoffMaxMs: c.retryBackoffMaxMs,
       allowAutoTopicCreation: c.allowAutoTopicCreation,
       logger: log,
+      time: this.time,
     });
     this.bufferAvailableSubject = new BehaviorSubject(c.bufferMemory);
     this.pool = new BufferPool(c.bufferMemory, c.batchSize, (bytes) => this.bufferAvailableSubject.next(bytes));
     this.bufferAvailable$ = this.bufferAvailableSubject.pipe(distinctUntilChanged());
     this.ready$ = this.readySubject.pipe(distinctUntilChanged());
-    const txn = c.idempotence
-      ? new TransactionManager(
+    const idempotence = c.idempotence
+      ? new IdempotenceManager(
           this.cluster,
           new ExponentialBackoff(c.retryBackoffMs, c.retryBackoffMaxMs),
           c.deliveryTimeoutMs,
@@ -129,17 +131,28 @@ export class Producer {
     // Request latencies in virtual time under a test scheduler; in real runs on a monotonic clock
     // with sub-millisecond resolution (the scheduler's Date.now() would round most to 0 or 1 ms).
     this.metricsCounters = new ProducerMetrics(this.time.preciseNow);
-    this.sender = new Sender(
-      c,
-      this.cluster,
-      txn,
+    if (c.transactionalId !== null) {
+      this.transactions = new Transactions(
+        { transactionalId: c.transactionalId, transactionTimeoutMs: c.transactionTimeoutMs, maxBlockMs: c.maxBlockMs, deliveryTimeoutMs: c.deliveryTimeoutMs },
+        idempotence!,
+        new CoordinatorClient(this.cluster, new ExponentialBackoff(c.retryBackoffMs, c.retryBackoffMaxMs), log.child({ component: 'coordinator' }), scheduler),
+        // Built before the sender, which takes it: the sender is reached when called.
+        { flush: () => this.flush(), wakeup: () => this.sender.wakeup() },
+        log.child({ component: 'transactions', transactionalId: c.transactionalId }),
+      );
+    }
+    this.sender = new Sender({
+      config: c,
+      cluster: this.cluster,
       scheduler,
-      log.child({ component: 'sender' }),
-      c.retryBackoffMs,
-      c.retryBackoffMaxMs,
-      Math.random,
-      this.metricsCounters,
-    );
+      logger: log.child({ component: 'sender' }),
+      retryBackoffMs: c.retryBackoffMs,
+      retryBackoffMaxMs: c.retryBackoffMaxMs,
+      idempotence,
+      transactions: this.transactions,
+      onPartitionDrained: (topic, partition) => this.incomplete.partitionDrained(topic, partition),
+      metrics: this.metricsCounters,
+    });
     this.metricsPublisher = new MetricsPublisher(
       this.metricsCounters,
       {
@@ -158,16 +171,6 @@ export class Producer {
       (batch) => this.sender.enqueue(batch),
       (batch, err) => compressionLog.warn({ err, topic: batch.topic, partition: batch.partition }, 'compression failed: the batch is sent uncompressed'),
     );
-    if (c.transactionalId !== null) {
-      this.transactions = new Transactions(
-        { transactionalId: c.transactionalId, transactionTimeoutMs: c.transactionTimeoutMs, maxBlockMs: c.maxBlockMs, deliveryTimeoutMs: c.deliveryTimeoutMs },
-        txn!,
-        new CoordinatorClient(this.cluster, new ExponentialBackoff(c.retryBackoffMs, c.retryBackoffMaxMs), log.child({ component: 'coordinator' }), scheduler),
-        { flush: () => this.flush(), wakeup: this.sender.wakeup },
-        log.child({ component: 'transactions', transactionalId: c.transactionalId }),
-      );
-      this.sender.transactions = this.transactions;
-    }
     this.backlog = new PipelineBacklog((room) => this.readySubject.next(room));
     this.incomplete = new IncompleteBatches(
       this.pool,
@@ -186,7 +189,6 @@ export class Producer {
       metrics: this.metricsCounters,
       stickyPartitioner: (topic) => this.stickyPartitioner(topic),
     };
-    this.sender.onPartitionDrained = (topic, partition) => this.incomplete.partitionDrained(topic, partition);
     // New leaders may make queued batches sendable.
     this.metadataSubscription = this.cluster.updates$.subscribe(this.sender.wakeup);
     this.logger.debug(

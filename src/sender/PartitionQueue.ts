@@ -1,10 +1,11 @@
 import type { ProducerBatch } from '../accumulator/ProducerBatch';
-import type { TxnPartitionEntry } from '../idempotence/TxnPartitionEntry';
+import { newPartitionSequences, type PartitionSequences } from '../idempotence/PartitionSequences';
 
 /** The closed batches of one partition waiting to be sent, and those of its batches in flight. */
 export interface PartitionQueue {
   readonly topic: string;
   readonly partition: number;
+  /** `topic\0partition`, built once when the queue is made (the transaction's partition set is keyed so). */
   readonly tpKey: string;
   /** Unsent batches; invariant: in sequence order (a retried batch goes back before later ones). */
   readonly batches: ProducerBatch[];
@@ -22,7 +23,12 @@ export interface PartitionQueue {
   /** Next drainOrder to give a batch of this partition on its first drain. */
   nextDrainOrder: number;
   /** Idempotence: the id/epoch and next sequence of this partition (unused without idempotence). */
-  readonly txn: TxnPartitionEntry;
+  readonly sequences: PartitionSequences;
+}
+
+/** An empty queue for the partition; `tpKey` is its `topic\0partition`. */
+export function newPartitionQueue(topic: string, partition: number, tpKey: string): PartitionQueue {
+  return { topic, partition, tpKey, batches: [], inFlight: [], inFlightNodeId: -1, nextDrainOrder: 0, sequences: newPartitionSequences() };
 }
 
 /**

@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import type { Cluster } from '../cluster/Cluster';
 import { canDrain, type PartitionQueue } from './PartitionQueue';
 import { sequencesReady } from './sequenceReset';
-import type { TransactionManager } from '../idempotence/TransactionManager';
+import type { IdempotenceManager } from '../idempotence/IdempotenceManager';
 import type { Transactions } from '../transactions/Transactions';
 
 /** Java's ReadyCheckResult: what one sender pass may write, and when to look again. */
@@ -19,8 +19,10 @@ export interface ReadyCheckResult {
 export interface ReadyContext {
   readonly cluster: Pick<Cluster, 'leaderFor'>;
   readonly maxInFlight: number;
-  /** Idempotence (sequences, KIP-360 resets), or null. */
-  readonly txn: TransactionManager | null;
+  /** Idempotence (sequences, KIP-360 resets), or null for a plain producer. */
+  readonly idempotence: IdempotenceManager | null;
+  /** The transactional producer's state (a partition goes only once in the transaction), or null. */
+  readonly transactions: Pick<Transactions, 'isPartitionAdded'> | null;
   readonly logger: Logger;
   /** Wakes the sender (asked by a sequence reset that needs a new producer id). */
   readonly wakeup: () => void;
@@ -37,8 +39,8 @@ export function ready(
   nowMs: number,
   nextWakeMs: number,
   ctx: ReadyContext,
-  transactions: Transactions | null,
 ): ReadyCheckResult {
+  const { idempotence, transactions } = ctx;
   const readyNodes = new Map<number, PartitionQueue[]>();
   let unknownLeader = false;
   for (const queue of queues) {
@@ -49,7 +51,7 @@ export function ready(
       continue;
     }
     if (!canDrain(queue, nowMs, ctx.maxInFlight)) continue;
-    if (ctx.txn !== null && !sequencesReady(queue, ctx.txn, ctx.logger, ctx.wakeup)) continue;
+    if (idempotence !== null && !sequencesReady(queue, idempotence, ctx.logger, ctx.wakeup)) continue;
     // A partition's first batch of a transaction waits for AddPartitionsToTxn (sent after this pass).
     if (transactions !== null && !transactions.isPartitionAdded(queue.topic, queue.partition, queue.tpKey)) continue;
     const leader = ctx.cluster.leaderFor(queue.topic, queue.partition);

@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import { ErrorCode } from '../protocol/errorCodes';
 import { hasEarlierUnsettled, PartitionQueue } from './PartitionQueue';
 import type { ProducerBatch } from '../accumulator/ProducerBatch';
-import type { TransactionManager } from '../idempotence/TransactionManager';
+import type { IdempotenceManager } from '../idempotence/IdempotenceManager';
 
 /**
  * Whether a partition's batches may be stamped and sent, as far as idempotence goes (KIP-360).
@@ -15,13 +15,13 @@ import type { TransactionManager } from '../idempotence/TransactionManager';
  *
  * `wakeup` is called when the epoch is exhausted: the sender's next pass asks for a new producer id.
  */
-export function sequencesReady(queue: PartitionQueue, txn: TransactionManager, logger: Logger, wakeup: () => void): boolean {
-  const entry = queue.txn;
+export function sequencesReady(queue: PartitionQueue, idempotence: IdempotenceManager, logger: Logger, wakeup: () => void): boolean {
+  const entry = queue.sequences;
   if (entry.resetNeeded) {
     if (queue.inFlight.length > 0) return false;
-    if (!txn.isStale(entry)) {
-      txn.bumpEpoch();
-      if (!txn.hasProducerId) {
+    if (!idempotence.isStale(entry)) {
+      idempotence.bumpEpoch();
+      if (!idempotence.hasProducerId) {
         wakeup();
         return false;
       }
@@ -30,11 +30,11 @@ export function sequencesReady(queue: PartitionQueue, txn: TransactionManager, l
     // The batches already sequenced come first in the queue (retries go back before new ones).
     const list = queue.batches;
     for (let i = 0; i < list.length && list[i].baseSequence >= 0; i++) {
-      list[i].setProducerState(txn.producerId, txn.producerEpoch, txn.assignSequence(entry, list[i].recordCount), false);
+      list[i].setProducerState(idempotence.producerId, idempotence.producerEpoch, idempotence.assignSequence(entry, list[i].recordCount), false);
     }
-    logger.debug({ topic: queue.topic, partition: queue.partition, epoch: txn.producerEpoch }, 'partition sequences restarted at 0');
+    logger.debug({ topic: queue.topic, partition: queue.partition, epoch: idempotence.producerEpoch }, 'partition sequences restarted at 0');
   }
-  return !mustWaitForOldEpoch(queue, txn) && !mustWaitForFirstAck(queue);
+  return !mustWaitForOldEpoch(queue, idempotence) && !mustWaitForFirstAck(queue);
 }
 
 /**
@@ -48,12 +48,12 @@ export function sequencesReady(queue: PartitionQueue, txn: TransactionManager, l
  * acked, the broker refuses any sequence that does not follow, and up to maxInFlight may go.
  */
 export function mustWaitForFirstAck(queue: PartitionQueue): boolean {
-  return queue.inFlight.length > 0 && !queue.txn.confirmed;
+  return queue.inFlight.length > 0 && !queue.sequences.confirmed;
 }
 
 /** The broker acked `batch`: if it carries the partition's current id and epoch, the broker knows our producer there. */
 export function confirmSequence(queue: PartitionQueue, batch: ProducerBatch): void {
-  const entry = queue.txn;
+  const entry = queue.sequences;
   if (batch.baseSequence >= 0 && batch.producerId === entry.producerId && batch.producerEpoch === entry.producerEpoch) entry.confirmed = true;
 }
 
@@ -62,8 +62,8 @@ export function confirmSequence(queue: PartitionQueue, batch: ProducerBatch): vo
  * in flight under it have settled: the new one starts at sequence 0 under the current epoch, and
  * once the broker has that, it refuses the old epoch (Java's shouldStopDrainBatchesForPartition).
  */
-export function mustWaitForOldEpoch(queue: PartitionQueue, txn: TransactionManager): boolean {
-  return queue.inFlight.length > 0 && queue.batches[0].baseSequence < 0 && txn.isStale(queue.txn);
+export function mustWaitForOldEpoch(queue: PartitionQueue, idempotence: IdempotenceManager): boolean {
+  return queue.inFlight.length > 0 && queue.batches[0].baseSequence < 0 && idempotence.isStale(queue.sequences);
 }
 
 /**
@@ -76,14 +76,14 @@ export function mustWaitForOldEpoch(queue: PartitionQueue, txn: TransactionManag
  *  - INVALID_PRODUCER_EPOCH: the broker has a newer epoch of our id on this partition (fenced):
  *    the partition restarts under a new producer id.
  */
-export function onProducerStateError(code: number, queue: PartitionQueue, batch: ProducerBatch, txn: TransactionManager): boolean {
+export function onProducerStateError(code: number, queue: PartitionQueue, batch: ProducerBatch, idempotence: IdempotenceManager): boolean {
   if (code === ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER || code === ErrorCode.UNKNOWN_PRODUCER_ID) {
-    if (!hasEarlierUnsettled(queue, batch)) queue.txn.resetNeeded = true;
+    if (!hasEarlierUnsettled(queue, batch)) queue.sequences.resetNeeded = true;
     return true;
   }
   if (code === ErrorCode.INVALID_PRODUCER_EPOCH) {
-    txn.requestNewProducerId(`INVALID_PRODUCER_EPOCH on ${batch.topic}-${batch.partition}`);
-    queue.txn.resetNeeded = true;
+    idempotence.requestNewProducerId(`INVALID_PRODUCER_EPOCH on ${batch.topic}-${batch.partition}`);
+    queue.sequences.resetNeeded = true;
     return true;
   }
   return false;

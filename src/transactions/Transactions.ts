@@ -9,7 +9,7 @@ import { InitProducerId } from '../protocol/InitProducerId';
 import { TxnOffsetCommit } from '../protocol/TxnOffsetCommit';
 import type { CoordinatorClient } from './CoordinatorClient';
 import { type ConsumerGroupMetadata, type OffsetToCommit, txnOffsetCommitRequest } from './sendOffsets';
-import type { TransactionManager } from '../idempotence/TransactionManager';
+import type { IdempotenceManager } from '../idempotence/IdempotenceManager';
 import { canTransition, type TransactionState, WHAT_TO_DO } from './transactionState';
 import { firstPartitionError, isFatal, isFenced } from './txnErrorCodes';
 
@@ -35,7 +35,7 @@ export interface TransactionsConfig {
  * The transactional half of Java's TransactionManager: the state machine (transactionState.ts),
  * the partitions of the current transaction, and the coordinator exchanges — InitProducerId with
  * the transactional id, AddPartitionsToTxn before a partition's first batch, EndTxn. Sequences,
- * producer id and epoch stay with the idempotent half (TransactionManager), which this one
+ * producer id and epoch stay with the idempotent half (IdempotenceManager), which this one
  * updates after InitProducerId.
  *
  * The sender asks three things of it on every pass: whether queued batches must fail instead of
@@ -70,7 +70,7 @@ export class Transactions {
 
   constructor(
     private readonly config: TransactionsConfig,
-    private readonly idempotence: TransactionManager,
+    private readonly idempotence: IdempotenceManager,
     private readonly coordinators: CoordinatorClient,
     private readonly host: TransactionsHost,
     private readonly logger: Logger,

@@ -18,7 +18,7 @@ it('three refused requests: their batches are split and delivered, nothing lost,
     // A longer linger: batches of tens of records, so that every refused batch has several to split.
     config: { stopOnError: false, lingerMs: 20 },
     fault: async ({ producer }) => {
-      txn = (producer.sender as unknown as { txn: typeof txn }).txn;
+      txn = (producer.sender as unknown as { idempotence: typeof txn }).idempotence;
       atFault = `${txn!.producerId}/${txn!.producerEpoch}`;
       for (let i = 0; i < 3; i++) {
         await mock().pushErrors(ApiKey.Produce, [ErrorCode.MESSAGE_TOO_LARGE]);

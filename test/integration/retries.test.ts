@@ -228,7 +228,7 @@ describe('failures on the mock cluster', () => {
     const o = await run({
       config: { stopOnError: false },
       fault: ({ producer }) => {
-        txn = (producer.sender as unknown as { txn: { producerId: bigint; producerEpoch: number } }).txn;
+        txn = (producer.sender as unknown as { idempotence: { producerId: bigint; producerEpoch: number } }).idempotence;
         atFault = `${txn.producerId}/${txn.producerEpoch}`;
         // Not MESSAGE_TOO_LARGE: a batch refused so is split and sent again (messageTooLarge.test.ts).
         return mock().pushErrors(ApiKey.Produce, [INVALID_RECORD]);

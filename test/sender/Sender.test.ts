@@ -275,9 +275,8 @@ describe('Sender', () => {
   });
 
   it('tells when a partition has no batch queued any more (hasQueued false), after the drain pass that took its last one', async () => {
-    const { cluster, sender } = setup({ maxInFlight: 1 });
     const told: string[] = [];
-    sender.onPartitionDrained = (topic, partition) => told.push(`${topic}-${partition}`);
+    const { cluster, sender } = setup({ maxInFlight: 1 }, { onPartitionDrained: (topic, partition) => told.push(`${topic}-${partition}`) });
     sender.enqueue(batch(0));
     sender.enqueue(batch(0));
     expect(sender.hasQueued('t', 0)).toBe(true);
@@ -357,7 +356,7 @@ describe('Sender with idempotence', () => {
   });
 
   it('counts DUPLICATE_SEQUENCE_NUMBER as delivered (the broker has the batch already)', async () => {
-    const { cluster, sender, txn, done, listen } = setup({}, { idempotent: true });
+    const { cluster, sender, idempotence, done, listen } = setup({}, { idempotent: true });
     sender.enqueue(listen(batch(0, 0, ['a'])));
     await tick();
     cluster.conn.initRequests[0].resolve(initOk(7n, 0));
@@ -367,12 +366,12 @@ describe('Sender with idempotence', () => {
     await tick();
     expect(done[0].error).toBeNull();
     expect(done[0].baseOffset).toBe(-1n); // no offset given: the acks say -1
-    expect(txn!.epochBumps).toBe(0);
+    expect(idempotence!.epochBumps).toBe(0);
   });
 
   it("after a sequenced batch expires, its partition restarts at 0 under a bumped epoch; another partition first settles what it sent under the old one", async () => {
     const s = setup({ maxInFlight: 5, deliveryTimeoutMs: 1000 }, { idempotent: true });
-    const { scheduler, cluster, sender, txn, done, listen } = s;
+    const { scheduler, cluster, sender, idempotence, done, listen } = s;
     await pastFirstBatch(s, 1000n, [1]);
     sender.enqueue(listen(batch(0, 0, ['lost'])));
     await tick();
@@ -399,7 +398,7 @@ describe('Sender with idempotence', () => {
     sender.enqueue(listen(batch(1, 1000, ['p1-next'])));
     await tick();
     expect(cluster.conn.initRequests).toHaveLength(1);
-    expect(txn!.epochBumps).toBe(1);
+    expect(idempotence!.epochBumps).toBe(1);
     expect(cluster.conn.requests).toHaveLength(4);
     const r4 = cluster.conn.requests[3];
     expect([...batchesOf(r4.req).keys()]).toEqual([0]);
@@ -411,12 +410,12 @@ describe('Sender with idempotence', () => {
     await tick();
     const r5 = cluster.conn.requests[4];
     expect(stamp(r5.req, 1)).toEqual({ producerId: 1000n, epoch: 1, seq: 0, values: ['p1-next'] });
-    expect(txn!.epochBumps).toBe(1);
+    expect(idempotence!.epochBumps).toBe(1);
   });
 
   it("a bump for one partition leaves another partition's retries under their old epoch and sequences, so the broker can still spot a duplicate", async () => {
     const s = setup({ maxInFlight: 5 }, { idempotent: true });
-    const { scheduler, cluster, sender, txn, done, listen } = s;
+    const { scheduler, cluster, sender, idempotence, done, listen } = s;
     await pastFirstBatch(s, 1000n, [0, 1]);
     sender.enqueue(listen(batch(0, 0, ['bad'])));
     sender.enqueue(listen(batch(1, 0, ['retry-me'])));
@@ -443,7 +442,7 @@ describe('Sender with idempotence', () => {
       ['after', null],
     ]);
     // Partition 0 restarts under a bumped epoch when it next has something to send.
-    expect(txn!.epochBumps).toBe(0);
+    expect(idempotence!.epochBumps).toBe(0);
     sender.enqueue(listen(batch(0, scheduler.now(), ['p0-next'])));
     await tick();
     expect(stamp(cluster.conn.requests[4].req, 0)).toEqual({ producerId: 1000n, epoch: 1, seq: 0, values: ['p0-next'] });
@@ -483,7 +482,7 @@ describe('Sender with idempotence', () => {
 
   it('OUT_OF_ORDER_SEQUENCE_NUMBER behind a batch being retried: retried in order, same sequences, no bump', async () => {
     const s = setup({ maxInFlight: 5 }, { idempotent: true });
-    const { scheduler, cluster, sender, txn, done, listen } = s;
+    const { scheduler, cluster, sender, idempotence, done, listen } = s;
     await pastFirstBatch(s, 9n);
     sender.enqueue(listen(batch(0, 0, ['1'])));
     await tick();
@@ -494,7 +493,7 @@ describe('Sender with idempotence', () => {
     r1.resolve(withError(r1.req, ErrorCode.NOT_LEADER_OR_FOLLOWER));
     r2.resolve(withError(r2.req, ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER));
     await settle(scheduler);
-    expect(txn!.epochBumps).toBe(0);
+    expect(idempotence!.epochBumps).toBe(0);
     const r3 = cluster.conn.requests[2];
     expect(stamp(r3.req, 0)).toEqual({ producerId: 9n, epoch: 0, seq: 1, values: ['1'] });
     r3.resolve(ok(r3.req, 0n));
@@ -514,7 +513,7 @@ describe('Sender with idempotence', () => {
     ['OUT_OF_ORDER_SEQUENCE_NUMBER', ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER],
     ['UNKNOWN_PRODUCER_ID', ErrorCode.UNKNOWN_PRODUCER_ID],
   ])('%s with nothing earlier unsettled: bumps the epoch locally and resends the batch from sequence 0', async (_name, code) => {
-    const { scheduler, cluster, sender, txn, done, listen } = setup({}, { idempotent: true });
+    const { scheduler, cluster, sender, idempotence, done, listen } = setup({}, { idempotent: true });
     sender.enqueue(listen(batch(0, 0, ['a'])));
     await tick();
     cluster.conn.initRequests[0].resolve(initOk(5n, 2));
@@ -529,7 +528,7 @@ describe('Sender with idempotence', () => {
     r2.resolve(withError(r2.req, code));
     await settle(scheduler);
     expect(cluster.conn.initRequests).toHaveLength(1);
-    expect(txn!.epochBumps).toBe(1);
+    expect(idempotence!.epochBumps).toBe(1);
     const r3 = cluster.conn.requests[2];
     expect(stamp(r3.req, 0)).toEqual({ producerId: 5n, epoch: 3, seq: 0, values: ['b'] });
     r3.resolve(ok(r3.req, 1n));

@@ -66,7 +66,7 @@ describe('Sender: a batch refused with MESSAGE_TOO_LARGE', () => {
 
   it('idempotence: the parts carve the sequence range under the same id and epoch; batches in flight behind it are refused out of order and follow, with no epoch bump', async () => {
     const s = setup({ maxInFlight: 5 }, { idempotent: true });
-    const { scheduler, cluster, sender, txn, done, listen } = s;
+    const { scheduler, cluster, sender, idempotence, done, listen } = s;
     await pastFirstBatch(s, 77n); // the broker knows the producer on t-0: batches are pipelined
     sender.enqueue(listen(batchOf(['a', 'b', 'c', 'd'])));
     await tick();
@@ -101,12 +101,12 @@ describe('Sender: a batch refused with MESSAGE_TOO_LARGE', () => {
       ['e', 5n],
       ['f', 6n],
     ]);
-    expect(txn!.epochBumps).toBe(0);
+    expect(idempotence!.epochBumps).toBe(0);
     expect(cluster.conn.initRequests).toHaveLength(1);
   });
 
   it("idempotence: a partition's first batch goes alone, so when it is refused nothing written behind it can land first (Kafka takes any sequence from a producer it does not know yet)", async () => {
-    const { cluster, sender, txn, done, listen } = setup({ maxInFlight: 5 }, { idempotent: true });
+    const { cluster, sender, idempotence, done, listen } = setup({ maxInFlight: 5 }, { idempotent: true });
     sender.enqueue(listen(batchOf(['a', 'b', 'c', 'd'])));
     await tick();
     cluster.conn.initRequests[0].resolve(initOk(3n, 0));
@@ -133,7 +133,7 @@ describe('Sender: a batch refused with MESSAGE_TOO_LARGE', () => {
       ['c,d', 2n],
       ['e', 4n],
     ]);
-    expect(txn!.epochBumps).toBe(0);
+    expect(idempotence!.epochBumps).toBe(0);
   });
 
   it('a part refused again is split again (halving) until the broker takes the parts; sequences stay contiguous', async () => {
@@ -177,7 +177,7 @@ describe('Sender: a batch refused with MESSAGE_TOO_LARGE', () => {
   });
 
   it('a record refused alone fails alone with MessageTooLargeError; with idempotence its neighbours are delivered, the partition restarting under a bumped epoch', async () => {
-    const { scheduler, cluster, sender, txn, done, listen } = setup({ maxInFlight: 5 }, { idempotent: true });
+    const { scheduler, cluster, sender, idempotence, done, listen } = setup({ maxInFlight: 5 }, { idempotent: true });
     const huge = 'H'.repeat(3000);
     sender.enqueue(listen(batchOf(['s1', 's2', huge, 's3'])));
     await tick();
@@ -214,7 +214,7 @@ describe('Sender: a batch refused with MESSAGE_TOO_LARGE', () => {
     expect([error.type, error.code, error.topic, error.partition, error.sizeBytes]).toEqual(['MESSAGE_TOO_LARGE', 10, 't', 0, hugeSize]);
     expect(error.message).toContain(`t-0 refused a record whose batch alone is ${hugeSize} bytes`);
     expect(error.message).toMatch(/max\.message\.bytes.*message\.max\.bytes.*raise max\.message\.bytes for the topic.*send smaller records/);
-    expect(txn!.epochBumps).toBe(1);
+    expect(idempotence!.epochBumps).toBe(1);
   });
 
   it('a batch of one record is never split: it fails at once, without a second request', async () => {

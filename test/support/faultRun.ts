@@ -111,10 +111,10 @@ export function pacedRecords(first: number, n: number, durationMs: number, make:
  */
 export function recordBatchErrors(producer: Producer): string[] {
   const errors: string[] = [];
-  const sender = producer.sender as unknown as { retryOrFail?: (b: unknown, e: Error, ...rest: unknown[]) => void };
-  if (typeof sender.retryOrFail !== 'function') throw new Error('faultRun: Sender.retryOrFail is gone; update recordBatchErrors to its successor');
-  const retryOrFail = sender.retryOrFail.bind(sender);
-  sender.retryOrFail = (b, e, ...rest) => {
+  const outcomes = producer.sender.outcomes as unknown as { retryOrFail?: (b: unknown, e: Error, ...rest: unknown[]) => void };
+  if (typeof outcomes.retryOrFail !== 'function') throw new Error('faultRun: BatchOutcomes.retryOrFail is gone; update recordBatchErrors to its successor');
+  const retryOrFail = outcomes.retryOrFail.bind(outcomes);
+  outcomes.retryOrFail = (b, e, ...rest) => {
     errors.push(e instanceof KafkaProtocolError ? e.type : e.name);
     retryOrFail(b, e, ...rest);
   };

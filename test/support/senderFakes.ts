@@ -10,8 +10,9 @@ import type { InitProducerIdRequest, InitProducerIdResponse } from '../../src/pr
 import type { ProduceRequest, ProduceResponse } from '../../src/protocol/Produce';
 import { decodeRecordBatches, DecodedBatch } from '../../src/protocol/RecordBatch';
 import { ProducerBatch } from '../../src/accumulator/ProducerBatch';
-import { Sender, SenderConfig } from '../../src/sender/Sender';
-import { TransactionManager } from '../../src/idempotence/TransactionManager';
+import { Sender } from '../../src/sender/Sender';
+import type { SenderConfig } from '../../src/sender/SenderConfig';
+import { IdempotenceManager } from '../../src/idempotence/IdempotenceManager';
 import { tick } from './virtualTime';
 
 export interface Call<Req, Res> {
@@ -174,21 +175,34 @@ export async function settle(scheduler: VirtualTimeScheduler, steps = 1) {
 
 export const silent = pino({ level: 'silent' });
 
-export function setup(cfg: Partial<SenderConfig> = {}, opts: { idempotent?: boolean } = {}) {
+export function setup(
+  cfg: Partial<SenderConfig> = {},
+  opts: { idempotent?: boolean; onPartitionDrained?: (topic: string, partition: number) => void } = {},
+) {
   const scheduler = new VirtualTimeScheduler();
   const cluster = new FakeCluster(scheduler);
   const c = { ...config, ...cfg };
   // random 0.5: no jitter, so backoffs are exactly 100, 200, 400, … ms.
-  const txn = opts.idempotent
-    ? new TransactionManager(cluster as never, new ExponentialBackoff(100, 1000, 2, 0.2, () => 0.5), c.deliveryTimeoutMs, silent, scheduler)
+  const idempotence = opts.idempotent
+    ? new IdempotenceManager(cluster as never, new ExponentialBackoff(100, 1000, 2, 0.2, () => 0.5), c.deliveryTimeoutMs, silent, scheduler)
     : null;
-  const sender = new Sender(c, cluster as never, txn, scheduler, silent, 100, 1000, () => 0.5);
+  const sender = new Sender({
+    config: c,
+    cluster: cluster as never,
+    scheduler,
+    logger: silent,
+    retryBackoffMs: 100,
+    retryBackoffMaxMs: 1000,
+    idempotence,
+    onPartitionDrained: opts.onPartitionDrained,
+    random: () => 0.5,
+  });
   const done: ProducerBatch[] = [];
   const listen = (b: ProducerBatch) => {
     b.listener = { onBatchDone: (x) => done.push(x) };
     return b;
   };
-  return { scheduler, cluster, sender, txn, done, listen };
+  return { scheduler, cluster, sender, idempotence, done, listen };
 }
 
 /**

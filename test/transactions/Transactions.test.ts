@@ -13,7 +13,7 @@ import { decodeRecordBatches } from '../../src/protocol/RecordBatch';
 import { CoordinatorClient } from '../../src/transactions/CoordinatorClient';
 import { ProducerBatch } from '../../src/accumulator/ProducerBatch';
 import { Sender } from '../../src/sender/Sender';
-import { TransactionManager } from '../../src/idempotence/TransactionManager';
+import { IdempotenceManager } from '../../src/idempotence/IdempotenceManager';
 import { Transactions } from '../../src/transactions/Transactions';
 import { toKafkaTransactionally } from '../../operators/toKafkaTransactionally';
 import { tick } from '../support/virtualTime';
@@ -67,15 +67,15 @@ function setup(maxBlockMs = 60000) {
   const b = broker();
   const cluster = fakeCluster(b) as never;
   const backoff = (): ExponentialBackoff => new ExponentialBackoff(100, 1000, 2, 0.2, () => 0.5);
-  const txn = new TransactionManager(cluster, backoff(), 10_000, silent, scheduler);
+  const txn = new IdempotenceManager(cluster, backoff(), 10_000, silent, scheduler);
   const cfg = { acks: -1, maxInFlight: 5, maxRequestSize: 1 << 20, requestTimeoutMs: 30000, deliveryTimeoutMs: 10_000, retries: 2147483647 };
-  const sender = new Sender(cfg, cluster, txn, scheduler, silent, 100, 1000, () => 0.5);
   const batches = new Set<ProducerBatch>();
   const flushWaiters: Array<() => void> = [];
   const host = {
     // As Producer.flush: resolves once every batch handed over so far is done.
     flush: (): Promise<void> => (batches.size === 0 ? Promise.resolve() : new Promise<void>((r) => flushWaiters.push(r))),
-    wakeup: sender.wakeup,
+    // The sender is built after the transactions it takes (as in the Producer).
+    wakeup: () => sender.wakeup(),
   };
   const txns = new Transactions(
     { transactionalId: 'tx-1', transactionTimeoutMs: 60000, maxBlockMs, deliveryTimeoutMs: 10_000 },
@@ -84,7 +84,7 @@ function setup(maxBlockMs = 60000) {
     host,
     silent,
   );
-  sender.transactions = txns;
+  const sender = new Sender({ config: cfg, cluster, scheduler, logger: silent, retryBackoffMs: 100, retryBackoffMaxMs: 1000, idempotence: txn, transactions: txns, random: () => 0.5 });
   const enqueue = (partition: number, value: string | string[] = 'v'): ProducerBatch => {
     const batch = ProducerBatch.open('t', partition, 0, Buffer.alloc(256));
     for (const v of typeof value === 'string' ? [value] : value) batch.append(0, null, Buffer.from(v), null, v);

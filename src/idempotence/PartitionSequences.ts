@@ -1,13 +1,14 @@
 /**
- * One partition's idempotence state (Java's TxnPartitionEntry): the producer id and epoch its
- * sequences currently run under, and the next sequence to assign.
+ * One partition's idempotence state (Java's TxnPartitionEntry, kept by TransactionManager's
+ * TxnPartitionMap): the producer id and epoch its sequences currently run under, and the next
+ * sequence to assign.
  *
  * A partition keeps running under an older id/epoch after the producer's epoch was bumped for
  * another partition, until its batches stamped under the old one have settled: resending those
  * with their old sequences is what lets the broker recognise a retry of a batch it already has.
  * Only then does the partition restart at sequence 0 under the current epoch.
  */
-export interface TxnPartitionEntry {
+export interface PartitionSequences {
   producerId: bigint;
   producerEpoch: number;
   nextSequence: number;
@@ -25,6 +26,6 @@ export interface TxnPartitionEntry {
   confirmed: boolean;
 }
 
-export function newTxnPartitionEntry(): TxnPartitionEntry {
+export function newPartitionSequences(): PartitionSequences {
   return { producerId: -1n, producerEpoch: -1, nextSequence: 0, resetNeeded: false, confirmed: false };
 }

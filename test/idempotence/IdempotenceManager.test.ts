@@ -4,8 +4,8 @@ import { ConnectionError, KafkaProtocolError, ProducerClosedError } from '../../
 import { ExponentialBackoff } from '../../src/network/Backoff';
 import { ErrorCode } from '../../src/protocol/errorCodes';
 import type { InitProducerIdRequest, InitProducerIdResponse } from '../../src/protocol/InitProducerId';
-import { TransactionManager } from '../../src/idempotence/TransactionManager';
-import { newTxnPartitionEntry } from '../../src/idempotence/TxnPartitionEntry';
+import { IdempotenceManager } from '../../src/idempotence/IdempotenceManager';
+import { newPartitionSequences } from '../../src/idempotence/PartitionSequences';
 
 /** The one broker connection: InitProducerId requests wait for the test to answer them. */
 class FakeConnection {
@@ -40,35 +40,35 @@ function setup(deadlineMs = 10000) {
   const cluster = { leastLoadedConnection: () => Promise.resolve(conn) };
   // random 0.5: no jitter, backoffs of exactly 100, 200, 400 … ms.
   const backoff = new ExponentialBackoff(100, 1000, 2, 0.2, () => 0.5);
-  const txn = new TransactionManager(cluster as never, backoff, deadlineMs, pino({ level: 'silent' }), scheduler);
-  return { scheduler, conn, txn };
+  const idempotence = new IdempotenceManager(cluster as never, backoff, deadlineMs, pino({ level: 'silent' }), scheduler);
+  return { scheduler, conn, idempotence };
 }
 
 /** Gets a first producer id (id, epoch) through the fake connection. */
-async function withProducerId(txn: TransactionManager, conn: FakeConnection, id: bigint, epoch: number): Promise<void> {
-  const p = txn.initProducerId();
+async function withProducerId(idempotence: IdempotenceManager, conn: FakeConnection, id: bigint, epoch: number): Promise<void> {
+  const p = idempotence.initProducerId();
   await tick();
   conn.requests[conn.requests.length - 1].resolve(answer(id, epoch));
   await p;
 }
 
-describe('TransactionManager', () => {
+describe('IdempotenceManager', () => {
   it('asks for a new producer id the first time, and keeps what the broker assigns', async () => {
-    const { conn, txn } = setup();
-    expect(txn.hasProducerId).toBe(false);
-    const done = txn.initProducerId();
+    const { conn, idempotence } = setup();
+    expect(idempotence.hasProducerId).toBe(false);
+    const done = idempotence.initProducerId();
     await tick();
     expect(conn.requests).toHaveLength(1);
     expect(conn.requests[0].req).toEqual({ transactionalId: null, transactionTimeoutMs: 60000, producerId: -1n, producerEpoch: -1 });
     conn.requests[0].resolve(answer(4000n, 0));
     await done;
-    expect([txn.hasProducerId, txn.producerId, txn.producerEpoch]).toEqual([true, 4000n, 0]);
+    expect([idempotence.hasProducerId, idempotence.producerId, idempotence.producerEpoch]).toEqual([true, 4000n, 0]);
   });
 
   it('shares one exchange among concurrent callers', async () => {
-    const { conn, txn } = setup();
-    const a = txn.initProducerId();
-    const b = txn.initProducerId();
+    const { conn, idempotence } = setup();
+    const a = idempotence.initProducerId();
+    const b = idempotence.initProducerId();
     await tick();
     expect(conn.requests).toHaveLength(1);
     conn.requests[0].resolve(answer(1n, 0));
@@ -76,51 +76,51 @@ describe('TransactionManager', () => {
   });
 
   it('assigns base sequences per partition in drain order (0, n, n+m, …) and wraps at int32', async () => {
-    const { conn, txn } = setup();
-    await withProducerId(txn, conn, 1n, 0);
-    const [p0, p1, u0] = [newTxnPartitionEntry(), newTxnPartitionEntry(), newTxnPartitionEntry()];
-    expect(txn.assignSequence(p0, 2)).toBe(0);
-    expect(txn.assignSequence(p0, 3)).toBe(2);
-    expect(txn.assignSequence(p1, 1)).toBe(0);
-    expect(txn.assignSequence(p0, 1)).toBe(5);
+    const { conn, idempotence } = setup();
+    await withProducerId(idempotence, conn, 1n, 0);
+    const [p0, p1, u0] = [newPartitionSequences(), newPartitionSequences(), newPartitionSequences()];
+    expect(idempotence.assignSequence(p0, 2)).toBe(0);
+    expect(idempotence.assignSequence(p0, 3)).toBe(2);
+    expect(idempotence.assignSequence(p1, 1)).toBe(0);
+    expect(idempotence.assignSequence(p0, 1)).toBe(5);
     expect(p0).toMatchObject({ producerId: 1n, producerEpoch: 0, nextSequence: 6 });
     // Kafka's DefaultRecordBatch.incrementSequence: past 2^31-1 the sequence wraps to 0.
-    expect(txn.assignSequence(u0, 0x7fffffff)).toBe(0);
-    expect(txn.assignSequence(u0, 1)).toBe(0x7fffffff);
-    expect(txn.assignSequence(u0, 1)).toBe(0);
+    expect(idempotence.assignSequence(u0, 0x7fffffff)).toBe(0);
+    expect(idempotence.assignSequence(u0, 1)).toBe(0x7fffffff);
+    expect(idempotence.assignSequence(u0, 1)).toBe(0);
   });
 
   it('bumps the epoch locally, as Java does for an idempotent producer: no request; a partition restarts at 0 when it is next stamped', async () => {
-    const { conn, txn } = setup();
-    await withProducerId(txn, conn, 7n, 2);
-    const p0 = newTxnPartitionEntry();
-    txn.assignSequence(p0, 10);
-    expect(txn.isStale(p0)).toBe(false);
-    txn.bumpEpoch();
+    const { conn, idempotence } = setup();
+    await withProducerId(idempotence, conn, 7n, 2);
+    const p0 = newPartitionSequences();
+    idempotence.assignSequence(p0, 10);
+    expect(idempotence.isStale(p0)).toBe(false);
+    idempotence.bumpEpoch();
     expect(conn.requests).toHaveLength(1);
-    expect([txn.producerId, txn.producerEpoch, txn.hasProducerId, txn.epochBumps]).toEqual([7n, 3, true, 1]);
+    expect([idempotence.producerId, idempotence.producerEpoch, idempotence.hasProducerId, idempotence.epochBumps]).toEqual([7n, 3, true, 1]);
     // The partition still runs under epoch 2 until the Sender lets it restart.
-    expect(txn.isStale(p0)).toBe(true);
-    expect(txn.assignSequence(p0, 1)).toBe(0);
+    expect(idempotence.isStale(p0)).toBe(true);
+    expect(idempotence.assignSequence(p0, 1)).toBe(0);
     expect(p0).toMatchObject({ producerId: 7n, producerEpoch: 3, nextSequence: 1 });
   });
 
   it('at the highest epoch (32767), asks for a new producer id instead of bumping; InitProducerId carries no current id', async () => {
-    const { conn, txn } = setup();
-    await withProducerId(txn, conn, 7n, 0x7fff);
-    txn.bumpEpoch();
-    expect([txn.hasProducerId, txn.newProducerIdNeeded, txn.producerEpoch]).toEqual([false, true, 0x7fff]);
-    const fresh = txn.initProducerId();
+    const { conn, idempotence } = setup();
+    await withProducerId(idempotence, conn, 7n, 0x7fff);
+    idempotence.bumpEpoch();
+    expect([idempotence.hasProducerId, idempotence.newProducerIdNeeded, idempotence.producerEpoch]).toEqual([false, true, 0x7fff]);
+    const fresh = idempotence.initProducerId();
     await tick();
     expect(conn.requests[1].req).toEqual({ transactionalId: null, transactionTimeoutMs: 60000, producerId: -1n, producerEpoch: -1 });
     conn.requests[1].resolve(answer(8n, 0));
     await fresh;
-    expect([txn.hasProducerId, txn.producerId, txn.producerEpoch]).toEqual([true, 8n, 0]);
+    expect([idempotence.hasProducerId, idempotence.producerId, idempotence.producerEpoch]).toEqual([true, 8n, 0]);
   });
 
   it('retries retriable errors with backoff, on the scheduler', async () => {
-    const { scheduler, conn, txn } = setup();
-    const done = txn.initProducerId();
+    const { scheduler, conn, idempotence } = setup();
+    const done = idempotence.initProducerId();
     await tick();
     conn.requests[0].resolve(answer(-1n, -1, ErrorCode.COORDINATOR_NOT_AVAILABLE));
     await nextTimer(scheduler);
@@ -129,12 +129,12 @@ describe('TransactionManager', () => {
     conn.requests[2].resolve(answer(3n, 0));
     await done;
     expect(conn.requests.map((r) => r.atMs)).toEqual([0, 100, 300]);
-    expect(txn.producerId).toBe(3n);
+    expect(idempotence.producerId).toBe(3n);
   });
 
   it('gives up on retriable errors after deadlineMs, with the last error', async () => {
-    const { scheduler, conn, txn } = setup(250);
-    const done = txn.initProducerId();
+    const { scheduler, conn, idempotence } = setup(250);
+    const done = idempotence.initProducerId();
     const outcome = done.catch((e: unknown) => e);
     await tick();
     conn.requests[0].resolve(answer(-1n, -1, ErrorCode.COORDINATOR_LOAD_IN_PROGRESS));
@@ -146,12 +146,12 @@ describe('TransactionManager', () => {
     expect(error).toBeInstanceOf(KafkaProtocolError);
     expect((error as KafkaProtocolError).type).toBe('NOT_COORDINATOR');
     expect(conn.requests).toHaveLength(3);
-    expect(txn.hasProducerId).toBe(false);
+    expect(idempotence.hasProducerId).toBe(false);
   });
 
   it('fails at once on a non-retriable error, saying what to do', async () => {
-    const { conn, txn } = setup();
-    const outcome = txn.initProducerId().catch((e: unknown) => e);
+    const { conn, idempotence } = setup();
+    const outcome = idempotence.initProducerId().catch((e: unknown) => e);
     await tick();
     conn.requests[0].resolve(answer(-1n, -1, ErrorCode.CLUSTER_AUTHORIZATION_FAILED));
     const error = (await outcome) as KafkaProtocolError;
@@ -163,12 +163,12 @@ describe('TransactionManager', () => {
   });
 
   it('close() ends an exchange that is backing off', async () => {
-    const { scheduler, conn, txn } = setup();
-    const outcome = txn.initProducerId().catch((e: unknown) => e);
+    const { scheduler, conn, idempotence } = setup();
+    const outcome = idempotence.initProducerId().catch((e: unknown) => e);
     await tick();
     conn.requests[0].resolve(answer(-1n, -1, ErrorCode.COORDINATOR_NOT_AVAILABLE));
     await tick();
-    txn.close();
+    idempotence.close();
     await nextTimer(scheduler);
     expect(await outcome).toBeInstanceOf(ProducerClosedError);
     expect(conn.requests).toHaveLength(1);

@@ -5,14 +5,15 @@ import { ProducerClosedError, RxKafkaError } from '../errors';
 import { ErrorCode, kafkaError } from '../protocol/errorCodes';
 import { InitProducerId } from '../protocol/InitProducerId';
 import type { ExponentialBackoff } from '../network/Backoff';
-import type { TxnPartitionEntry } from './TxnPartitionEntry';
+import type { PartitionSequences } from './PartitionSequences';
 
 /** The highest producer epoch: after it, a new producer id is needed (Java's Short.MAX_VALUE). */
 const MAX_EPOCH = 0x7fff;
 
 /**
- * Idempotence state (Java's TransactionManager, idempotent half): the producer id and epoch, and
- * each partition's sequences (TxnPartitionEntry). Sequences are assigned when a batch is first
+ * The idempotent producer's state — the idempotent half of Java's TransactionManager (the
+ * transactional half is src/transactions/Transactions.ts): the producer id and epoch, and each
+ * partition's sequences (PartitionSequences). Sequences are assigned when a batch is first
  * drained, so they follow send order; a retry resends the same sequence.
  *
  * Epoch bump (KIP-360), as Java's idempotent producer does it: when a partition's sequences have
@@ -20,10 +21,10 @@ const MAX_EPOCH = 0x7fff;
  * longer accepts them (OUT_OF_ORDER_SEQUENCE_NUMBER with nothing earlier unsettled,
  * UNKNOWN_PRODUCER_ID), the epoch is bumped locally — a broker accepts a higher epoch that starts
  * at sequence 0 — and that partition restarts at 0. Other partitions finish what they stamped
- * under the old epoch first (see TxnPartitionEntry). A new producer id (InitProducerId) is needed
+ * under the old epoch first (see PartitionSequences). A new producer id (InitProducerId) is needed
  * only when the epoch is exhausted or the broker fenced ours (INVALID_PRODUCER_EPOCH).
  */
-export class TransactionManager {
+export class IdempotenceManager {
   /** -1n until InitProducerId answered. */
   producerId = -1n;
   producerEpoch = -1;
@@ -51,7 +52,7 @@ export class TransactionManager {
   }
 
   /** The partition's sequences run under an older id/epoch than the producer's. */
-  isStale(entry: TxnPartitionEntry): boolean {
+  isStale(entry: PartitionSequences): boolean {
     return entry.producerId !== this.producerId || entry.producerEpoch !== this.producerEpoch;
   }
 
@@ -60,7 +61,7 @@ export class TransactionManager {
    * stale partition (nothing of it unsettled under its old epoch: the caller's invariant)
    * restarts at 0 under the current id/epoch.
    */
-  assignSequence(entry: TxnPartitionEntry, recordCount: number): number {
+  assignSequence(entry: PartitionSequences, recordCount: number): number {
     if (this.isStale(entry)) {
       entry.producerId = this.producerId;
       entry.producerEpoch = this.producerEpoch;
