@@ -1,7 +1,8 @@
 import type { Logger } from 'pino';
-import { Observable, Subject } from 'rxjs';
+import { Observable, Subject, type SchedulerLike } from 'rxjs';
 import { asError, AuthenticationError, ConnectionError, RxKafkaError } from '../errors';
 import { Metadata, type MetadataResponse } from '../protocol/Metadata';
+import { realTime, type Time } from '../time/Time';
 import { formatAddress, parseAddresses } from '../network/address';
 import { ExponentialBackoff } from '../network/Backoff';
 import type { Connection } from '../network/Connection';
@@ -25,8 +26,8 @@ export interface ClusterOptions {
   retryBackoffMaxMs: number;
   allowAutoTopicCreation: boolean;
   logger: Logger;
-  /** Wall clock (injected by tests; pair with fake timers). */
-  now?: () => number;
+  /** The refresh and wait timers and their clock (`time.scheduler`); default real time, tests give a virtual one. */
+  time?: Time;
 }
 
 /** What `describe()` returns: one Metadata answer, plus the API versions of the broker that gave it. */
@@ -64,12 +65,13 @@ export class Cluster {
   /** When the next refresh is due (request, backoff, max age); owns the refresh timer. */
   private readonly schedule: RefreshSchedule;
   private readonly logger: Logger;
-  private readonly now: () => number;
+  /** Runs the refresh and wait timers; its `now()` is the clock of backoffs (as the pool's). */
+  private readonly scheduler: SchedulerLike;
 
   /** Topics refreshed by every Metadata request. Grows with `waitForTopic`; a topic leaves when waiting for it fails. */
   private readonly tracked = new Set<string>();
   /** Callers of `waitForTopic` not settled yet. */
-  private readonly waiters = new TopicWaiters((topic, maxWaitMs) => this.onWaitTimeout(topic, maxWaitMs));
+  private readonly waiters: TopicWaiters;
   /** The last error code metadata gave for a tracked topic without partitions (for timeout messages). */
   private readonly topicCodes = new Map<string, number>();
 
@@ -85,11 +87,12 @@ export class Cluster {
   constructor(private readonly opts: ClusterOptions) {
     this.pool = opts.pool;
     this.logger = opts.logger.child({ component: 'cluster' });
-    this.now = opts.now ?? Date.now;
+    this.scheduler = (opts.time ?? realTime).scheduler;
+    this.waiters = new TopicWaiters(this.scheduler, (topic, maxWaitMs) => this.onWaitTimeout(topic, maxWaitMs));
     this.schedule = new RefreshSchedule(
       opts.metadataMaxAgeMs,
       new ExponentialBackoff(opts.retryBackoffMs, opts.retryBackoffMaxMs),
-      this.now,
+      this.scheduler,
       {
         isBusy: () => this.closed || this.inFlight !== null,
         hasTopics: () => this.tracked.size > 0,
@@ -206,7 +209,7 @@ export class Cluster {
     if (this.cache.brokers.size === 0) await this.refresh();
     const failures: string[] = [];
     let refusal: AuthenticationError | undefined;
-    for (const node of candidateBrokers(this.cache.brokers, this.bootstrapNodes, false, this.pool, this.now())) {
+    for (const node of candidateBrokers(this.cache.brokers, this.bootstrapNodes, false, this.pool, this.scheduler.now())) {
       try {
         return await this.pool.get(node);
       } catch (err) {
@@ -286,7 +289,7 @@ export class Cluster {
   ): Promise<{ response: MetadataResponse; version: number; connection: Connection }> {
     const failures: string[] = [];
     let refusal: AuthenticationError | undefined;
-    for (const node of candidateBrokers(this.cache.brokers, this.bootstrapNodes, true, this.pool, this.now())) {
+    for (const node of candidateBrokers(this.cache.brokers, this.bootstrapNodes, true, this.pool, this.scheduler.now())) {
       try {
         const connection = await this.pool.get(node);
         const version = connection.versionFor(Metadata);

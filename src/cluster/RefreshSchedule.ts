@@ -1,4 +1,6 @@
+import type { SchedulerLike } from 'rxjs';
 import type { ExponentialBackoff } from '../network/Backoff';
+import { afterUnref } from '../time/Time';
 
 /** What the schedule asks of the cluster it refreshes. */
 export interface RefreshHooks {
@@ -16,6 +18,7 @@ export interface RefreshHooks {
  * waits out `notBeforeMs` (the rate limit, then the retry backoff while refreshes fail or come
  * back incomplete); otherwise tracked topics are refreshed every `metadataMaxAgeMs`. One timer,
  * re-armed as requests come; at most one refresh at a time (the cluster says when it is busy).
+ * The timer runs on `scheduler` and due times are on its clock (`scheduler.now()`).
  */
 export class RefreshSchedule {
   /** Someone needs fresher metadata than the cache has; cleared when a refresh starts. */
@@ -26,14 +29,14 @@ export class RefreshSchedule {
   private notBeforeMs = 0;
   /** When the last successful refresh ended; -Infinity before the first. */
   private lastSuccessMs = -Infinity;
-  /** The one refresh timer and when it fires; null/Infinity when none is armed. */
-  private timer: NodeJS.Timeout | null = null;
+  /** Cancels the one refresh timer; `timerDueMs` is when it fires. null/Infinity when none is armed. */
+  private cancelTimer: (() => void) | null = null;
   private timerDueMs = Infinity;
 
   constructor(
     private readonly metadataMaxAgeMs: number,
     private readonly backoff: ExponentialBackoff,
-    private readonly now: () => number,
+    private readonly scheduler: SchedulerLike,
     private readonly hooks: RefreshHooks,
   ) {}
 
@@ -67,7 +70,7 @@ export class RefreshSchedule {
 
   /** A refresh was answered; incomplete (leaderless partitions, missing topics): look again, backing off. */
   answered(complete: boolean): void {
-    this.lastSuccessMs = this.now();
+    this.lastSuccessMs = this.scheduler.now();
     if (complete) {
       this.failedAttempts = 0;
     } else {
@@ -84,7 +87,7 @@ export class RefreshSchedule {
 
   /** A refresh ended (after `answered` or `failed`): the next one waits for the backoff of the attempts so far. */
   ended(): void {
-    this.notBeforeMs = this.now() + this.backoff.backoff(Math.max(0, this.failedAttempts - 1));
+    this.notBeforeMs = this.scheduler.now() + this.backoff.backoff(Math.max(0, this.failedAttempts - 1));
   }
 
   /** Arms the one timer for the next refresh that is due: requested (after backoff), or age-based. */
@@ -94,32 +97,31 @@ export class RefreshSchedule {
     if (this.updateRequested) dueMs = this.notBeforeMs;
     else if (this.hooks.hasTopics()) dueMs = Math.max(this.lastSuccessMs + this.metadataMaxAgeMs, this.notBeforeMs);
     else return;
-    if (dueMs <= this.now()) {
+    if (dueMs <= this.scheduler.now()) {
       // Due now (a new topic, the first request): start at once rather than after a timer hop.
       this.clearTimer();
       this.start();
       return;
     }
     // An earlier timer re-evaluates when it fires; only a later one must be replaced.
-    if (this.timer !== null && this.timerDueMs <= dueMs) return;
+    if (this.cancelTimer !== null && this.timerDueMs <= dueMs) return;
     this.clearTimer();
     this.timerDueMs = dueMs;
-    this.timer = setTimeout(this.onTimer, Math.max(0, dueMs - this.now()));
     // A refresh alone must not keep the process alive (waiters and sockets do that).
-    this.timer.unref?.();
+    this.cancelTimer = afterUnref(this.scheduler, dueMs - this.scheduler.now(), this.onTimer);
   }
 
   clearTimer(): void {
-    if (this.timer !== null) clearTimeout(this.timer);
-    this.timer = null;
+    this.cancelTimer?.();
+    this.cancelTimer = null;
     this.timerDueMs = Infinity;
   }
 
   private readonly onTimer = (): void => {
-    this.timer = null;
+    this.cancelTimer = null;
     this.timerDueMs = Infinity;
     if (this.hooks.isBusy()) return;
-    const nowMs = this.now();
+    const nowMs = this.scheduler.now();
     const due =
       nowMs >= this.notBeforeMs &&
       (this.updateRequested || (this.hooks.hasTopics() && nowMs >= this.lastSuccessMs + this.metadataMaxAgeMs));

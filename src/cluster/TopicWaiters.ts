@@ -1,3 +1,5 @@
+import type { SchedulerLike } from 'rxjs';
+import { after } from '../time/Time';
 import type { TopicInfo } from './MetadataCache';
 
 /** A caller of `Cluster.waitForTopic` still waiting. */
@@ -6,8 +8,8 @@ interface TopicWaiter {
   readonly maxWaitMs: number;
   readonly resolve: (info: TopicInfo) => void;
   readonly reject: (error: Error) => void;
-  /** Fires after maxWaitMs; cleared when the waiter settles otherwise. */
-  timer: NodeJS.Timeout | null;
+  /** Cancels the timer that fires after maxWaitMs; called when the waiter settles otherwise. */
+  cancelTimer: (() => void) | null;
 }
 
 /**
@@ -20,6 +22,8 @@ export class TopicWaiters {
   private readonly byTopic = new Map<string, TopicWaiter[]>();
 
   constructor(
+    /** Runs the waiters' timers. */
+    private readonly scheduler: SchedulerLike,
     /** The error for a waiter whose time is up; called after the waiter was removed. */
     private readonly timeoutError: (topic: string, maxWaitMs: number) => Error,
   ) {}
@@ -30,8 +34,8 @@ export class TopicWaiters {
 
   add(topic: string, maxWaitMs: number): Promise<TopicInfo> {
     return new Promise<TopicInfo>((resolve, reject) => {
-      const waiter: TopicWaiter = { topic, maxWaitMs, resolve, reject, timer: null };
-      waiter.timer = setTimeout(() => this.expire(waiter), maxWaitMs);
+      const waiter: TopicWaiter = { topic, maxWaitMs, resolve, reject, cancelTimer: null };
+      waiter.cancelTimer = after(this.scheduler, maxWaitMs, () => this.expire(waiter));
       let list = this.byTopic.get(topic);
       if (list === undefined) this.byTopic.set(topic, (list = []));
       list.push(waiter);
@@ -56,14 +60,14 @@ export class TopicWaiters {
     if (list === undefined) return [];
     this.byTopic.delete(topic);
     for (const waiter of list) {
-      if (waiter.timer !== null) clearTimeout(waiter.timer);
-      waiter.timer = null;
+      waiter.cancelTimer?.();
+      waiter.cancelTimer = null;
     }
     return list;
   }
 
   private expire(waiter: TopicWaiter): void {
-    waiter.timer = null;
+    waiter.cancelTimer = null;
     const list = this.byTopic.get(waiter.topic);
     if (list !== undefined) {
       const rest = list.filter((w) => w !== waiter);

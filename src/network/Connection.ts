@@ -1,11 +1,14 @@
 import type * as net from 'node:net';
-import { performance } from 'node:perf_hooks';
 import type { Logger } from 'pino';
-import { AuthenticationError, ConnectionError, ProtocolDecodeError, RequestTimeoutError, RxKafkaError } from '../errors';
+import type { SchedulerLike } from 'rxjs';
+import { ConnectionError, ProtocolDecodeError, RxKafkaError } from '../errors';
 import type { Api } from '../protocol/api';
+import { after, realTime, type Time } from '../time/Time';
 import { formatAddress } from './address';
 import { openBrokerSocket, releaseBrokerSocket, type SocketListeners } from './brokerSocket';
 import { completeResponse, describeDecodeError } from './completeResponse';
+import { CloseListeners } from './CloseListeners';
+import { closedByBrokerError, closeError, notReadyError, requestTimeoutErrors, setupTimeoutError, socketError, type FailureMoment } from './connectionErrors';
 import { DEFAULT_MAX_FRAME_BYTES, type ConnectionOptions, type SendOptions } from './ConnectionOptions';
 import { FrameDecoder } from './FrameDecoder';
 import { InFlightRequests, type InFlightRequest } from './InFlightRequests';
@@ -13,7 +16,7 @@ import { chooseVersion, negotiateApiVersions, type VersionRange } from './negoti
 import { RequestDeadlines } from './RequestDeadlines';
 import { RequestWriter } from './RequestWriter';
 import { SaslSession } from './sasl/SaslSession';
-import { CLOSED_DURING_TLS_HANDSHAKE, tlsAnswerError, tlsHandshakeError } from './tlsFailure';
+import { tlsAnswerError } from './tlsFailure';
 
 export { DEFAULT_MAX_FRAME_BYTES, type ConnectionOptions, type SendOptions } from './ConnectionOptions';
 export type { VersionRange } from './negotiateApiVersions';
@@ -34,7 +37,11 @@ type State = 'new' | 'connecting' | 'negotiating' | 'authenticating' | 'ready' |
  * connection and rejects everything in flight; the caller reconnects (with backoff, via
  * `ConnectionPool`) and retries. An AuthenticationError (TLS handshake, SASL refusal) is not
  * retriable and is what the connect — and anything held for a re-authentication — rejects with.
- * Nothing here throws out of a socket callback.
+ * Nothing here throws out of a socket callback. What each failure says is in `connectionErrors.ts`.
+ *
+ * Time: the setup and request timers run on `time.scheduler`; deadlines are read from
+ * `time.preciseNow()`, a monotonic clock in real time (a wall-clock step must not expire requests),
+ * the test scheduler's clock in virtual time.
  *
  * @example
  * const conn = new Connection({ host: 'localhost', port: 9092, nodeId: 1, clientId: 'app',
@@ -57,11 +64,11 @@ export class Connection {
   private socket: net.Socket | null = null;
   /** Settles the wait for TCP 'connect'; non-null only in state 'connecting'. */
   private tcpWaiter: { resolve: () => void; reject: (error: Error) => void } | null = null;
-  /** Bounds connect + negotiation; non-null only until `connect()` settles. */
-  private setupTimer: NodeJS.Timeout | null = null;
+  /** Cancels the timer that bounds connect + negotiation; non-null only until `connect()` settles. */
+  private cancelSetupTimer: (() => void) | null = null;
   /** Why the connection closed (undefined while open, or after a plain `close()`). Set once, in `shutdown`. */
   private closeCause: Error | undefined = undefined;
-  /** A response arrived since the connection became ready (false again on 'ready'): see closeHint. */
+  /** A response arrived since the connection became ready (false again on 'ready'): see connectionErrors' closeHint. */
   private answeredSinceReady = false;
 
   /** Encodes and writes request frames (backpressure, buffer ownership); set with the socket. */
@@ -76,8 +83,10 @@ export class Connection {
   private readonly socketListeners: SocketListeners;
 
   private readonly decoder: FrameDecoder;
-  private readonly closeListeners = new Set<(cause: Error | undefined) => void>();
+  private readonly closeListeners = new CloseListeners();
   private readonly logger: Logger;
+  /** Runs the setup and request timers; `now` is the deadline clock (see the class comment). */
+  private readonly scheduler: SchedulerLike;
   private readonly now: () => number;
   /** The broker's version ranges by api key; filled once by negotiation, then read-only. */
   private readonly versions = new Map<number, VersionRange>();
@@ -88,9 +97,11 @@ export class Connection {
     const address = formatAddress(opts.host, opts.port);
     this.broker = opts.nodeId >= 0 ? `${address} (nodeId ${opts.nodeId})` : `${address} (bootstrap)`;
     this.logger = opts.logger.child({ component: 'connection', broker: this.broker });
-    this.now = opts.now ?? (() => performance.now());
+    const time: Time = opts.time ?? realTime;
+    this.scheduler = time.scheduler;
+    this.now = () => time.preciseNow();
     this.decoder = new FrameDecoder(opts.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES, this.onFrame);
-    this.deadlines = new RequestDeadlines(this.inFlight, this.now, this.onRequestExpired);
+    this.deadlines = new RequestDeadlines(this.inFlight, this.scheduler, this.now, this.onRequestExpired);
     this.session =
       opts.sasl === undefined
         ? null
@@ -98,10 +109,10 @@ export class Connection {
     this.socketListeners = {
       onConnect: this.onConnect,
       onData: this.onData,
-      onDrain: this.onDrain,
+      onDrain: () => this.out!.drain(),
       onError: this.onSocketError,
-      onEnd: this.onEnd,
-      onClose: this.onSocketClose,
+      onEnd: this.onBrokerClose,
+      onClose: this.onBrokerClose,
     };
   }
 
@@ -184,11 +195,7 @@ export class Connection {
    */
   close(cause?: Error): void {
     if (this.state === 'closed') return;
-    // An authentication failure stays what it is: retrying on a new connection would not help.
-    const error =
-      cause instanceof AuthenticationError || (cause instanceof ConnectionError && cause.broker === this.broker)
-        ? cause
-        : new ConnectionError(this.broker, cause ? `closed: ${cause.message}` : 'closed by the client', { cause });
+    const error = closeError(this.broker, cause);
     this.shutdown(cause, () => error);
   }
 
@@ -198,27 +205,19 @@ export class Connection {
       queueMicrotask(() => listener(this.closeCause));
       return noop;
     }
-    this.closeListeners.add(listener);
-    return () => {
-      this.closeListeners.delete(listener);
-    };
+    return this.closeListeners.add(listener);
   }
 
   private async establish(): Promise<void> {
     if (this.state !== 'new') throw this.notReadyError();
     this.state = 'connecting';
-    this.setupTimer = setTimeout(this.onSetupTimeout, this.opts.connectionSetupTimeoutMs);
+    this.cancelSetupTimer = after(this.scheduler, this.opts.connectionSetupTimeoutMs, this.onSetupTimeout);
     try {
       await this.openSocket();
       this.state = 'negotiating';
-      const result = await negotiateApiVersions(this.broker, (api, req, version) =>
-        this.request(api, req, version, true, true),
-      );
+      const result = await negotiateApiVersions(this.broker, (api, req, version) => this.request(api, req, version, true, true));
       if (this.state !== 'negotiating') throw this.notReadyError();
-      for (let i = 0; i < result.apiKeys.length; i++) {
-        const k = result.apiKeys[i];
-        this.versions.set(k.apiKey, { minVersion: k.minVersion, maxVersion: k.maxVersion });
-      }
+      for (const k of result.apiKeys) this.versions.set(k.apiKey, { minVersion: k.minVersion, maxVersion: k.maxVersion });
       if (this.session !== null) {
         this.state = 'authenticating';
         await this.session.authenticate();
@@ -235,8 +234,8 @@ export class Connection {
       this.close(error);
       throw error;
     } finally {
-      if (this.setupTimer !== null) clearTimeout(this.setupTimer);
-      this.setupTimer = null;
+      this.cancelSetupTimer?.();
+      this.cancelSetupTimer = null;
     }
   }
 
@@ -285,10 +284,6 @@ export class Connection {
     });
   }
 
-  private readonly onDrain = (): void => {
-    this.out!.drain();
-  };
-
   /** Write callbacks arrive in write order, so the flushed acks=0 request is the oldest one. */
   private readonly onNoResponseFlushed = (err?: Error | null): void => {
     // On error the socket emits 'error'/'close' too, which rejects the request.
@@ -328,63 +323,36 @@ export class Connection {
   };
 
   private readonly onSocketError = (err: Error): void => {
-    // During setup a TLS socket's errors are mostly its handshake's (TLS 1.3 reports a refused
-    // client certificate only after 'secureConnect'): say what to fix.
-    const tlsError =
-      this.opts.tls !== undefined && this.state !== 'ready'
-        ? tlsHandshakeError(err, this.broker, this.opts.tls.servername ?? this.opts.host)
-        : undefined;
-    const hint = (err as { code?: string }).code === 'ECONNRESET' ? this.closeHint() : undefined;
-    this.close(tlsError ?? new ConnectionError(this.broker, hint ? `${hint} (${err.message})` : err.message, { cause: err }));
+    this.close(socketError(err, this.broker, this.failureMoment()));
   };
 
-  private readonly onEnd = (): void => {
-    this.close(this.closedByBroker());
+  /** The broker ended or closed the socket ('end', 'close'). */
+  private readonly onBrokerClose = (): void => {
+    this.close(closedByBrokerError(this.broker, this.failureMoment()));
   };
 
-  private readonly onSocketClose = (): void => {
-    this.close(this.closedByBroker());
-  };
-
-  private closedByBroker(): ConnectionError {
-    return new ConnectionError(this.broker, this.closeHint() ?? 'closed by the broker');
-  }
-
-  /**
-   * What a close by the broker most likely means when the moment tells: during the TLS handshake
-   * (a TLS socket is 'connecting' until it is done), or, without SASL, at the first request after
-   * ApiVersions — Kafka's SASL listeners answer ApiVersions, then close a connection that does not
-   * authenticate. Either may also be passing, so the error stays retriable.
-   */
-  private closeHint(): string | undefined {
-    if (this.opts.tls !== undefined && this.state === 'connecting') return CLOSED_DURING_TLS_HANDSHAKE;
-    if (this.session === null && this.state === 'ready' && !this.answeredSinceReady && this.inFlight.count > 0) {
-      return 'closed by the broker at the first request after ApiVersions: if this is a SASL_PLAINTEXT or SASL_SSL listener, set sasl';
-    }
-    return undefined;
+  /** Now, as far as telling what a socket error or a close by the broker means needs it. */
+  private failureMoment(): FailureMoment {
+    return {
+      state: this.state,
+      host: this.opts.host,
+      tls: this.opts.tls,
+      sasl: this.session !== null,
+      answeredSinceReady: this.answeredSinceReady,
+      inFlightCount: this.inFlight.count,
+    };
   }
 
   private readonly onSetupTimeout = (): void => {
-    this.setupTimer = null;
-    this.close(
-      new ConnectionError(
-        this.broker,
-        `not ready within connectionSetupTimeoutMs=${this.opts.connectionSetupTimeoutMs} ` +
-          `(${this.setupSteps()}, stopped in state '${this.state}'); check the address and that the broker is up`,
-      ),
-    );
+    this.cancelSetupTimer = null;
+    this.close(setupTimeoutError(this.broker, this.opts.connectionSetupTimeoutMs, this.state, this.opts.tls !== undefined, this.session?.mechanism));
   };
 
   /** The oldest request's deadline passed (`deadlines` only calls this while open). */
   private readonly onRequestExpired = (oldest: InFlightRequest): void => {
     // As Java: an expired request closes its connection, since a response may still arrive later
     // and the broker is probably in trouble; everything else in flight is retried elsewhere.
-    const timeout = new RequestTimeoutError(this.broker, oldest.api.name, this.opts.requestTimeoutMs);
-    const others = new ConnectionError(
-      this.broker,
-      `closed because a ${oldest.api.name} request got no response within requestTimeoutMs=${this.opts.requestTimeoutMs}`,
-      { cause: timeout },
-    );
+    const { timeout, others } = requestTimeoutErrors(this.broker, oldest.api.name, this.opts.requestTimeoutMs);
     this.logger.warn({ api: oldest.api.name, requestTimeoutMs: this.opts.requestTimeoutMs }, 'request timed out; closing');
     this.shutdown(timeout, (entry) => (entry === oldest ? timeout : others));
   };
@@ -399,8 +367,8 @@ export class Connection {
     const wasReady = this.state === 'ready';
     this.state = 'closed';
     this.closeCause = cause;
-    if (this.setupTimer !== null) clearTimeout(this.setupTimer);
-    this.setupTimer = null;
+    this.cancelSetupTimer?.();
+    this.cancelSetupTimer = null;
     this.deadlines.stop();
     if (this.socket !== null) releaseBrokerSocket(this.socket, this.socketListeners, cause === undefined && wasReady);
     this.decoder.reset();
@@ -416,32 +384,11 @@ export class Connection {
     if (wasReady || cause !== undefined) {
       this.logger.debug({ cause: cause?.message, rejected: pending.length }, 'connection closed');
     }
-
-    const listeners = [...this.closeListeners];
-    this.closeListeners.clear();
-    for (const listener of listeners) {
-      try {
-        listener(cause);
-      } catch (err) {
-        this.logger.error({ err }, 'a close listener threw');
-      }
-    }
-  }
-
-  /** What connection setup involves here, for the setup timeout's message. */
-  private setupSteps(): string {
-    return ['TCP connect', this.opts.tls ? 'TLS handshake' : '', 'ApiVersions', this.session ? `SASL ${this.session.mechanism}` : '']
-      .filter((step) => step !== '')
-      .join(', ');
+    this.closeListeners.notify(cause, this.logger);
   }
 
   private notReadyError(): ConnectionError {
-    if (this.state === 'closed') {
-      return new ConnectionError(this.broker, `is closed${this.closeCause ? ` (${this.closeCause.message})` : ''}`, {
-        cause: this.closeCause,
-      });
-    }
-    return new ConnectionError(this.broker, `is not ready (${this.state}); call connect() first`);
+    return notReadyError(this.broker, this.state, this.closeCause);
   }
 }
 

@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import type { Time } from '../time/Time';
 import type { BrokerTlsOptions } from './brokerSocket';
 import type { SaslOptions } from './sasl/SaslOptions';
 
@@ -17,8 +18,8 @@ export interface ConnectionOptions {
   logger: Logger;
   /** A response size prefix above this is a ProtocolDecodeError. Default 100 MiB. */
   maxFrameBytes?: number;
-  /** Monotonic clock for request deadlines; tests may inject one. */
-  now?: () => number;
+  /** Setup and request timers, and the clock of request deadlines; default real time. Tests give a virtual one. */
+  time?: Time;
   /** TLS (Java: security.protocol SSL / SASL_SSL); absent: plaintext. */
   tls?: BrokerTlsOptions;
   /** SASL authentication after ApiVersions (Java: SASL_PLAINTEXT / SASL_SSL); absent: none. */

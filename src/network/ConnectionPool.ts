@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { realTime, type Time } from '../time/Time';
 import { AuthenticationError, ConnectionError, RxKafkaError } from '../errors';
 import { formatAddress } from './address';
 import { ExponentialBackoff } from './Backoff';
@@ -14,8 +15,11 @@ export interface ConnectionPoolOptions {
   reconnectBackoffMs: number;
   reconnectBackoffMaxMs: number;
   logger: Logger;
-  /** Wall clock for reconnect backoff (injected by tests). */
-  now?: () => number;
+  /**
+   * Timers and clocks: `time.scheduler.now()` for reconnect backoff; each connection gets `time` for
+   * its setup and request timeouts. Default real time; tests give a virtual one.
+   */
+  time?: Time;
   /** Builds connections (injected by tests). */
   createConnection?: (node: PoolNode, opts: PoolConnectionOptions) => Connection;
   maxFrameBytes?: number;
@@ -45,7 +49,7 @@ interface NodeEntry {
   ready: Promise<Connection> | null;
   /** Consecutive failed connects (or drops) since the last successful connect. */
   failures: number;
-  /** No connect attempt before this time (wall clock ms); 0 when not backing off. */
+  /** No connect attempt before this time (`time.scheduler.now()` ms); 0 when not backing off. */
   blackoutUntilMs: number;
   /** Why the last attempt failed, for the fast rejection during backoff. */
   lastError: Error | null;
@@ -65,14 +69,14 @@ export class ConnectionPool {
   private readonly nodes = new Map<number, NodeEntry>();
   private readonly backoff: ExponentialBackoff;
   private readonly logger: Logger;
-  private readonly now: () => number;
+  private readonly time: Time;
   /** Set once by `close()`; afterwards `get()` rejects. */
   private closed = false;
 
   constructor(private readonly opts: ConnectionPoolOptions) {
     this.backoff = new ExponentialBackoff(opts.reconnectBackoffMs, opts.reconnectBackoffMaxMs);
     this.logger = opts.logger.child({ component: 'connection-pool' });
-    this.now = opts.now ?? Date.now;
+    this.time = opts.time ?? realTime;
   }
 
   /**
@@ -103,7 +107,7 @@ export class ConnectionPool {
       this.nodes.set(node.nodeId, entry);
     }
     if (entry.ready !== null) return entry.ready;
-    const nowMs = this.now();
+    const nowMs = this.time.scheduler.now();
     if (entry.blackoutUntilMs > nowMs) {
       // Refused credentials stay refused during the backoff: say so, not "retry later" (Java's authenticationException(node)).
       if (entry.lastError instanceof AuthenticationError) return Promise.reject(entry.lastError);
@@ -129,7 +133,7 @@ export class ConnectionPool {
   }
 
   /** True while the node is in reconnect backoff after a failure. */
-  isBlackedOut(nodeId: number, nowMs: number = this.now()): boolean {
+  isBlackedOut(nodeId: number, nowMs: number = this.time.scheduler.now()): boolean {
     const entry = this.nodes.get(nodeId);
     return entry !== undefined && entry.ready === null && entry.blackoutUntilMs > nowMs;
   }
@@ -169,6 +173,7 @@ export class ConnectionPool {
         maxFrameBytes: this.opts.maxFrameBytes,
         tls: this.opts.tls,
         sasl: this.opts.sasl,
+        time: this.time,
       },
     );
     entry.connection = connection;
@@ -197,7 +202,7 @@ export class ConnectionPool {
     if (this.closed || this.nodes.get(nodeId) !== entry) return;
     const backoffMs = this.backoff.backoff(entry.failures);
     entry.failures++;
-    entry.blackoutUntilMs = this.now() + backoffMs;
+    entry.blackoutUntilMs = this.time.scheduler.now() + backoffMs;
     entry.lastError = cause ?? null;
     this.logger.debug({ nodeId, backoffMs, failures: entry.failures, cause: cause?.message }, 'connection lost; backing off');
   }

@@ -1,3 +1,5 @@
+import type { SchedulerLike } from 'rxjs';
+import { after } from '../time/Time';
 import type { InFlightRequest, InFlightRequests } from './InFlightRequests';
 
 /**
@@ -8,15 +10,19 @@ import type { InFlightRequest, InFlightRequests } from './InFlightRequests';
  *
  * One timer suffices because every request gets the same timeout: deadlines grow in send order,
  * so the oldest request in flight always holds the earliest one.
+ *
+ * The timer runs on the connection's scheduler and deadlines are read from its clock (`now`), so
+ * that a test scheduler drives both.
  */
 export class RequestDeadlines {
-  /** Fires no later than the earliest pending deadline; null when nothing is pending (or not armed yet). */
-  private timer: NodeJS.Timeout | null = null;
+  /** Cancels the timer that fires no later than the earliest pending deadline; null when nothing is pending (or not armed yet). */
+  private cancelTimer: (() => void) | null = null;
   /** Set once by `stop()` (the connection closed); nothing is armed after it. */
   private stopped = false;
 
   constructor(
     private readonly inFlight: InFlightRequests,
+    private readonly scheduler: SchedulerLike,
     private readonly now: () => number,
     private readonly onExpired: (oldest: InFlightRequest) => void,
   ) {}
@@ -25,22 +31,22 @@ export class RequestDeadlines {
   arm(): void {
     // An armed timer fires no later than needed: deadlines only grow, so a later request never
     // needs an earlier check. Fired early, `onCheck` re-arms for the actual oldest deadline.
-    if (this.timer !== null || this.stopped) return;
+    if (this.cancelTimer !== null || this.stopped) return;
     const oldest = this.inFlight.oldest();
     if (oldest === undefined) return;
     const delayMs = Math.max(0, Math.ceil(oldest.deadlineMs - this.now()));
-    this.timer = setTimeout(this.onCheck, delayMs);
+    this.cancelTimer = after(this.scheduler, delayMs, this.onCheck);
   }
 
   /** Clears the timer for good. */
   stop(): void {
     this.stopped = true;
-    if (this.timer !== null) clearTimeout(this.timer);
-    this.timer = null;
+    this.cancelTimer?.();
+    this.cancelTimer = null;
   }
 
   private readonly onCheck = (): void => {
-    this.timer = null;
+    this.cancelTimer = null;
     const oldest = this.inFlight.oldest();
     if (oldest === undefined) return;
     if (oldest.deadlineMs > this.now()) {

@@ -37,3 +37,23 @@ export function after(scheduler: SchedulerLike, delayMs: number, work: () => voi
   const subscription = scheduler.schedule(work, Math.max(0, delayMs));
   return () => subscription.unsubscribe();
 }
+
+/**
+ * As `after`, for a timer that must not keep the process alive by itself (Node's `unref`): one
+ * that only matters while something else — a caller's wait, a socket — keeps the process running,
+ * such as the periodic metadata refresh. Virtual-time schedulers have no process timer to unref.
+ */
+export function afterUnref(scheduler: SchedulerLike, delayMs: number, work: () => void): () => void {
+  const subscription = scheduler.schedule(work, Math.max(0, delayMs));
+  unrefTimer(subscription);
+  return () => subscription.unsubscribe();
+}
+
+/**
+ * Unrefs the Node timer behind a scheduled action, if it has one: RxJS's async actions keep it in
+ * `id` (a setInterval handle); other schedulers' actions have none, and nothing happens.
+ */
+export function unrefTimer(action: unknown): void {
+  const id = (action as { id?: { unref?: () => void } }).id;
+  if (id !== null && typeof id === 'object' && typeof id.unref === 'function') id.unref();
+}

@@ -1,17 +1,21 @@
+import { VirtualTimeScheduler } from 'rxjs';
 import { Connection } from '../../src/network/Connection';
 import { ConnectionPool, type PoolConnectionOptions } from '../../src/network/ConnectionPool';
 import { ConnectionError, RxKafkaError } from '../../src/errors';
+import { timeOn } from '../../src/time/Time';
+import { advanceTo } from '../support/virtualTime';
 import { Echo, FakeBroker, echoHandler, failure, silentLogger, unusedPort } from '../support/fakeBroker';
 
 let broker: FakeBroker;
 let pool: ConnectionPool;
-let nowMs: number;
+/** The pool's clock (reconnect backoff) and its connections' timers; the sockets are real. */
+let scheduler: VirtualTimeScheduler;
 let created: PoolConnectionOptions[];
 
 beforeEach(async () => {
   broker = await FakeBroker.start();
   broker.onRequest = echoHandler;
-  nowMs = 1_000_000;
+  scheduler = new VirtualTimeScheduler();
   created = [];
   pool = new ConnectionPool({
     clientId: 'pool-test',
@@ -20,7 +24,7 @@ beforeEach(async () => {
     reconnectBackoffMs: 100,
     reconnectBackoffMaxMs: 1000,
     logger: silentLogger,
-    now: () => nowMs,
+    time: timeOn(scheduler),
     createConnection: (_node, opts) => {
       created.push(opts);
       return new Connection(opts);
@@ -54,8 +58,8 @@ describe('ConnectionPool', () => {
     const first = await failure(pool.get(dead));
     expect(first).toBeInstanceOf(ConnectionError);
     expect(first.message).toMatch(/ECONNREFUSED/);
-    expect(pool.isBlackedOut(2, nowMs)).toBe(true);
-    const until1 = pool.blackoutUntilMs(2) - nowMs;
+    expect(pool.isBlackedOut(2, scheduler.now())).toBe(true);
+    const until1 = pool.blackoutUntilMs(2) - scheduler.now();
     expect(until1).toBeGreaterThanOrEqual(80);
     expect(until1).toBeLessThanOrEqual(120);
 
@@ -65,11 +69,11 @@ describe('ConnectionPool', () => {
     expect(fast.message).toMatch(/in reconnect backoff after 1 failure\(s\) \(last: .*ECONNREFUSED.*\); next attempt in \d+ ms/);
     expect(created).toHaveLength(1);
 
-    nowMs += until1;
-    expect(pool.isBlackedOut(2, nowMs)).toBe(false);
+    await advanceTo(scheduler, scheduler.now() + until1);
+    expect(pool.isBlackedOut(2, scheduler.now())).toBe(false);
     await failure(pool.get(dead));
     expect(created).toHaveLength(2);
-    const until2 = pool.blackoutUntilMs(2) - nowMs;
+    const until2 = pool.blackoutUntilMs(2) - scheduler.now();
     expect(until2).toBeGreaterThanOrEqual(160);
     expect(until2).toBeLessThanOrEqual(240);
   });
@@ -80,8 +84,8 @@ describe('ConnectionPool', () => {
     broker.connections[0].socket.destroy();
     await closed;
     expect(pool.connected(node())).toBeUndefined();
-    expect(pool.isBlackedOut(1, nowMs)).toBe(true);
-    nowMs += 1000;
+    expect(pool.isBlackedOut(1, scheduler.now())).toBe(true);
+    await advanceTo(scheduler, scheduler.now() + 1000);
     const again = await pool.get(node());
     expect(again).not.toBe(conn);
     expect(again.isConnected).toBe(true);

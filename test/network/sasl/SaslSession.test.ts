@@ -1,11 +1,14 @@
 // The client's SASL state machine inside Connection (SaslSession), against a fake broker with a
 // SASL listener: authentication after ApiVersions, refusals as typed non-retriable errors,
 // re-authentication on the same connection (KIP-368) that keeps every request and its order.
+import { VirtualTimeScheduler } from 'rxjs';
 import { Connection, type ConnectionOptions } from '../../../src/network/Connection';
 import { ConnectionPool } from '../../../src/network/ConnectionPool';
 import type { SaslOptions } from '../../../src/network/sasl/SaslOptions';
 import { ConnectionError, SaslAuthenticationError } from '../../../src/errors';
+import { timeOn } from '../../../src/time/Time';
 import { unsecuredToken } from '../../support/saslServer';
+import { advanceTo } from '../../support/virtualTime';
 import { sleep, waitUntil } from '../../support/wait';
 import { Echo, failure, silentLogger, startFakeSaslBroker, type FakeSaslBroker, type FakeSaslBrokerOptions } from '../../support/fakeBroker';
 
@@ -217,13 +220,13 @@ describe('re-authentication (KIP-368)', () => {
 
   it('an idle connection re-authenticates at its next request', async () => {
     await broker({ sessionLifetimeMs: 10_000 });
-    let nowMs = 0;
-    const conn = connection(password('PLAIN'), { now: () => nowMs, random: () => 0.5 });
+    const scheduler = new VirtualTimeScheduler();
+    const conn = connection(password('PLAIN'), { time: timeOn(scheduler), random: () => 0.5 });
     await conn.connect();
-    nowMs = 8_999; // 90 % of 10 s is 9000
+    await advanceTo(scheduler, 8_999); // 90 % of 10 s is 9000
     await conn.send(Echo, { value: 1 });
     expect(fake.broker.requestsOf(17)).toHaveLength(1);
-    nowMs = 9_000;
+    await advanceTo(scheduler, 9_000);
     await conn.send(Echo, { value: 2 });
     expect(fake.broker.requestsOf(17)).toHaveLength(2);
   });
