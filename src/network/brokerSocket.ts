@@ -1,7 +1,12 @@
 import * as net from 'node:net';
 import * as tls from 'node:tls';
 
-/** How long a plain close() waits for the broker to close its side before destroying the socket. */
+/**
+ * How long a plain close() waits for the broker to close its side before destroying the socket.
+ * A real timer, not the connection's injected time: it bounds socket I/O, which runs in real time
+ * whatever the scheduler — under a virtual clock that tests never advance past it, the socket
+ * would never be destroyed. It never affects what a caller sees (the close is already done).
+ */
 const GRACEFUL_CLOSE_MS = 1000;
 
 /** A connection's socket event handlers: created once per connection, attached on open, detached on release. */
