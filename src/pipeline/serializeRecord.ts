@@ -1,19 +1,10 @@
-import { InvalidRecordError, SerializationError, type RecordRef } from '../errors';
-import type { ProducerRecord, RecordHeader, SerializedRecord } from '../types';
+import { InvalidRecordError, SerializationError } from '../errors';
 import { DefaultSerializerTypeError } from '../serde/defaultSerializer';
-import { isValidTopicName, TOPIC_NAME_RULES } from '../protocol/topicName';
 import { describeType } from '../serde/describeType';
 import type { Serializer } from '../serde/Serializer';
 import { serializeHeaders } from '../serde/serializeHeaders';
-
-/** Kafka partitions are int32 indexes. */
-const MAX_PARTITION = 0x7fffffff;
-
-/**
- * The last topic name found valid. Records of a stream nearly always share their topic, so the
- * name rules run once per change of topic rather than once per record.
- */
-let lastValidTopic = '';
+import type { ProducerRecord, RecordHeader, SerializedRecord } from '../types';
+import { recordPartition, recordTimestamp, recordTopic } from './recordEnvelope';
 
 /**
  * Turns one record into bytes (the `serialize` stage's work). Never throws: a record that cannot be
@@ -51,49 +42,12 @@ export function serializeRecord<M = unknown>(
     ));
   }
   const meta = record.meta;
-
-  const topic = record.topic ?? defaultTopic;
-  if (typeof topic !== 'string' || topic.length === 0) {
-    const message =
-      record.topic === undefined || record.topic === null
-        ? 'record has no topic and toKafka/createProducer has no default `topic`: set record.topic or the `topic` option'
-        : `record.topic must be a non-empty string, got ${describeType(topic)}${topic === '' ? ' (empty)' : ''}`;
-    return failed('', -1, nowMs, meta, new InvalidRecordError(message, { meta }));
-  }
-  if (topic !== lastValidTopic) {
-    if (!isValidTopicName(topic)) {
-      return failed('', -1, nowMs, meta, new InvalidRecordError(
-        `record.topic '${topic.length > 300 ? `${topic.slice(0, 300)}…` : topic}' is not a valid Kafka topic name: ${TOPIC_NAME_RULES}`,
-        { meta },
-      ));
-    }
-    lastValidTopic = topic;
-  }
-
-  let partition = -1;
-  if (record.partition !== undefined && record.partition !== null) {
-    const p = record.partition as unknown;
-    if (typeof p !== 'number' || !Number.isInteger(p) || p < 0 || p > MAX_PARTITION) {
-      return failed(topic, -1, nowMs, meta, new InvalidRecordError(
-        `record.partition must be a non-negative integer (or left out to let the partitioner choose), got ${String(p)}`,
-        { topic, meta },
-      ));
-    }
-    partition = p;
-  }
-
-  let timestamp = nowMs;
-  if (record.timestamp !== undefined && record.timestamp !== null) {
-    const t = record.timestamp as unknown;
-    // Java rejects negative timestamps too ("Timestamp should always be non-negative or null").
-    if (typeof t !== 'number' || !Number.isSafeInteger(t) || t < 0) {
-      return failed(topic, partition, nowMs, meta, new InvalidRecordError(
-        `record.timestamp must be milliseconds since the epoch (a non-negative integer), got ${String(t)}; use Date.getTime()`,
-        recordRef(topic, partition, meta),
-      ));
-    }
-    timestamp = t;
-  }
+  const topic = recordTopic(record, defaultTopic);
+  if (typeof topic !== 'string') return failed('', -1, nowMs, meta, topic);
+  const partition = recordPartition(record, topic);
+  if (typeof partition !== 'number') return failed(topic, -1, nowMs, meta, partition);
+  const timestamp = recordTimestamp(record, topic, partition, nowMs);
+  if (typeof timestamp !== 'number') return failed(topic, partition, nowMs, meta, timestamp);
 
   const hasKey = record.key !== undefined && record.key !== null;
   const hasValue = record.value !== undefined && record.value !== null;
@@ -101,28 +55,13 @@ export function serializeRecord<M = unknown>(
     return failed(topic, partition, timestamp, meta, new InvalidRecordError(
       'record has neither a key nor a value: set value (a record without a key is fine), or key with a null ' +
         "value for a tombstone; check that the record's fields are named key and value",
-      recordRef(topic, partition, meta),
+      { topic, partition: partition >= 0 ? partition : undefined, meta },
     ));
   }
-
-  let key: SerializerOutput = null;
-  if (hasKey) {
-    try {
-      key = keySerializer(record.key as never, topic);
-    } catch (err) {
-      return failed(topic, partition, timestamp, meta, serializationError('key', err));
-    }
-  }
-
-  let value: SerializerOutput = null;
-  if (hasValue) {
-    try {
-      value = valueSerializer(record.value as never, topic);
-    } catch (err) {
-      return failed(topic, partition, timestamp, meta, serializationError('value', err));
-    }
-  }
-
+  const key = hasKey ? runSerializer('key', keySerializer, record.key, topic) : null;
+  if (key instanceof SerializationError) return failed(topic, partition, timestamp, meta, key);
+  const value = hasValue ? runSerializer('value', valueSerializer, record.value, topic) : null;
+  if (value instanceof SerializationError) return failed(topic, partition, timestamp, meta, value);
   let headers: RecordHeader[] | null = null;
   if (record.headers !== undefined && record.headers !== null) {
     try {
@@ -131,8 +70,29 @@ export function serializeRecord<M = unknown>(
       return failed(topic, partition, timestamp, meta, err instanceof SerializationError ? err : new SerializationError('headers', err));
     }
   }
-
   if (isThenable(key) || isThenable(value)) return settle(topic, partition, key, value, headers, timestamp, meta);
+  return withBytes(topic, partition, key, value, headers, timestamp, meta);
+}
+
+/** A serializer's output, or the SerializationError its throw becomes. */
+function runSerializer(what: 'key' | 'value', serializer: Serializer<never>, data: unknown, topic: string): SerializerOutput | SerializationError {
+  try {
+    return serializer(data as never, topic);
+  } catch (err) {
+    return serializationError(what, err);
+  }
+}
+
+/** The record with its key and value as Buffers, or failed when a serializer gave something else. */
+function withBytes<M>(
+  topic: string,
+  partition: number,
+  key: unknown,
+  value: unknown,
+  headers: RecordHeader[] | null,
+  timestamp: number,
+  meta: M | undefined,
+): SerializedRecord<M> {
   let keyBytes: Buffer | null;
   try {
     keyBytes = toBytes(key);
@@ -169,23 +129,9 @@ async function settle<M>(
   meta: M | undefined,
 ): Promise<SerializedRecord<M>> {
   const [k, v] = await Promise.allSettled([key, value]);
-  let keyBytes: Buffer | null;
-  try {
-    keyBytes = toBytes(k.status === 'fulfilled' ? k.value : rethrow(k.reason));
-  } catch (err) {
-    return failed(topic, partition, timestamp, meta, serializationError('key', err));
-  }
-  let valueBytes: Buffer | null;
-  try {
-    valueBytes = toBytes(v.status === 'fulfilled' ? v.value : rethrow(v.reason));
-  } catch (err) {
-    return failed(topic, partition, timestamp, meta, serializationError('value', err));
-  }
-  return { topic, partition, key: keyBytes, value: valueBytes, headers, timestamp, meta, error: null };
-}
-
-function rethrow(reason: unknown): never {
-  throw reason;
+  if (k.status === 'rejected') return failed(topic, partition, timestamp, meta, serializationError('key', k.reason));
+  if (v.status === 'rejected') return failed(topic, partition, timestamp, meta, serializationError('value', v.reason));
+  return withBytes(topic, partition, k.value, v.value, headers, timestamp, meta);
 }
 
 /** A serializer's output must be bytes or null; a Uint8Array is wrapped without copying. */
@@ -205,11 +151,6 @@ function serializationError(what: 'key' | 'value', err: unknown): SerializationE
     return new SerializationError(what, hint);
   }
   return new SerializationError(what, err);
-}
-
-/** Where the failed record was going, as far as known (-1: partition not chosen). */
-function recordRef<M>(topic: string, partition: number, meta: M | undefined): RecordRef<M> {
-  return { topic, partition: partition >= 0 ? partition : undefined, meta };
 }
 
 function failed<M>(topic: string, partition: number, timestamp: number, meta: M | undefined, error: Error): SerializedRecord<M> {

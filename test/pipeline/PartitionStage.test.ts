@@ -116,7 +116,7 @@ describe('PartitionStage', () => {
   it('an authentication failure reaches the records as it is, not as a timeout', async () => {
     const s = setup();
     s.stage.push(record('t', null, 'a'));
-    const auth = new AuthenticationError('SASL authentication failed: bad password');
+    const auth = new AuthenticationError('127.0.0.1:9092', 'SASL PLAIN refused: bad password');
     await s.fail('t', auth);
     expect(s.out[0].error).toBe(auth);
   });
