@@ -28,6 +28,8 @@ export interface ClusterOptions {
   logger: Logger;
   /** The refresh and wait timers and their clock (`time.scheduler`); default real time, tests give a virtual one. */
   time?: Time;
+  /** Uniform [0, 1) for the retry backoff's jitter; tests may inject one. */
+  random?: () => number;
 }
 
 /** What `describe()` returns: one Metadata answer, plus the API versions of the broker that gave it. */
@@ -91,7 +93,7 @@ export class Cluster {
     this.waiters = new TopicWaiters(this.scheduler, (topic, maxWaitMs) => this.onWaitTimeout(topic, maxWaitMs));
     this.schedule = new RefreshSchedule(
       opts.metadataMaxAgeMs,
-      new ExponentialBackoff(opts.retryBackoffMs, opts.retryBackoffMaxMs),
+      new ExponentialBackoff(opts.retryBackoffMs, opts.retryBackoffMaxMs, undefined, undefined, opts.random),
       this.scheduler,
       {
         isBusy: () => this.closed || this.inFlight !== null,

@@ -1,10 +1,15 @@
+import { VirtualTimeScheduler } from 'rxjs';
 import { Cluster, type ClusterOptions } from '../../src/cluster/Cluster';
 import { ConnectionError, KafkaProtocolError, RxKafkaError, SaslAuthenticationError } from '../../src/errors';
 import { failure, silentLogger } from '../support/fakeBroker';
-import { FakeMetadataPool } from './fakeMetadataPool';
+import { FakeMetadataPool } from '../support/fakeMetadataPool';
+import { timeOn } from '../../src/time/Time';
+import { advanceTo } from '../support/virtualTime';
 
 let pool: FakeMetadataPool;
 let cluster: Cluster;
+/** The cluster's refresh and wait timers run on it; a backoff's jitter factor is 1 (random 0.5), so times are exact. */
+let scheduler: VirtualTimeScheduler;
 
 function makeCluster(extra: Partial<ClusterOptions> = {}): Cluster {
   cluster = new Cluster({
@@ -15,6 +20,8 @@ function makeCluster(extra: Partial<ClusterOptions> = {}): Cluster {
     retryBackoffMaxMs: 1000,
     allowAutoTopicCreation: false,
     logger: silentLogger,
+    time: timeOn(scheduler),
+    random: () => 0.5,
     ...extra,
   });
   return cluster;
@@ -23,18 +30,39 @@ function makeCluster(extra: Partial<ClusterOptions> = {}): Cluster {
 const sixPartitions = () => ({ partitions: [1, 2, 3, 1, 2, 3].map((leader) => ({ leader })) });
 
 beforeEach(() => {
-  jest.useFakeTimers({ now: 1_000_000 });
+  scheduler = new VirtualTimeScheduler();
   pool = new FakeMetadataPool();
 });
 
 afterEach(() => {
   cluster?.close();
-  jest.useRealTimers();
 });
 
-/** Lets promise chains and due timers run. */
+/** Lets promise chains and the timers due in the next `ms` of virtual time run. */
 async function advance(ms: number): Promise<void> {
-  await jest.advanceTimersByTimeAsync(ms);
+  await advanceTo(scheduler, scheduler.now() + ms);
+}
+
+/**
+ * Runs virtual time to `untilMs` timer by timer; returns the times at which Metadata requests went
+ * out since the start (each time once, however many brokers a refresh tried).
+ */
+async function requestTimesUntil(untilMs: number): Promise<number[]> {
+  const times: number[] = [];
+  let seen = 0;
+  const record = (): void => {
+    if (pool.calls.length > seen && times.at(-1) !== scheduler.now()) times.push(scheduler.now());
+    seen = pool.calls.length;
+  };
+  await advance(0);
+  record();
+  while (scheduler.actions.length > 0 && scheduler.actions[0].delay <= untilMs) {
+    await advanceTo(scheduler, scheduler.actions[0].delay);
+    record();
+  }
+  await advanceTo(scheduler, untilMs);
+  record();
+  return times;
 }
 
 describe('waitForTopic', () => {
@@ -65,11 +93,14 @@ describe('waitForTopic', () => {
     const waiting = cluster.waitForTopic('new', 10000);
     await advance(0);
     expect(pool.calls).toHaveLength(1);
-    await advance(90); // first retry after ~100 ms (80..120)
-    await advance(40);
+    await advanceTo(scheduler, 99);
+    expect(pool.calls).toHaveLength(1);
+    await advanceTo(scheduler, 100); // first retry after retryBackoffMs
     expect(pool.calls).toHaveLength(2);
     pool.topics.set('new', { partitions: [{ leader: 2 }] });
-    await advance(300); // second retry after ~200 ms
+    await advanceTo(scheduler, 299);
+    expect(pool.calls).toHaveLength(2);
+    await advanceTo(scheduler, 300); // second retry after twice that
     expect(pool.calls).toHaveLength(3);
     await expect(waiting).resolves.toMatchObject({ name: 'new', partitions: [{ partition: 0, leader: 2 }] });
     // Complete now: no more requests until the metadata gets old.
@@ -80,7 +111,7 @@ describe('waitForTopic', () => {
   test('an unknown topic with auto-creation off times out with a message saying what to do, then is no longer polled', async () => {
     makeCluster();
     const err = failure(cluster.waitForTopic('typo', 3000));
-    await advance(3000);
+    const times = await requestTimesUntil(3000);
     const error = await err;
     expect(error).toBeInstanceOf(KafkaProtocolError);
     expect((error as KafkaProtocolError).code).toBe(3);
@@ -88,9 +119,9 @@ describe('waitForTopic', () => {
     expect(error.message).toMatch(
       /no metadata for topic 'typo' after 3000 ms: topic 'typo' does not exist and auto-creation is off; create the topic, or set allowAutoTopicCreation: true/,
     );
-    // Backoff grew: ~100, 200, 400, 800, 1000 ms … so only a handful of requests in 3 s.
-    expect(pool.calls.length).toBeGreaterThanOrEqual(4);
-    expect(pool.calls.length).toBeLessThanOrEqual(7);
+    // Backoff grew: 100, 200, 400, 800, then 1000 ms (retryBackoffMaxMs), so only a handful of requests in 3 s.
+    expect(times).toEqual([0, 100, 300, 700, 1500, 2500]);
+    expect(pool.calls).toHaveLength(6);
     const count = pool.calls.length;
     await advance(600000);
     expect(pool.calls).toHaveLength(count);
@@ -192,7 +223,9 @@ describe('refresh', () => {
     await cluster.waitForTopic('t', 1000);
     expect(cluster.leaderFor('t', 1)).toBeUndefined();
     pool.topics.set('t', { partitions: [{ leader: 1 }, { leader: 3 }] });
-    await advance(150);
+    await advanceTo(scheduler, 99);
+    expect(pool.calls).toHaveLength(1);
+    await advanceTo(scheduler, 100);
     expect(pool.calls).toHaveLength(2);
     expect(cluster.leaderFor('t', 1)?.nodeId).toBe(3);
   });
@@ -201,11 +234,13 @@ describe('refresh', () => {
     pool.topics.set('t', sixPartitions());
     makeCluster({ metadataMaxAgeMs: 10000 });
     await cluster.waitForTopic('t', 1000);
-    await advance(9990);
+    await advanceTo(scheduler, 9999);
     expect(pool.calls).toHaveLength(1);
-    await advance(20);
+    await advanceTo(scheduler, 10000);
     expect(pool.calls).toHaveLength(2);
-    await advance(10000);
+    await advanceTo(scheduler, 19999);
+    expect(pool.calls).toHaveLength(2);
+    await advanceTo(scheduler, 20000);
     expect(pool.calls).toHaveLength(3);
   });
 
@@ -216,7 +251,9 @@ describe('refresh', () => {
     expect(b).toBe(a);
     await a;
     expect(pool.calls).toHaveLength(1);
-    await advance(150);
+    await advanceTo(scheduler, 99);
+    expect(pool.calls).toHaveLength(1);
+    await advanceTo(scheduler, 100);
     expect(pool.calls).toHaveLength(2);
   });
 });
@@ -228,9 +265,9 @@ describe('requestUpdate', () => {
     await cluster.waitForTopic('t', 1000);
     expect(pool.calls).toHaveLength(1);
     for (let i = 0; i < 10; i++) cluster.requestUpdate();
-    await advance(79);
-    expect(pool.calls).toHaveLength(1); // rate-limited: not before 80 ms (100 ms - 20 % jitter)
-    await advance(42);
+    await advanceTo(scheduler, 99);
+    expect(pool.calls).toHaveLength(1); // rate-limited: not before retryBackoffMs after the last one
+    await advanceTo(scheduler, 100);
     expect(pool.calls).toHaveLength(2);
     await advance(5000);
     expect(pool.calls).toHaveLength(2);
@@ -240,24 +277,11 @@ describe('requestUpdate', () => {
     pool.failMetadata = new ConnectionError('b1:9092', 'reset');
     makeCluster();
     cluster.requestUpdate();
-    const times: number[] = [];
-    const start = Date.now();
-    let seen = 0;
-    for (let t = 0; t < 6000; t += 10) {
-      await advance(10);
-      if (pool.calls.length > seen) {
-        seen = pool.calls.length;
-        times.push(Date.now() - start);
-      }
-    }
+    const times = await requestTimesUntil(6000);
     const gaps = times.slice(1).map((t, i) => t - times[i]);
+    expect(gaps).toEqual([100, 200, 400, 800, 1000, 1000, 1000, 1000]);
     // Each failed request tries both bootstrap addresses.
-    expect(gaps.length).toBeGreaterThanOrEqual(5);
-    expect(gaps[0]).toBeGreaterThanOrEqual(80);
-    expect(gaps[0]).toBeLessThanOrEqual(130);
-    expect(gaps[1]).toBeGreaterThanOrEqual(160);
-    expect(gaps[2]).toBeGreaterThanOrEqual(320);
-    expect(Math.max(...gaps)).toBeLessThanOrEqual(1010);
+    expect(pool.calls).toHaveLength(2 * times.length);
   });
 });
 
@@ -300,7 +324,7 @@ describe('connections and close', () => {
     cluster.close();
     expect((await waiting).message).toMatch(/closed while waiting for topic 'never'/);
     expect(complete).toHaveBeenCalled();
-    expect(jest.getTimerCount()).toBe(0);
+    expect(scheduler.actions).toHaveLength(0);
     const count = pool.calls.length;
     await advance(100000);
     expect(pool.calls).toHaveLength(count);
