@@ -2,7 +2,9 @@ import { from, type Subscription } from 'rxjs';
 import { ErrorCode } from '../../src/protocol/errorCodes';
 import type { ProducerMetricsSnapshot } from '../../src/metrics/MetricsSnapshot';
 import type { Ack, ProducerRecord } from '../../src/types';
-import { advanceTo, answer, batchBytes, fakeClusterProducer, tick } from './fakeClusterProducer';
+import { answer, fakeClusterProducer } from '../support/fakeCluster';
+import { batchBytes } from '../support/produceResponses';
+import { advanceTo, tick } from '../support/virtualTime';
 
 const BUFFER_MEMORY = 1 << 20;
 const BATCH_SIZE = 16384;

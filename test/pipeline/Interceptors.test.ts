@@ -2,7 +2,9 @@ import { from } from 'rxjs';
 import type { ProducerInterceptor } from '../../src/types';
 import type { Ack, ProducerRecord } from '../../src/types';
 import { captureLogs } from '../support/logCapture';
-import { advanceTo, answer, fakeClusterProducer, recordsOf, tick } from '../metrics/fakeClusterProducer';
+import { answer, fakeClusterProducer } from '../support/fakeCluster';
+import { recordsOf } from '../support/produceResponses';
+import { advanceTo, tick } from '../support/virtualTime';
 
 /** Produces `records` through a producer with `interceptors` on the fake broker; answers its one request at offset 10. */
 async function run(interceptors: ProducerInterceptor[], records: ProducerRecord[], extra: Record<string, unknown> = {}) {

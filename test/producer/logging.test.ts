@@ -2,7 +2,8 @@ import { from } from 'rxjs';
 import { ErrorCode } from '../../src/protocol/errorCodes';
 import { FindCoordinator } from '../../src/protocol/FindCoordinator';
 import { captureLogs } from '../support/logCapture';
-import { advanceTo, answer, fakeClusterProducer, tick } from '../metrics/fakeClusterProducer';
+import { answer, fakeClusterProducer } from '../support/fakeCluster';
+import { advanceTo, tick } from '../support/virtualTime';
 
 describe('logging', () => {
   it('every component logs through a child logger naming it, with the client id', async () => {

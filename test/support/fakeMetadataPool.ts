@@ -1,23 +1,14 @@
-import { ConnectionError } from '../../src/errors';
-import type { Api } from '../../src/protocol/api';
-import type { MetadataRequest, MetadataResponse } from '../../src/protocol/Metadata';
-import type { ConnectionPool, PoolNode } from '../../src/network/ConnectionPool';
-
 /**
- * A socket-free stand-in for ConnectionPool + Connection that answers Metadata from a scripted
- * cluster state, so that Cluster's refresh logic can be tested in virtual time.
+ * A ConnectionPool stand-in under a real Cluster (see fakeCluster.ts for why this level is apart):
+ * its connections answer Metadata at once from a scripted FakeTopology, so that Cluster's refresh
+ * logic is tested in virtual time. It records which node each Metadata request went to.
  */
+import { ConnectionError } from '../../src/errors';
+import type { ConnectionPool, PoolNode } from '../../src/network/ConnectionPool';
+import type { MetadataRequest } from '../../src/protocol/Metadata';
+import { FakeConnection, FakeTopology, type FakeTopic } from './fakeCluster';
 
-export interface FakePartition {
-  leader: number;
-  epoch?: number;
-  errorCode?: number;
-}
-
-export interface FakeTopic {
-  errorCode?: number;
-  partitions: FakePartition[];
-}
+export type { FakePartition, FakeTopic } from './fakeCluster';
 
 export interface MetadataCall {
   /** The pool node id the request went to (negative: a bootstrap address). */
@@ -26,36 +17,8 @@ export interface MetadataCall {
   allowAutoTopicCreation: boolean;
 }
 
-export class FakeMetadataConnection {
-  inFlightCount = 0;
-  isConnected = true;
-  readonly apiVersions = new Map([[3, { minVersion: 0, maxVersion: 12 }]]);
-
-  constructor(
-    readonly nodeId: number,
-    private readonly pool: FakeMetadataPool,
-  ) {}
-
-  versionFor(api: Api<unknown, unknown>): number {
-    return Math.min(api.maxVersion, 12);
-  }
-
-  send(_api: unknown, req: MetadataRequest): Promise<MetadataResponse> {
-    this.pool.calls.push({ nodeId: this.nodeId, topics: req.topics, allowAutoTopicCreation: req.allowAutoTopicCreation });
-    if (this.pool.failMetadata !== null) return Promise.reject(this.pool.failMetadata);
-    return Promise.resolve(this.pool.answer(req));
-  }
-}
-
 export class FakeMetadataPool {
-  /** Brokers the fake cluster reports. */
-  brokers = [
-    { nodeId: 1, host: 'b1', port: 9092, rack: null },
-    { nodeId: 2, host: 'b2', port: 9092, rack: null },
-    { nodeId: 3, host: 'b3', port: 9092, rack: null },
-  ];
-  /** Topics the fake cluster knows; others are UNKNOWN_TOPIC_OR_PARTITION. */
-  topics = new Map<string, FakeTopic>();
+  readonly topology = new FakeTopology();
   /** `host:port` addresses that refuse connections. */
   unreachable = new Set<string>();
   /** `host:port` addresses whose connect fails with the given error (e.g. an AuthenticationError). */
@@ -63,14 +26,19 @@ export class FakeMetadataPool {
   /** When set, every Metadata request fails with it. */
   failMetadata: Error | null = null;
   readonly calls: MetadataCall[] = [];
-  readonly connections = new Map<number, FakeMetadataConnection>();
+  readonly connections = new Map<number, FakeConnection>();
   readonly closedNodes: number[] = [];
+
+  /** Topics the fake cluster knows; others are UNKNOWN_TOPIC_OR_PARTITION. */
+  get topics(): Map<string, FakeTopic> {
+    return this.topology.topics;
+  }
 
   get asPool(): ConnectionPool {
     return this as unknown as ConnectionPool;
   }
 
-  get(node: PoolNode): Promise<FakeMetadataConnection> {
+  get(node: PoolNode): Promise<FakeConnection> {
     const address = `${node.host}:${node.port}`;
     if (this.unreachable.has(address)) {
       return Promise.reject(new ConnectionError(address, `connect ECONNREFUSED ${address}`));
@@ -78,11 +46,14 @@ export class FakeMetadataPool {
     const refusal = this.refusing.get(address);
     if (refusal !== undefined) return Promise.reject(refusal);
     let conn = this.connections.get(node.nodeId);
-    if (conn === undefined) this.connections.set(node.nodeId, (conn = new FakeMetadataConnection(node.nodeId, this)));
+    if (conn === undefined) {
+      conn = new FakeConnection(node.nodeId, null, (api, req) => (api === 'Metadata' ? this.answer(node.nodeId, req as MetadataRequest) : undefined));
+      this.connections.set(node.nodeId, conn);
+    }
     return Promise.resolve(conn);
   }
 
-  connected(node: PoolNode): FakeMetadataConnection | undefined {
+  connected(node: PoolNode): FakeConnection | undefined {
     return this.connections.get(node.nodeId);
   }
 
@@ -95,31 +66,9 @@ export class FakeMetadataPool {
     this.closedNodes.push(nodeId);
   }
 
-  answer(req: MetadataRequest): MetadataResponse {
-    const names = req.topics ?? [...this.topics.keys()];
-    return {
-      throttleTimeMs: 0,
-      brokers: this.brokers,
-      clusterId: 'fake-cluster',
-      controllerId: 1,
-      topics: names.map((name) => {
-        const t = this.topics.get(name);
-        if (t === undefined) return { errorCode: 3, name, isInternal: false, partitions: [] };
-        return {
-          errorCode: t.errorCode ?? 0,
-          name,
-          isInternal: false,
-          partitions: (t.errorCode ?? 0) !== 0 ? [] : t.partitions.map((p, i) => ({
-            errorCode: p.errorCode ?? (p.leader < 0 ? 5 : 0),
-            partitionIndex: i,
-            leaderId: p.leader,
-            leaderEpoch: p.epoch ?? 0,
-            replicaNodes: [1, 2, 3],
-            isrNodes: [1, 2, 3],
-            offlineReplicas: [],
-          })),
-        };
-      }),
-    };
+  private answer(nodeId: number, req: MetadataRequest): Promise<unknown> {
+    this.calls.push({ nodeId, topics: req.topics, allowAutoTopicCreation: req.allowAutoTopicCreation });
+    if (this.failMetadata !== null) return Promise.reject(this.failMetadata);
+    return Promise.resolve(this.topology.metadataResponse(req));
   }
 }
