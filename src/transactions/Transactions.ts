@@ -3,13 +3,14 @@ import { asError, KafkaProtocolError, ProducerFencedError, RxKafkaError, Transac
 import { AddOffsetsToTxn } from '../protocol/AddOffsetsToTxn';
 import { AddPartitionsToTxn } from '../protocol/AddPartitionsToTxn';
 import { EndTxn } from '../protocol/EndTxn';
-import { ErrorCode, errorName, isRetriable, kafkaError } from '../protocol/errorCodes';
+import { ErrorCode, errorName, kafkaError } from '../protocol/errorCodes';
 import { CoordinatorType } from '../protocol/FindCoordinator';
 import { InitProducerId } from '../protocol/InitProducerId';
 import { TxnOffsetCommit } from '../protocol/TxnOffsetCommit';
 import type { CoordinatorClient } from './CoordinatorClient';
 import { type ConsumerGroupMetadata, type OffsetToCommit, txnOffsetCommitRequest } from './sendOffsets';
 import type { IdempotenceManager } from '../idempotence/IdempotenceManager';
+import { TransactionPartitions } from './TransactionPartitions';
 import { canTransition, type TransactionState, WHAT_TO_DO } from './transactionState';
 import { firstPartitionError, isFatal, isFenced } from './txnErrorCodes';
 
@@ -33,8 +34,9 @@ export interface TransactionsConfig {
 
 /**
  * The transactional half of Java's TransactionManager: the state machine (transactionState.ts),
- * the partitions of the current transaction, and the coordinator exchanges — InitProducerId with
- * the transactional id, AddPartitionsToTxn before a partition's first batch, EndTxn. Sequences,
+ * the partitions of the current transaction (TransactionPartitions.ts), and the coordinator
+ * exchanges — InitProducerId with the transactional id, AddPartitionsToTxn before a partition's
+ * first batch, EndTxn. Sequences,
  * producer id and epoch stay with the idempotent half (IdempotenceManager), which this one
  * updates after InitProducerId.
  *
@@ -48,12 +50,8 @@ export class Transactions {
   state: TransactionState = 'UNINITIALIZED';
   /** Why the state is ABORTABLE_ERROR or FATAL_ERROR; null otherwise. */
   lastError: Error | null = null;
-  /** Partitions the coordinator has in the current transaction (`topic\0partition`). */
-  private readonly partitionsInTransaction = new Set<string>();
-  /** Partitions the sender found without a place in the transaction; sent with the next AddPartitionsToTxn. */
-  private readonly pendingPartitions = new Map<string, { topic: string; partition: number }>();
-  /** The AddPartitionsToTxn exchange under way, if any (at most one). */
-  private adding: Promise<void> | null = null;
+  /** The partitions of the current transaction, and the AddPartitionsToTxn exchange. */
+  private readonly partitions: TransactionPartitions;
   /** Something (a partition, offsets) was added to the transaction: EndTxn is needed to end it. */
   private transactionStarted = false;
   /**
@@ -74,7 +72,28 @@ export class Transactions {
     private readonly coordinators: CoordinatorClient,
     private readonly host: TransactionsHost,
     private readonly logger: Logger,
-  ) {}
+  ) {
+    this.partitions = new TransactionPartitions({
+      addPartitionsToTxn: (topics) => {
+        const { producerId, producerEpoch } = this.idempotence;
+        this.markStarted();
+        const request = { transactionalId: this.config.transactionalId, producerId, producerEpoch, topics };
+        return this.coordinators.send('AddPartitionsToTxn', CoordinatorType.TRANSACTION, this.config.transactionalId, AddPartitionsToTxn, request, firstPartitionError, this.config.deliveryTimeoutMs);
+      },
+      onPartitionAdded: () => {
+        this.transactionStarted = true;
+      },
+      onPartitionRefused: (code, what) => {
+        this.onCoordinatorError(code, what);
+      },
+      onAddFailed: (err) => {
+        if (this.state === 'IN_TRANSACTION' || this.state === 'COMMITTING') {
+          this.abortable(new TransactionAbortableError(`partitions could not be added to the transaction (${asError(err).message})`, err));
+        }
+      },
+      onAddDone: () => this.host.wakeup(),
+    });
+  }
 
   get transactionalId(): string {
     return this.config.transactionalId;
@@ -211,20 +230,12 @@ export class Transactions {
 
   /** Whether the partition is in the transaction; if not, it is queued for the next AddPartitionsToTxn. */
   isPartitionAdded(topic: string, partition: number, tpKey: string): boolean {
-    if (this.partitionsInTransaction.has(tpKey)) return true;
-    if (!this.pendingPartitions.has(tpKey)) this.pendingPartitions.set(tpKey, { topic, partition });
-    return false;
+    return this.partitions.isAdded(topic, partition, tpKey);
   }
 
   /** Sends AddPartitionsToTxn for the queued partitions unless one is under way; wakes the sender after it. */
   addPendingPartitions(): void {
-    if (this.adding !== null || this.pendingPartitions.size === 0) return;
-    const batch = [...this.pendingPartitions.entries()];
-    this.pendingPartitions.clear();
-    this.adding = this.addPartitions(batch).finally(() => {
-      this.adding = null;
-      this.host.wakeup();
-    });
+    this.partitions.sendPending();
   }
 
   /**
@@ -249,43 +260,6 @@ export class Transactions {
 
   // ---- internals ----
 
-  private async addPartitions(batch: Array<[string, { topic: string; partition: number }]>): Promise<void> {
-    const byTopic = new Map<string, number[]>();
-    for (const [, tp] of batch) {
-      const list = byTopic.get(tp.topic) ?? [];
-      list.push(tp.partition);
-      byTopic.set(tp.topic, list);
-    }
-    const request = {
-      transactionalId: this.config.transactionalId,
-      producerId: this.idempotence.producerId,
-      producerEpoch: this.idempotence.producerEpoch,
-      topics: [...byTopic].map(([name, partitions]) => ({ name, partitions })),
-    };
-    this.markStarted();
-    try {
-      const res = await this.coordinators.send('AddPartitionsToTxn', CoordinatorType.TRANSACTION, this.config.transactionalId, AddPartitionsToTxn, request, firstPartitionError, this.config.deliveryTimeoutMs);
-      for (const topic of res.topics) {
-        for (const p of topic.partitions) {
-          const tpKey = topic.name + '\0' + p.partitionIndex;
-          if (p.errorCode === ErrorCode.NONE) {
-            this.partitionsInTransaction.add(tpKey);
-            this.transactionStarted = true;
-          } else if (isRetriable(p.errorCode) || p.errorCode === ErrorCode.OPERATION_NOT_ATTEMPTED) {
-            // Asked again on the sender's next pass (OPERATION_NOT_ATTEMPTED: another partition failed).
-            this.pendingPartitions.set(tpKey, { topic: topic.name, partition: p.partitionIndex });
-          } else {
-            this.onCoordinatorError(p.errorCode, `AddPartitionsToTxn for ${topic.name}-${p.partitionIndex}`);
-          }
-        }
-      }
-    } catch (err) {
-      if (this.state === 'IN_TRANSACTION' || this.state === 'COMMITTING') {
-        this.abortable(new TransactionAbortableError(`partitions could not be added to the transaction (${asError(err).message})`, err));
-      }
-    }
-  }
-
   /** InitProducerId with the transactional id (and, to bump the epoch, the current id and epoch). */
   private async initProducerId(producerId: bigint, producerEpoch: number, operation: string): Promise<void> {
     const res = await this.coordinators.send(
@@ -306,9 +280,8 @@ export class Transactions {
 
   /** EndTxn, if the coordinator knows of the transaction at all (Java skips it otherwise). */
   private async endTransaction(commit: boolean): Promise<void> {
-    // An AddPartitionsToTxn still under way (an abort does not wait for the batches it was for)
-    // must land first: its partitions belong to this transaction, not to the next.
-    if (this.adding !== null) await this.adding;
+    const adding = this.partitions.inFlight();
+    if (adding !== null) await adding;
     if (!this.transactionStarted) return;
     const operation = commit ? 'commitTransaction()' : 'abortTransaction()';
     const res = await this.coordinators.send(
@@ -381,8 +354,7 @@ export class Transactions {
   /** The transaction ended (committed or aborted): the next one starts empty. */
   private complete(): void {
     this.transition('READY', 'completing the transaction');
-    this.partitionsInTransaction.clear();
-    this.pendingPartitions.clear();
+    this.partitions.clear();
     this.transactionStarted = false;
     this.transactionStartMs = -1;
     this.epochBumpRequired = false;
