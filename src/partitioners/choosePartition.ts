@@ -56,7 +56,7 @@ export function estimateRecordBytes(record: SerializedRecord): number {
  * fails that record only.
  *
  * @example
- * record.partition = choosePartition(record, topicInfo, config.partitioner, producer.stickyPartitioner(record.topic), config.batchSize);
+ * record.partition = choosePartition(record, topicInfo, config.partitioner, host.stickyPartitioner(record.topic), config.batchSize);
  */
 export function choosePartition(
   record: SerializedRecord,

@@ -39,9 +39,6 @@ export type { RecordSource } from '../pipeline/pullSource';
  */
 export class Producer {
   readonly config: ResolvedConfig;
-  /** @internal */ readonly logger: Logger;
-  /** @internal The clock and timers of every component (virtual in tests). */
-  readonly time: Time;
   /** @internal What the stages of every stream (operators/, produce()) take from this producer. */
   readonly pipelineHost: PipelineHost;
   /**
@@ -64,6 +61,9 @@ export class Producer {
    * producer.metrics$.subscribe((m) => log.info({ recordsPerSec: m.recordSendRate, p99Ms: m.requestLatencyP99 }, 'producer'));
    */
   readonly metrics$: Observable<ProducerMetricsSnapshot>;
+  private readonly logger: Logger;
+  /** The clock and timers of every component (virtual in tests). */
+  private readonly time: Time;
   private readonly connections: ConnectionPool;
   /** @internal The cluster view (the CLI's metadata command reads it). */
   readonly cluster: Cluster;
@@ -300,15 +300,15 @@ export class Producer {
   }
 
   private async closeWithin(timeoutMs: number): Promise<void> {
-    let cancelTimeout = (): void => {};
     const aborting = this.transactions?.abortOngoing();
-    await Promise.race([
-      Promise.all([aborting, this.incomplete.drain()]),
-      new Promise<void>((resolve) => {
-        cancelTimeout = after(this.time.scheduler, timeoutMs, resolve);
-      }),
-    ]);
-    cancelTimeout();
+    // Flushes every open batch at once; then waits for what is left, or not at all for a 0 ms
+    // timeout (Java's close(Duration.ZERO) does not wait either).
+    const settled = Promise.all([aborting, this.incomplete.drain()]);
+    if (timeoutMs > 0) {
+      let cancelTimeout = (): void => {};
+      await Promise.race([settled, new Promise<void>((resolve) => (cancelTimeout = after(this.time.scheduler, timeoutMs, resolve)))]);
+      cancelTimeout();
+    }
     this.transactions?.close();
     this.sender.close(new ProducerClosedError(`the producer was closed before the record was acknowledged (close timeout ${timeoutMs} ms)`));
     // A flush() still waiting has nothing more to wait for: what it waited for failed.
