@@ -13,15 +13,18 @@ export function isFenced(code: number): boolean {
 }
 
 /** Codes no transaction can get past (Java's fatal errors besides fencing). */
+const FATAL_CODES: ReadonlySet<number> = new Set([
+  ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED,
+  ErrorCode.CLUSTER_AUTHORIZATION_FAILED,
+  ErrorCode.INVALID_PRODUCER_ID_MAPPING,
+  ErrorCode.INVALID_TRANSACTION_TIMEOUT,
+  ErrorCode.UNSUPPORTED_VERSION,
+  ErrorCode.UNSUPPORTED_FOR_MESSAGE_FORMAT,
+]);
+
+/** Whether the code is one no transaction can get past. */
 export function isFatal(code: number): boolean {
-  return (
-    code === ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED ||
-    code === ErrorCode.CLUSTER_AUTHORIZATION_FAILED ||
-    code === ErrorCode.INVALID_PRODUCER_ID_MAPPING ||
-    code === ErrorCode.INVALID_TRANSACTION_TIMEOUT ||
-    code === ErrorCode.UNSUPPORTED_VERSION ||
-    code === ErrorCode.UNSUPPORTED_FOR_MESSAGE_FORMAT
-  );
+  return FATAL_CODES.has(code);
 }
 
 /** The first non-zero code of a per-partition response (they share the coordinator-level codes). */
