@@ -1,4 +1,8 @@
-import { MAX_PENDING_SERIALIZATIONS } from './SerializeStage';
+/**
+ * Async serializations a producer's serialize stages may have running at once. A pulled source
+ * is not read further while this many are pending (hasRoom counts them), so memory stays bounded.
+ */
+export const MAX_PENDING_SERIALIZATIONS = 1024;
 
 /**
  * The records a producer's stages hold back — waiting for an async serializer, for metadata, for

@@ -7,12 +7,6 @@ import type { Interceptors } from './Interceptors';
 import type { PipelineBacklog } from './PipelineBacklog';
 import { serializeRecord } from './serializeRecord';
 
-/**
- * Async serializations one stream may have running at once. A pulled source is not read further
- * while this many are pending (the producer's room check counts them), so memory stays bounded.
- */
-export const MAX_PENDING_SERIALIZATIONS = 1024;
-
 /** The part of the producer's backlog the serialize stage counts its held records in. */
 export type SerializationCounter = Pick<PipelineBacklog, 'addSerializing' | 'releaseSerializing'>;
 

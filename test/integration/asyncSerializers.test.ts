@@ -6,7 +6,7 @@ import { from, lastValueFrom, Subject, toArray } from 'rxjs';
 import { createProducer, serializers, toKafka } from '../../operators';
 import { SerializationError } from '../../src/errors';
 import type { Serializer } from '../../src/serde';
-import { MAX_PENDING_SERIALIZATIONS } from '../../src/pipeline/SerializeStage';
+import { MAX_PENDING_SERIALIZATIONS } from '../../src/pipeline/PipelineBacklog';
 import type { Ack } from '../../src/types';
 import { kcatConsume } from '../support/kcat';
 import { mockClusterFixture } from '../support/clusterFixture';

@@ -1,4 +1,4 @@
-import { MAX_PENDING_SERIALIZATIONS } from '../../src/pipeline/SerializeStage';
+import { MAX_PENDING_SERIALIZATIONS } from '../../src/pipeline/PipelineBacklog';
 import { PipelineBacklog } from '../../src/pipeline/PipelineBacklog';
 
 /**
