@@ -13,23 +13,48 @@ export interface BatchListener {
 }
 
 /**
+ * Where a batch is in its life; each step is one method, which checks the step before:
+ *
+ *     open ──hold()──▶ held ──┐
+ *       └──────close()────────┴─▶ closed ──seal──▶ sealed ──complete()/fail()/splitInto()──▶ done
+ *                                    └────────────complete()/fail()/splitInto()──────────────┘
+ *
+ * - `open`: takes records (`append`).
+ * - `held`: lingered, but kept open by the accumulator while its partition is busy in the sender;
+ *   still takes records.
+ * - `closed`: no more appends, the record-batch header is final; with a codec, the records are
+ *   not compressed yet (BatchCompressor may do it off the event loop). A batch that failed before
+ *   it had memory (`ProducerBatch.failed`) starts here.
+ * - `sealed`: the bytes are final (compressed if there is a codec); without a codec `close()`
+ *   seals at once. Queued in the sender, in flight and back in the queue for a retry are all
+ *   `sealed`: the sender's PartitionQueue (its `batches` and `inFlight`) tells which.
+ * - `done`: completed, failed, or split into parts — exactly once.
+ */
+export type BatchState = 'open' | 'held' | 'closed' | 'sealed' | 'done';
+
+/**
  * The records of one stream for one topic-partition, encoded as one RecordBatch v2 (Java's
  * ProducerBatch). Records are written into the batch buffer as they are appended: the bytes on the
  * wire are produced once, and a retry resends the same bytes (with the same sequence numbers).
- *
- * Lifecycle: open (appending) → closed (queued in the sender) → in flight → done (acked or failed);
- * a retriable failure sends it back to the sender's queue, keeping its sequence.
  *
  * With a codec, the records are compressed once, when the batch is sealed: by `sealAsync()` on
  * libuv's thread pool, or else synchronously by the first `sizeInBytes` or `records()` after
  * close() (the sender's drain). Closing for appends and sealing are apart so that whoever hands
  * the batch to the sender may compress it off the event loop in between.
+ *
+ * Who writes what: the state and the outcome change only through the methods below (the
+ * accumulator appends, holds and closes; BatchCompressor seals; the sender stamps the producer
+ * state, completes, fails or splits). The few public fields each name their one writer.
  */
 export class ProducerBatch {
   /** Per record, in append order: the user's correlation value, returned on the ack untouched. */
   readonly metas: unknown[] = [];
   /** Per record: its timestamp (CreateTime), returned on the ack. */
   readonly timestamps: number[] = [];
+
+  // The sender's bookkeeping: written by the Sender's drain (attempts, drainOrder), its retry
+  // path (retryAfterMs, lastError) and PartitionQueue.requeueSplit (drainOrder of split parts).
+
   /** Send attempts so far; 0 until the first drain. */
   attempts = 0;
   /**
@@ -37,36 +62,35 @@ export class ProducerBatch {
    * Retries go back in this order, so they keep per-partition order with or without idempotence.
    */
   drainOrder = -1;
-  /** First sequence number of the batch once the sender assigned one (idempotence), else -1. */
-  baseSequence = -1;
-  /** Producer id and epoch the sequence was assigned under. */
-  producerId = -1n;
-  producerEpoch = -1;
-  /** Stamped as part of a transaction (the batch's transactional flag). */
-  transactional = false;
   /** Not to be drained before this time (retry backoff). */
   retryAfterMs = 0;
   /** The last retriable error, reported if the batch finally expires. */
   lastError: Error | undefined;
-  /** Outcome, set by complete()/fail(): the partition offset of the first record. */
-  baseOffset = -1n;
-  /** LogAppendTime when the topic uses it, else -1 (acks then carry the record's CreateTime). */
-  logAppendTimeMs = -1;
-  /** Set when the batch failed; every record of the batch fails with it. */
-  error: Error | null = null;
-  /** True once complete() or fail() ran: a batch finishes exactly once. */
-  done = false;
-  /** Who to tell when done; set by the send stage when it hands the batch to the sender. */
+
+  // Wiring, set once by whoever hands the batch on.
+
+  /** Who to tell when done; written by the send stage (AckStage) when it takes the batch, and by splitInto for the parts. */
   listener: BatchListener | null = null;
-  /** Closed: no more appends; the record-batch header is final. */
-  closed = false;
-  /** Lingered, but held open by the accumulator while its partition is busy in the sender. */
-  held = false;
   /**
-   * The stage that filled the batch, so that the send stage can make it hand over its other open
-   * batches when the stream stops (stopOnError): accepted records are still sent, not dropped.
+   * The stage that filled the batch (written by RecordAccumulator, copied to split parts), so
+   * that the send stage can make it hand over its other open batches when the stream stops
+   * (stopOnError): accepted records are still sent, not dropped.
    */
   origin: { flush(): void } | null = null;
+
+  /** See BatchState; changed only by the transition methods. */
+  private lifecycle: BatchState = 'open';
+  /** Compresses the records when the batch is sealed; null for none (or after a codec failure). */
+  private codec: CompressionCodec | null = null;
+  // Producer state, stamped by setProducerState (the sender's drain; splitBatch for the parts).
+  private baseSequenceValue = -1;
+  private producerIdValue = -1n;
+  private producerEpochValue = -1;
+  private transactionalValue = false;
+  // Outcome, set by complete() or fail() (and by ProducerBatch.failed).
+  private baseOffsetValue = -1n;
+  private logAppendTimeMsValue = -1;
+  private errorValue: Error | null = null;
 
   private constructor(
     readonly topic: string,
@@ -104,28 +128,65 @@ export class ProducerBatch {
     return part;
   }
 
-  /** Compresses the records when the batch is sealed; null for none. */
-  private codec: CompressionCodec | null = null;
-
-  /** The codec its records are compressed with ('none' when uncompressed). */
-  get compressionType(): CompressionCodec['name'] | 'none' {
-    return this.codec === null ? 'none' : this.codec.name;
-  }
-  /** The record-batch bytes are final (compressed if there is a codec): set by seal(). */
-  private sealed = false;
-
   /**
    * A batch of one record that failed before it could be appended (serializer threw, no partition,
    * too large, buffer exhausted): it travels to the send stage like any other so that the failure
-   * is reported on that record's ack, in stream order.
+   * is reported on that record's ack, in stream order. It starts closed, its error set.
    */
   static failed(topic: string, partition: number, nowMs: number, meta: unknown, timestamp: number, error: Error): ProducerBatch {
     const batch = new ProducerBatch(topic, partition, nowMs, null, null);
     batch.metas.push(meta);
     batch.timestamps.push(timestamp);
-    batch.closed = true;
-    batch.error = error;
+    batch.lifecycle = 'closed';
+    batch.errorValue = error;
     return batch;
+  }
+
+  get state(): BatchState {
+    return this.lifecycle;
+  }
+  /** No more appends: closed, sealed or done. */
+  get closed(): boolean {
+    return this.lifecycle !== 'open' && this.lifecycle !== 'held';
+  }
+  /** True once complete(), fail() or splitInto() ran: a batch finishes exactly once. */
+  get done(): boolean {
+    return this.lifecycle === 'done';
+  }
+
+  /** First sequence number of the batch once the sender assigned one (idempotence), else -1. */
+  get baseSequence(): number {
+    return this.baseSequenceValue;
+  }
+  /** Producer id the sequence was assigned under (-1 before). */
+  get producerId(): bigint {
+    return this.producerIdValue;
+  }
+  /** Producer epoch the sequence was assigned under (-1 before). */
+  get producerEpoch(): number {
+    return this.producerEpochValue;
+  }
+  /** Stamped as part of a transaction (the batch's transactional flag). */
+  get transactional(): boolean {
+    return this.transactionalValue;
+  }
+
+  /** Outcome: the partition offset of the first record, once completed (-1 before). */
+  get baseOffset(): bigint {
+    return this.baseOffsetValue;
+  }
+  /** LogAppendTime when the topic uses it, else -1 (acks then carry the record's CreateTime). */
+  get logAppendTimeMs(): number {
+    return this.logAppendTimeMsValue;
+  }
+  /** Set when the batch failed; every record of the batch fails with it. */
+  get error(): Error | null {
+    return this.errorValue;
+  }
+
+  /** The codec its records are compressed with ('none' when uncompressed). */
+  get compressionType(): CompressionCodec['name'] | 'none' {
+    return this.codec === null ? 'none' : this.codec.name;
   }
 
   get recordCount(): number {
@@ -138,13 +199,15 @@ export class ProducerBatch {
    */
   get sizeInBytes(): number {
     if (this.builder === null) return 0;
-    if (this.closed && !this.sealed) this.seal();
+    if (this.lifecycle === 'closed') this.seal();
+    // Finished before it was sealed (failed in a queue): the bytes as they would have been sent.
+    else if (this.lifecycle === 'done') this.builder.close();
     return this.builder.sizeInBytes;
   }
 
   /** Closed, with records still to compress: sealAsync() would take the work off the event loop. */
   get needsCompression(): boolean {
-    return this.closed && !this.sealed && this.codec !== null && this.builder !== null;
+    return this.lifecycle === 'closed' && this.codec !== null && this.builder !== null;
   }
 
   /** Compressing this batch would block the event loop long enough to do it on the thread pool (see BatchCompressor). */
@@ -152,17 +215,17 @@ export class ProducerBatch {
     return this.needsCompression && this.builder!.records.length >= this.codec!.offLoopMinBytes;
   }
 
-  /** Uncompressed bytes of the records (0 for a failed batch); what a codec would have to compress. */
+  /** Uncompressed bytes of the records still to seal (0 for a failed batch, and once sealed or done); what a codec would have to compress. */
   get uncompressedRecordsBytes(): number {
-    return this.builder === null || this.sealed ? 0 : this.builder.records.length;
+    return this.builder === null || this.lifecycle === 'sealed' || this.lifecycle === 'done' ? 0 : this.builder.records.length;
   }
 
-  /** Whether a record whose encoded size is at most `recordSizeUpperBound` still fits. */
+  /** Whether a record whose encoded size is at most `recordSizeUpperBound` still fits (false once closed). */
   hasRoomFor(recordSizeUpperBound: number): boolean {
-    return this.builder !== null && !this.closed && this.builder.hasRoomFor(recordSizeUpperBound);
+    return (this.lifecycle === 'open' || this.lifecycle === 'held') && this.builder !== null && this.builder.hasRoomFor(recordSizeUpperBound);
   }
 
-  /** Appends one record; the caller checked `hasRoomFor`. */
+  /** Appends one record; the caller checked `hasRoomFor`. Refused once the batch is closed. */
   append(
     timestamp: number,
     key: Buffer | null,
@@ -170,15 +233,25 @@ export class ProducerBatch {
     headers: RecordHeader[] | null,
     meta: unknown,
   ): void {
+    if (this.lifecycle !== 'open' && this.lifecycle !== 'held') throw this.misuse('append to');
     this.builder!.append(timestamp, key, value, headers);
     this.metas.push(meta);
     this.timestamps.push(timestamp);
   }
 
-  /** No more appends: the batch goes to the sender. Without a codec it is sealed at once. */
+  /** Open → held: lingered while its partition is busy; it keeps taking records. */
+  hold(): void {
+    if (this.lifecycle !== 'open' && this.lifecycle !== 'held') throw this.misuse('hold');
+    this.lifecycle = 'held';
+  }
+
+  /**
+   * Open or held → closed (no more appends): the batch goes to the sender. Without a codec it is
+   * sealed at once. Closing a batch that is already closed (or further) does nothing.
+   */
   close(): void {
-    if (this.closed) return;
-    this.closed = true;
+    if (this.lifecycle !== 'open' && this.lifecycle !== 'held') return;
+    this.lifecycle = 'closed';
     if (this.codec === null) this.seal();
   }
 
@@ -194,19 +267,25 @@ export class ProducerBatch {
       compressed = await this.codec!.compress(this.builder!.records);
     } catch (err) {
       this.codec = null;
-      this.sealed = true;
-      this.builder!.close(null); // uncompressed
+      this.sealWith(null); // uncompressed
       throw err;
     }
-    // sizeInBytes or records() may have sealed it synchronously meanwhile.
-    if (!this.sealed) {
-      this.sealed = true;
-      this.builder!.close(compressed);
-    }
+    this.sealWith(compressed);
   }
 
+  /**
+   * Closed → sealed with `compressed` (null: uncompressed). sizeInBytes or records() may have
+   * sealed the batch synchronously meanwhile, or it may be done already: the builder keeps the
+   * bytes it closed with first.
+   */
+  private sealWith(compressed: Buffer | null): void {
+    this.builder!.close(compressed);
+    if (this.lifecycle === 'closed') this.lifecycle = 'sealed';
+  }
+
+  /** Closed (or still open, for records()) → sealed: compresses synchronously if there is a codec. */
   private seal(): void {
-    this.sealed = true;
+    this.lifecycle = 'sealed';
     this.builder!.close();
   }
 
@@ -215,28 +294,24 @@ export class ProducerBatch {
    * at the first drain, and again if the epoch is bumped while the batch waits to be retried.
    */
   setProducerState(producerId: bigint, producerEpoch: number, baseSequence: number, transactional: boolean): void {
-    this.producerId = producerId;
-    this.producerEpoch = producerEpoch;
-    this.baseSequence = baseSequence;
-    this.transactional = transactional;
+    this.producerIdValue = producerId;
+    this.producerEpochValue = producerEpoch;
+    this.baseSequenceValue = baseSequence;
+    this.transactionalValue = transactional;
     this.builder!.setProducerState(producerId, producerEpoch, baseSequence, transactional);
   }
 
-  /** The encoded RecordBatch, as sent in a Produce request (sealing it, if that is still to do). */
+  /** The encoded RecordBatch, as sent in a Produce request (closing and sealing it, if that is still to do). */
   records(): Buffer {
-    if (!this.sealed) {
-      this.closed = true;
-      this.seal();
-    }
+    if (this.lifecycle !== 'sealed' && this.lifecycle !== 'done') this.seal();
     return this.builder!.bytes();
   }
 
-  /** The broker appended the batch at `baseOffset`. */
+  /** The broker appended the batch at `baseOffset`. A second outcome is ignored. */
   complete(baseOffset: bigint, logAppendTimeMs: number): void {
-    if (this.done) return;
-    this.done = true;
-    this.baseOffset = baseOffset;
-    this.logAppendTimeMs = logAppendTimeMs;
+    if (!this.finish()) return;
+    this.baseOffsetValue = baseOffset;
+    this.logAppendTimeMsValue = logAppendTimeMs;
     this.listener?.onBatchDone(this);
   }
 
@@ -245,17 +320,30 @@ export class ProducerBatch {
    * report to this batch's listener from now on. The batch is done without an outcome of its own.
    */
   splitInto(parts: ProducerBatch[]): void {
-    if (this.done) return;
-    this.done = true;
+    if (!this.finish()) return;
     for (let i = 0; i < parts.length; i++) parts[i].listener = this.listener;
     this.listener?.onBatchSplit?.(this, parts);
   }
 
-  /** The batch will not be delivered: every record of it fails with `error`. */
+  /** The batch will not be delivered: every record of it fails with `error`. A second outcome is ignored. */
   fail(error: Error): void {
-    if (this.done) return;
-    this.done = true;
-    this.error = error;
+    if (!this.finish()) return;
+    this.errorValue = error;
     this.listener?.onBatchDone(this);
+  }
+
+  /**
+   * Closed or sealed → done; false if it was done already (a batch finishes exactly once). An
+   * open batch cannot finish: it has not left the accumulator.
+   */
+  private finish(): boolean {
+    if (this.lifecycle === 'done') return false;
+    if (this.lifecycle === 'open' || this.lifecycle === 'held') throw this.misuse('finish');
+    this.lifecycle = 'done';
+    return true;
+  }
+
+  private misuse(action: string): Error {
+    return new Error(`ProducerBatch: cannot ${action} a batch that is ${this.lifecycle} (${this.topic}-${this.partition})`);
   }
 }

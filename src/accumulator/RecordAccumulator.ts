@@ -108,7 +108,7 @@ export class RecordAccumulator {
   partitionReady(topic: string, partition: number): void {
     if (this.disposed) return;
     const batch = this.openByTopic.get(topic)?.[partition];
-    if (batch === undefined || !batch.held) return;
+    if (batch === undefined || batch.state !== 'held') return;
     this.openByTopic.get(topic)![partition] = undefined;
     this.open.splice(this.open.indexOf(batch), 1);
     this.closeAndEmit(batch);
@@ -260,7 +260,7 @@ export class RecordAccumulator {
   /** Arms the timer for the earliest linger deadline (of a batch not held) or maxBlockMs expiry still pending. */
   private reschedule(): void {
     let first = 0;
-    while (first < this.open.length && this.open[first].held) first++;
+    while (first < this.open.length && this.open[first].state === 'held') first++;
     let due = first === this.open.length ? Infinity : this.open[first].createdMs + this.lingerMs();
     if (this.config.bufferPolicy === 'error' && this.waitingCount > 0) {
       const t = this.waitingSinceMs[this.waitingHead] + this.config.maxBlockMs;
@@ -307,7 +307,7 @@ export class RecordAccumulator {
     for (let i = 0; i < n; i++) {
       const batch = this.open[i];
       if (this.backlog.partitionBusy(batch.topic, batch.partition)) {
-        batch.held = true;
+        batch.hold();
         this.open[kept++] = batch;
       } else {
         (ready ??= []).push(batch);

@@ -2,7 +2,8 @@
 // The per-record ack path: AckStage takes a batch (next), the broker's answer completes it, and
 // the stage emits one Ack per record (offset = baseOffset + i as a BigInt, timestamp, meta) to
 // its subscriber. A full 16 KiB batch of 100 B records, acknowledged again and again: the one
-// reach into internals is resetting `done` so that the same batch can complete once more.
+// reach into internals is setting the batch's private state back from done to sealed, so that
+// the same batch can complete once more.
 const { Subscriber } = require('rxjs');
 const { fullBatch } = require('../fixtures');
 
@@ -27,7 +28,7 @@ const ackCase = {
       opsPerIteration: batch.recordCount,
       run(n) {
         for (let i = 0; i < n; i++) {
-          batch.done = false;
+          batch.lifecycle = 'sealed';
           stage.next(batch);
           batch.complete(1_000_000n, -1);
         }
