@@ -2,15 +2,13 @@ import type { Logger } from 'pino';
 import { asyncScheduler, BehaviorSubject, distinctUntilChanged, isObservable, Observable, SchedulerLike, Subscription } from 'rxjs';
 import { BatchCompressor } from '../accumulator/BatchCompressor';
 import { BufferPool } from '../accumulator/BufferPool';
-import { Cluster } from '../cluster/Cluster';
+import type { Cluster } from '../cluster/Cluster';
 import { ProducerConfig, ResolvedConfig, resolveConfig } from '../config/config';
 import { ProducerClosedError, TransactionStateError } from '../errors';
-import { IdempotenceManager } from '../idempotence/IdempotenceManager';
 import type { ProducerMetricsSnapshot } from '../metrics/MetricsSnapshot';
 import { MetricsPublisher } from '../metrics/MetricsPublisher';
 import { ProducerMetrics } from '../metrics/ProducerMetrics';
-import { ExponentialBackoff } from '../network/Backoff';
-import { ConnectionPool } from '../network/ConnectionPool';
+import type { ConnectionPool } from '../network/ConnectionPool';
 import { BuiltInPartitioner } from '../partitioners/BuiltInPartitioner';
 import { buildPipeline } from '../pipeline/buildPipeline';
 import { Interceptors } from '../pipeline/Interceptors';
@@ -19,11 +17,11 @@ import type { PipelineHost } from '../pipeline/PipelineHost';
 import { pullSource, type RecordSource } from '../pipeline/pullSource';
 import { Sender } from '../sender/Sender';
 import { after, timeOn, type Time } from '../time/Time';
-import { CoordinatorClient } from '../transactions/CoordinatorClient';
 import type { ConsumerGroupMetadata, OffsetToCommit } from '../transactions/sendOffsets';
 import { sendTransactionally, type TransactionResult } from '../transactions/sendTransactionally';
-import { Transactions } from '../transactions/Transactions';
+import type { Transactions } from '../transactions/Transactions';
 import type { Ack, ProducerRecord } from '../types';
+import { idempotenceFor, networkFor, transactionsFor } from './engineParts';
 import { IncompleteBatches } from './IncompleteBatches';
 
 export type { RecordSource } from '../pipeline/pullSource';
@@ -85,7 +83,7 @@ export class Producer {
   private closing: Promise<void> | null = null;
   private readonly metadataSubscription: Subscription;
   /** The transactional state (transactionalId set), else null. */
-  private readonly transactions: Transactions | null = null;
+  private readonly transactions: Transactions | null;
 
   constructor(config: ProducerConfig | ResolvedConfig, scheduler: SchedulerLike = asyncScheduler) {
     this.config = resolveConfig(config);
@@ -94,53 +92,18 @@ export class Producer {
     // Every component's logger is a child of this one: each line says which client wrote it.
     const log = c.logger.child({ clientId: c.clientId });
     this.logger = log.child({ component: 'producer' });
-    this.connections = new ConnectionPool({
-      clientId: c.clientId,
-      requestTimeoutMs: c.requestTimeoutMs,
-      connectionSetupTimeoutMs: c.socketConnectionSetupTimeoutMs,
-      reconnectBackoffMs: c.reconnectBackoffMs,
-      reconnectBackoffMaxMs: c.reconnectBackoffMaxMs,
-      logger: log,
-      tls: c.ssl,
-      sasl: c.sasl,
-      time: this.time,
-    });
-    this.cluster = new Cluster({
-      bootstrap: c.brokers,
-      pool: this.connections,
-      metadataMaxAgeMs: c.metadataMaxAgeMs,
-      retryBackoffMs: c.retryBackoffMs,
-      retryBackoffMaxMs: c.retryBackoffMaxMs,
-      allowAutoTopicCreation: c.allowAutoTopicCreation,
-      logger: log,
-      time: this.time,
-    });
+    ({ connections: this.connections, cluster: this.cluster } = networkFor(c, log, this.time));
     this.bufferAvailableSubject = new BehaviorSubject(c.bufferMemory);
     this.pool = new BufferPool(c.bufferMemory, c.batchSize, (bytes) => this.bufferAvailableSubject.next(bytes));
     this.bufferAvailable$ = this.bufferAvailableSubject.pipe(distinctUntilChanged());
     this.ready$ = this.readySubject.pipe(distinctUntilChanged());
-    const idempotence = c.idempotence
-      ? new IdempotenceManager(
-          this.cluster,
-          new ExponentialBackoff(c.retryBackoffMs, c.retryBackoffMaxMs),
-          c.deliveryTimeoutMs,
-          log.child({ component: 'idempotence' }),
-          scheduler,
-        )
-      : null;
+    const idempotence = idempotenceFor(c, this.cluster, log, this.time);
     // Request latencies in virtual time under a test scheduler; in real runs on a monotonic clock
     // with sub-millisecond resolution (the scheduler's Date.now() would round most to 0 or 1 ms).
     this.metricsCounters = new ProducerMetrics(this.time.preciseNow);
-    if (c.transactionalId !== null) {
-      this.transactions = new Transactions(
-        { transactionalId: c.transactionalId, transactionTimeoutMs: c.transactionTimeoutMs, maxBlockMs: c.maxBlockMs, deliveryTimeoutMs: c.deliveryTimeoutMs },
-        idempotence!,
-        new CoordinatorClient(this.cluster, new ExponentialBackoff(c.retryBackoffMs, c.retryBackoffMaxMs), log.child({ component: 'coordinator' }), scheduler),
-        // Built before the sender, which takes it: the sender is reached when called.
-        { flush: () => this.flush(), wakeup: () => this.sender.wakeup() },
-        log.child({ component: 'transactions', transactionalId: c.transactionalId }),
-      );
-    }
+    // Built before the sender, which takes it: the sender is reached when called.
+    const toSender = { flush: () => this.flush(), wakeup: () => this.sender.wakeup() };
+    this.transactions = transactionsFor(c, idempotence, this.cluster, toSender, log, this.time);
     this.sender = new Sender({
       config: c,
       cluster: this.cluster,
