@@ -1,7 +1,9 @@
-import { asapScheduler, asyncScheduler, SchedulerLike, Subscription } from 'rxjs';
+import type { Subscription } from 'rxjs';
+import { Fifo } from '../collections/Fifo';
 import type { CompressionCodec } from '../compression/CompressionCodec';
 import { BufferExhaustedError, RecordDroppedError, RecordTooLargeError } from '../errors';
 import { RECORD_BATCH_OVERHEAD, recordSizeUpperBound } from '../protocol/RecordBatch';
+import type { Time } from '../time/Time';
 import type { SerializedRecord } from '../types';
 import type { BufferPool } from './BufferPool';
 import { ProducerBatch } from './ProducerBatch';
@@ -57,11 +59,10 @@ export class RecordAccumulator {
   private readonly open: ProducerBatch[] = [];
   /** The same batches by topic, then partition: found per record without building a key string. */
   private readonly openByTopic = new Map<string, Array<ProducerBatch | undefined>>();
-  /** Records that found no memory, oldest first, with the time they started waiting. */
-  private readonly waiting: SerializedRecord[] = [];
-  private readonly waitingSinceMs: number[] = [];
-  /** Head index into `waiting` (a queue without shift() costs). */
-  private waitingHead = 0;
+  /** Records that found no memory, oldest first. */
+  private readonly waiting = new Fifo<SerializedRecord>();
+  /** When each of `waiting` started to wait, in step with it (pushed and shifted together). */
+  private readonly waitingSinceMs = new Fifo<number>();
   /** Pending linger / maxBlockMs timer, at most one. */
   private timer: Subscription | null = null;
   private timerDueMs = Infinity;
@@ -72,7 +73,8 @@ export class RecordAccumulator {
   constructor(
     private readonly config: AccumulatorConfig,
     private readonly pool: BufferPool,
-    private readonly scheduler: SchedulerLike,
+    /** Linger and maxBlockMs timers on `time.scheduler`; a batch due now closes on `time.soon`. */
+    private readonly time: Time,
     private readonly backlog: Backlog,
     private readonly emit: (batch: ProducerBatch) => void,
     /** Called when the last waiting record found memory or failed (the stage may complete then). */
@@ -81,7 +83,7 @@ export class RecordAccumulator {
 
   /** Records waiting for memory. */
   get waitingCount(): number {
-    return this.waiting.length - this.waitingHead;
+    return this.waiting.size;
   }
 
   /** Appends a serialized, partitioned record (or reports it failed, in order). */
@@ -132,9 +134,8 @@ export class RecordAccumulator {
     this.cancelMemoryWait?.();
     this.cancelMemoryWait = null;
     if (this.waitingCount > 0) this.backlog.add(-this.waitingCount);
-    this.waiting.length = 0;
-    this.waitingSinceMs.length = 0;
-    this.waitingHead = 0;
+    this.waiting.clear();
+    this.waitingSinceMs.clear();
     for (let i = 0; i < this.open.length; i++) this.pool.deallocate(this.open[i].buffer!);
     this.open.length = 0;
     this.openByTopic.clear();
@@ -168,7 +169,7 @@ export class RecordAccumulator {
     }
     const buffer = this.pool.allocate(Math.max(this.config.batchSize, needed));
     if (buffer === null) return false;
-    const nowMs = this.scheduler.now();
+    const nowMs = this.time.scheduler.now();
     batch = ProducerBatch.open(record.topic, record.partition, nowMs, buffer, this.config.compressionCodec ?? null);
     batch.origin = this;
     batch.append(record.timestamp, record.key, record.value, record.headers, record.meta);
@@ -177,7 +178,7 @@ export class RecordAccumulator {
     this.open.push(batch);
     if (this.lingerMs() <= 0) {
       // No linger: the batch is sendable now; records appended in the same tick still join it
-      // because the sender drains asynchronously, so close on the next timer turn.
+      // because the sender drains asynchronously, so close once this burst ends (`time.soon`).
       this.scheduleAt(nowMs);
     } else if (this.timerDueMs > nowMs + this.config.lingerMs) {
       this.scheduleAt(nowMs + this.config.lingerMs);
@@ -191,13 +192,13 @@ export class RecordAccumulator {
       return;
     }
     this.waiting.push(record);
-    this.waitingSinceMs.push(this.scheduler.now());
+    this.waitingSinceMs.push(this.time.scheduler.now());
     this.backlog.add(1);
     if (this.cancelMemoryWait === null) {
       this.cancelMemoryWait = this.pool.onAvailable(this.onMemoryAvailable);
     }
     if (this.config.bufferPolicy === 'error' && this.waitingCount === 1) {
-      const due = this.scheduler.now() + this.config.maxBlockMs;
+      const due = this.time.scheduler.now() + this.config.maxBlockMs;
       if (due < this.timerDueMs) this.scheduleAt(due);
     }
   }
@@ -207,8 +208,7 @@ export class RecordAccumulator {
     this.cancelMemoryWait = null;
     if (this.disposed) return;
     while (this.waitingCount > 0) {
-      const record = this.waiting[this.waitingHead];
-      if (!this.tryAppend(record)) break;
+      if (!this.tryAppend(this.waiting.peek()!)) break;
       this.shiftWaiting();
     }
     if (this.waitingCount > 0) this.cancelMemoryWait = this.pool.onAvailable(this.onMemoryAvailable);
@@ -217,16 +217,9 @@ export class RecordAccumulator {
   };
 
   private shiftWaiting(): SerializedRecord {
-    const record = this.waiting[this.waitingHead];
-    this.waiting[this.waitingHead] = undefined as unknown as SerializedRecord;
-    this.waitingHead++;
-    if (this.waitingHead === this.waiting.length) {
-      this.waiting.length = 0;
-      this.waitingSinceMs.length = 0;
-      this.waitingHead = 0;
-    }
+    this.waitingSinceMs.shift();
     this.backlog.add(-1);
-    return record;
+    return this.waiting.shift()!;
   }
 
   /** Timer: close lingered batches and fail records that waited longer than maxBlockMs. */
@@ -234,13 +227,13 @@ export class RecordAccumulator {
     this.timer = null;
     this.timerDueMs = Infinity;
     if (this.disposed) return;
-    const nowMs = this.scheduler.now();
+    const nowMs = this.time.scheduler.now();
     const lingerMs = this.lingerMs();
     let lingered = 0;
     while (lingered < this.open.length && this.open[lingered].createdMs + lingerMs <= nowMs) lingered++;
     this.closeAndEmitLingered(lingered);
     if (this.config.bufferPolicy === 'error' && this.waitingCount > 0) {
-      while (this.waitingCount > 0 && this.waitingSinceMs[this.waitingHead] + this.config.maxBlockMs <= nowMs) {
+      while (this.waitingCount > 0 && this.waitingSinceMs.peek()! + this.config.maxBlockMs <= nowMs) {
         this.emitFailed(this.shiftWaiting(), new BufferExhaustedError(this.config.bufferMemory, this.config.maxBlockMs));
       }
       if (this.waitingCount === 0) {
@@ -263,7 +256,7 @@ export class RecordAccumulator {
     while (first < this.open.length && this.open[first].state === 'held') first++;
     let due = first === this.open.length ? Infinity : this.open[first].createdMs + this.lingerMs();
     if (this.config.bufferPolicy === 'error' && this.waitingCount > 0) {
-      const t = this.waitingSinceMs[this.waitingHead] + this.config.maxBlockMs;
+      const t = this.waitingSinceMs.peek()! + this.config.maxBlockMs;
       if (t < due) due = t;
     }
     if (due === this.timerDueMs) return;
@@ -277,12 +270,10 @@ export class RecordAccumulator {
     if (this.disposed) return;
     this.timer?.unsubscribe();
     this.timerDueMs = dueMs;
-    const delayMs = Math.max(0, dueMs - this.scheduler.now());
-    // Due now (lingerMs 0, a flush): close after the records of this synchronous run, not on a
-    // timer — Node clamps a 0 ms timer to 1 ms, which would add 1 ms to every ack. A virtual-time
-    // scheduler (tests) keeps the timer.
-    const scheduler = delayMs === 0 && this.scheduler === asyncScheduler ? asapScheduler : this.scheduler;
-    this.timer = scheduler.schedule(this.onTimer, delayMs);
+    const delayMs = Math.max(0, dueMs - this.time.scheduler.now());
+    // Due now (lingerMs 0, a flush): close after the records of this synchronous run, on `soon`,
+    // not on a timer — Node clamps a 0 ms timer to 1 ms, which would add 1 ms to every ack.
+    this.timer = delayMs === 0 ? this.time.soon.schedule(this.onTimer) : this.time.scheduler.schedule(this.onTimer, delayMs);
   }
 
   /**
@@ -325,7 +316,7 @@ export class RecordAccumulator {
   }
 
   private emitFailed(record: SerializedRecord, error: Error): void {
-    const batch = ProducerBatch.failed(record.topic, record.partition, this.scheduler.now(), record.meta, record.timestamp, error);
+    const batch = ProducerBatch.failed(record.topic, record.partition, this.time.scheduler.now(), record.meta, record.timestamp, error);
     batch.origin = this;
     this.emit(batch);
   }

@@ -32,7 +32,7 @@ export function accumulateStage(host: AccumulateStageHost): OperatorFunction<Ser
         unregister();
         subscriber.complete();
       };
-      const acc = new RecordAccumulator(host.config, host.pool, host.time.scheduler, backlog, (batch) => subscriber.next(batch), finish);
+      const acc = new RecordAccumulator(host.config, host.pool, host.time, backlog, (batch) => subscriber.next(batch), finish);
       const unregister = host.batches.register(acc);
       const subscription = source.subscribe({
         next: (record) => acc.append(record),

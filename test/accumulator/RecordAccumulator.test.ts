@@ -4,6 +4,7 @@ import { decodeRecordBatches, RECORD_BATCH_OVERHEAD, recordSizeUpperBound } from
 import { BufferPool } from '../../src/accumulator/BufferPool';
 import { ProducerBatch } from '../../src/accumulator/ProducerBatch';
 import { AccumulatorConfig, RecordAccumulator } from '../../src/accumulator/RecordAccumulator';
+import { timeOn } from '../../src/time/Time';
 import type { SerializedRecord } from '../../src/types';
 
 function record(partition: number, value: string, meta?: unknown, topic = 't'): SerializedRecord {
@@ -28,7 +29,7 @@ function setup(overrides: Partial<AccumulatorConfig> = {}, poolBytes = 1 << 20, 
   const acc = new RecordAccumulator(
     config,
     pool,
-    scheduler,
+    timeOn(scheduler),
     { add: (n) => (backlog += n), flushing: false, partitionBusy: (_topic, partition) => busy.has(partition) },
     (b) => emitted.push(b),
     () => drained++,
@@ -181,5 +182,28 @@ describe('RecordAccumulator', () => {
     expect(pool.available).toBe(100);
     acc.dispose();
     expect(pool.available).toBe(300);
+  });
+
+  it('emits a 0 ms linger batch on `soon` once the burst of records ends, not per record', () => {
+    // Two virtual schedulers, so that the test sees which one the accumulator used.
+    const delays = new VirtualTimeScheduler();
+    const soon = new VirtualTimeScheduler();
+    const config: AccumulatorConfig = { batchSize: 200, lingerMs: 0, maxRequestSize: 1 << 20, bufferMemory: 1 << 20, maxBlockMs: 1000, bufferPolicy: 'error' };
+    const emitted: ProducerBatch[] = [];
+    const time = { scheduler: delays, soon, preciseNow: () => delays.now() };
+    const backlog = { add: () => {}, flushing: false, partitionBusy: () => false };
+    const acc = new RecordAccumulator(config, new BufferPool(config.bufferMemory, config.batchSize), time, backlog, (b) => emitted.push(b));
+    acc.append(record(0, 'a', 1));
+    acc.append(record(0, 'b', 2));
+    acc.append(record(1, 'c', 3));
+    acc.append(record(0, 'd', 4));
+    expect(emitted).toHaveLength(0);
+    expect(delays.actions).toHaveLength(0);
+    soon.flush();
+    expect(emitted.map((b) => [b.partition, b.metas])).toEqual([
+      [0, [1, 2, 4]],
+      [1, [3]],
+    ]);
+    expect(delays.actions).toHaveLength(0);
   });
 });

@@ -27,9 +27,10 @@ function accumulatorCase(valueBytes) {
       };
       const pool = new BufferPool(config.bufferMemory, config.batchSize);
       const scheduler = { now: () => NOW_MS, schedule: () => ({ unsubscribe() {} }) };
+      const time = { scheduler, soon: scheduler, preciseNow: () => NOW_MS };
       const backlog = { add() {}, flushing: false, partitionBusy: () => false };
       let emitted = 0;
-      const accumulator = new RecordAccumulator(config, pool, scheduler, backlog, (batch) => {
+      const accumulator = new RecordAccumulator(config, pool, time, backlog, (batch) => {
         emitted++;
         pool.deallocate(batch.buffer);
       });
