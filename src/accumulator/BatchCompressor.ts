@@ -13,12 +13,12 @@
  * const compressor = new BatchCompressor((batch) => sender.enqueue(batch));
  * compressor.submit(batch); // from the producer's enqueue(), after the accumulator closed it
  */
+import { Fifo } from '../collections/Fifo';
 import type { ProducerBatch } from './ProducerBatch';
 
 export class BatchCompressor {
-  /** Batches submitted and not yet handed on, oldest first, from `head` on. */
-  private readonly waiting: ProducerBatch[] = [];
-  private head = 0;
+  /** Batches submitted and not yet handed on, oldest first. */
+  private readonly waiting = new Fifo<ProducerBatch>();
   /** Of `waiting`, those that are ready to go on (sealed, or cheap enough to seal later). */
   private readonly ready = new Set<ProducerBatch>();
 
@@ -31,7 +31,7 @@ export class BatchCompressor {
 
   /** Batches compressing or waiting for an earlier one. */
   get pendingCount(): number {
-    return this.waiting.length - this.head;
+    return this.waiting.size;
   }
 
   /** Hands `batch` on now, or once it (and every batch submitted before it) is compressed. */
@@ -58,15 +58,10 @@ export class BatchCompressor {
   private onSealed(batch: ProducerBatch): void {
     this.ready.add(batch);
     // Hand on the ready prefix, oldest first.
-    while (this.head < this.waiting.length && this.ready.has(this.waiting[this.head])) {
-      const next = this.waiting[this.head];
-      this.waiting[this.head++] = undefined as unknown as ProducerBatch;
+    while (this.waiting.size > 0 && this.ready.has(this.waiting.peek()!)) {
+      const next = this.waiting.shift()!;
       this.ready.delete(next);
       this.handOn(next);
-    }
-    if (this.head === this.waiting.length) {
-      this.waiting.length = 0;
-      this.head = 0;
     }
   }
 }
