@@ -4,6 +4,7 @@
  * ProtocolDecodeError (or RequestTimeoutError when the frame never completes), the connection
  * closes — so the caller reconnects and retries — and the process carries on.
  */
+import { VirtualTimeScheduler } from 'rxjs';
 import { Connection } from '../../src/network/Connection';
 import { ProtocolDecodeError, RequestTimeoutError } from '../../src/errors';
 import type { Api } from '../../src/protocol/api';
@@ -13,6 +14,9 @@ import { Produce } from '../../src/protocol/Produce';
 import { failure, FakeBroker, responseFrame, silentLogger } from '../support/fakeBroker';
 import { responseSeeds } from '../protocol/responseSeeds';
 import { seededRandom } from '../support/random';
+import { timeOn, type Time } from '../../src/time/Time';
+import { advanceTo } from '../support/virtualTime';
+import { waitUntil } from '../support/wait';
 
 /** Non-flexible versions, so that the fake broker's v1 request-header parsing applies. */
 const VERSION = { Metadata: 8, Produce: 8, InitProducerId: 1 } as const;
@@ -45,7 +49,7 @@ function corruptBody(api: Api<any, any>, random: () => number): Buffer {
 let broker: FakeBroker;
 const open: Connection[] = [];
 
-function connection(requestTimeoutMs = 5000): Connection {
+function connection(requestTimeoutMs = 5000, time?: Time): Connection {
   const conn = new Connection({
     host: '127.0.0.1',
     port: broker.port,
@@ -54,6 +58,7 @@ function connection(requestTimeoutMs = 5000): Connection {
     requestTimeoutMs,
     connectionSetupTimeoutMs: 5000,
     logger: silentLogger,
+    time,
   });
   open.push(conn);
   return conn;
@@ -127,9 +132,16 @@ describe('Connection with malformed responses', () => {
       frame.writeInt32BE(1 << 20, 0); // claims 1 MiB, sends a hundred bytes
       req.conn.write(frame);
     };
-    const conn = connection(200);
+    const scheduler = new VirtualTimeScheduler();
+    const conn = connection(200, timeOn(scheduler));
     await conn.connect();
-    const err = await failure(conn.send(Produce, REQUESTS[1][1]));
+    const pending = failure(conn.send(Produce, REQUESTS[1][1]));
+    // The partial frame is in: the request waits for the rest until its deadline.
+    await waitUntil(() => (conn as unknown as { decoder: { pendingBytes: number } }).decoder.pendingBytes > 0, 3000);
+    await advanceTo(scheduler, 199);
+    expect(conn.isClosed).toBe(false);
+    await advanceTo(scheduler, 200);
+    const err = await pending;
     expect(err).toBeInstanceOf(RequestTimeoutError);
     expect(conn.isClosed).toBe(true);
   });

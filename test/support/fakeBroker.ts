@@ -10,6 +10,7 @@
  */
 import * as net from 'node:net';
 import pino from 'pino';
+import type { SchedulerLike } from 'rxjs';
 import type { Api } from '../../src/protocol/api';
 import { Reader } from '../../src/protocol/Reader';
 import { SaslAuthenticate } from '../../src/protocol/SaslAuthenticate';
@@ -259,6 +260,8 @@ export interface FakeSaslBrokerOptions extends SaslServerConfig {
   noSasl?: boolean;
   /** Delay of each Echo answer (the ones after it wait, as on a broker). */
   echoDelayMs?: number;
+  /** Runs the Echo delays in a test's virtual time (pair with `now` for the session clock); default: real timers. */
+  scheduler?: SchedulerLike;
 }
 
 export interface FakeSaslBroker {
@@ -278,6 +281,8 @@ export async function startFakeSaslBroker(opts: FakeSaslBrokerOptions): Promise<
   ];
   const broker = await FakeBroker.start({ apis: opts.noSasl ? [ECHO_RANGE] : [ECHO_RANGE, ...sasl] });
   const fake: FakeSaslBroker = { broker, sessions: [], closures: [], echoed: [] };
+  const scheduler = opts.scheduler;
+  const delay = scheduler === undefined ? sleep : (ms: number) => new Promise<void>((resolve) => scheduler.schedule(() => resolve(), ms));
   const bySocket = new Map<FakeConnection, { session: SaslServerSession; chain: Promise<void> }>();
   broker.onRequest = (req: FakeRequest) => {
     let state = bySocket.get(req.conn);
@@ -288,7 +293,7 @@ export async function startFakeSaslBroker(opts: FakeSaslBrokerOptions): Promise<
     }
     const { session } = state;
     const inOrder = (delayMs: number, answer: () => void): void => {
-      state!.chain = state!.chain.then(() => (delayMs > 0 ? sleep(delayMs) : undefined)).then(answer);
+      state!.chain = state!.chain.then(() => (delayMs > 0 ? delay(delayMs) : undefined)).then(answer);
     };
     const close = (why: string): void => {
       fake.closures.push(why);

@@ -9,7 +9,7 @@ import { ConnectionError, SaslAuthenticationError } from '../../../src/errors';
 import { timeOn } from '../../../src/time/Time';
 import { unsecuredToken } from '../../support/saslServer';
 import { advanceTo } from '../../support/virtualTime';
-import { sleep, waitUntil } from '../../support/wait';
+import { waitUntil } from '../../support/wait';
 import { Echo, failure, silentLogger, startFakeSaslBroker, type FakeSaslBroker, type FakeSaslBrokerOptions } from '../../support/fakeBroker';
 
 const USERS = { alice: 'correct horse', bob: 'battery staple' };
@@ -17,6 +17,14 @@ const ALL: FakeSaslBrokerOptions['mechanisms'] = ['PLAIN', 'SCRAM-SHA-256', 'SCR
 
 let fake: FakeSaslBroker;
 const open: Connection[] = [];
+/** Where a test runs in virtual time: the connection's timers and clock, the fake's session clock and Echo delays. */
+let scheduler: VirtualTimeScheduler;
+/** The fake broker's options for a test in virtual time. */
+const virtualBroker = (): Partial<FakeSaslBrokerOptions> => ({ scheduler, now: () => scheduler.now() });
+
+beforeEach(() => {
+  scheduler = new VirtualTimeScheduler();
+});
 
 async function broker(opts: Partial<FakeSaslBrokerOptions> = {}): Promise<FakeSaslBroker> {
   fake = await startFakeSaslBroker({ mechanisms: ALL, users: USERS, ...opts });
@@ -72,10 +80,10 @@ describe('authentication after ApiVersions', () => {
   });
 
   it('speaks SaslAuthenticate v0 to a broker that knows no more (and gets no session lifetime)', async () => {
-    await broker({ saslAuthenticateMax: 0, sessionLifetimeMs: 50 });
-    const conn = connection(password('SCRAM-SHA-256'));
+    await broker({ saslAuthenticateMax: 0, sessionLifetimeMs: 50, ...virtualBroker() });
+    const conn = connection(password('SCRAM-SHA-256'), { time: timeOn(scheduler) });
     await conn.connect();
-    await sleep(80);
+    await advanceTo(scheduler, 50); // the fake's session ends
     // v0 carries no lifetime, so the client never re-authenticates (the fake still ends the session).
     await failure(conn.send(Echo, { value: 1 }));
     expect(fake.broker.requestsOf(17)).toHaveLength(1);
@@ -174,7 +182,7 @@ describe('refusals are typed, not retriable, and say what to check', () => {
 
 describe('re-authentication (KIP-368)', () => {
   it('re-authenticates on the same connection before the session ends, keeping in-flight and new requests in order', async () => {
-    await broker({ sessionLifetimeMs: 600, echoDelayMs: 150 });
+    await broker({ sessionLifetimeMs: 600, echoDelayMs: 150, ...virtualBroker() });
     let tokens = 0;
     const conn = connection(
       bearer(async () => {
@@ -182,16 +190,21 @@ describe('re-authentication (KIP-368)', () => {
         return validToken();
       }),
       // Re-authenticate at 85 % of the lifetime: 510 ms.
-      { random: () => 0 },
+      { random: () => 0, time: timeOn(scheduler) },
     );
     await conn.connect();
     const early = Array.from({ length: 5 }, (_, i) => conn.send(Echo, { value: i }));
-    await sleep(520);
-    // Due now, with early requests still in flight (answered every 150 ms): these wait for the
-    // renewal, which the broker reads after the early ones, then go in order.
-    expect(fake.echoed.length).toBeLessThan(5);
+    await waitUntil(() => fake.broker.requestsOf(Echo.apiKey).length === 5, 3000); // answered at 150, 300, … 750 ms
+    await advanceTo(scheduler, 510);
+    // Due now, with early requests still in flight: these wait for the renewal, which the broker
+    // reads after the early ones, then go in order.
+    expect(fake.echoed).toEqual([0, 1, 2]);
     const late = Array.from({ length: 5 }, (_, i) => conn.send(Echo, { value: 100 + i }));
     expect(conn.inFlightCount).toBeGreaterThanOrEqual(5 + 2);
+    await waitUntil(() => fake.broker.requestsOf(17).length === 2, 3000);
+    await advanceTo(scheduler, 750); // the last early answer, then the handshake's
+    await waitUntil(() => fake.broker.requestsOf(Echo.apiKey).length === 10, 3000);
+    await advanceTo(scheduler, 750 + 5 * 150);
     expect(await Promise.all([...early, ...late])).toEqual([0, 1, 2, 3, 4, 100, 101, 102, 103, 104]);
     expect(fake.echoed).toEqual([0, 1, 2, 3, 4, 100, 101, 102, 103, 104]);
     expect(tokens).toBe(2);
@@ -204,23 +217,24 @@ describe('re-authentication (KIP-368)', () => {
   });
 
   it('re-authenticates again and again while requests keep coming (SCRAM)', async () => {
-    await broker({ sessionLifetimeMs: 200 });
-    const conn = connection(password('SCRAM-SHA-512', 'bob', USERS.bob));
+    await broker({ sessionLifetimeMs: 200, ...virtualBroker() });
+    // Due at 85 % of each session: 170 ms after it starts.
+    const conn = connection(password('SCRAM-SHA-512', 'bob', USERS.bob), { random: () => 0, time: timeOn(scheduler) });
     await conn.connect();
     const answers: number[] = [];
     for (let i = 0; i < 40; i++) {
       answers.push(await conn.send(Echo, { value: i }));
-      await sleep(15);
+      await advanceTo(scheduler, scheduler.now() + 15);
     }
     expect(answers).toEqual(Array.from({ length: 40 }, (_, i) => i));
-    expect(fake.sessions[0].authentications).toBeGreaterThanOrEqual(3);
+    // Renewed by the sends at 180, 360 and 540 ms (each 170 ms or more after the last renewal).
+    expect(fake.sessions[0].authentications).toBe(4);
     expect(fake.broker.connections).toHaveLength(1);
     expect(fake.closures).toEqual([]);
   });
 
   it('an idle connection re-authenticates at its next request', async () => {
-    await broker({ sessionLifetimeMs: 10_000 });
-    const scheduler = new VirtualTimeScheduler();
+    await broker({ sessionLifetimeMs: 10_000, ...virtualBroker() });
     const conn = connection(password('PLAIN'), { time: timeOn(scheduler), random: () => 0.5 });
     await conn.connect();
     await advanceTo(scheduler, 8_999); // 90 % of 10 s is 9000
@@ -232,14 +246,15 @@ describe('re-authentication (KIP-368)', () => {
   });
 
   it('a refused re-authentication fails the held requests with it and closes the connection', async () => {
-    await broker({ sessionLifetimeMs: 300 });
+    await broker({ sessionLifetimeMs: 300, ...virtualBroker() });
     let calls = 0;
     const conn = connection(
-      bearer(async () => ({ value: unsecuredToken('alice', ++calls === 1 ? Date.now() + 60_000 : Date.now() - 1000) })),
-      { random: () => 0 },
+      // Token times on the fake's virtual clock: the second token expired before it was made.
+      bearer(async () => ({ value: unsecuredToken('alice', ++calls === 1 ? 60_000 : 0, 0) })),
+      { random: () => 0, time: timeOn(scheduler) },
     );
     await conn.connect();
-    await sleep(270);
+    await advanceTo(scheduler, 255); // 85 % of 300 ms
     const held = [conn.send(Echo, { value: 1 }), conn.send(Echo, { value: 2 })];
     const errors = await Promise.all(held.map(failure));
     for (const err of errors) {
