@@ -3,7 +3,7 @@ import { Cluster, type ClusterOptions } from '../../src/cluster/Cluster';
 import { ConnectionError, KafkaProtocolError, RxKafkaError, SaslAuthenticationError } from '../../src/errors';
 import { failure, silentLogger } from '../support/fakeBroker';
 import { FakeMetadataPool } from '../support/fakeMetadataPool';
-import { timeOn } from '../../src/time/Time';
+import { realTime, timeOn } from '../../src/time/Time';
 import { advanceTo } from '../support/virtualTime';
 
 let pool: FakeMetadataPool;
@@ -328,5 +328,22 @@ describe('connections and close', () => {
     const count = pool.calls.length;
     await advance(100000);
     expect(pool.calls).toHaveLength(count);
+  });
+});
+
+describe('in real time', () => {
+  const refTimers = (): number => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
+
+  test('the refresh timer does not keep the process alive; a wait for a topic does', async () => {
+    pool.topics.set('t', sixPartitions());
+    makeCluster({ time: realTime });
+    const before = refTimers();
+    await cluster.waitForTopic('t', 1000); // answered: the next refresh is armed for metadataMaxAgeMs
+    expect(refTimers()).toBe(before);
+    const waiting = failure(cluster.waitForTopic('other', 60000));
+    expect(refTimers()).toBe(before + 1);
+    cluster.close();
+    await waiting;
+    expect(refTimers()).toBe(before);
   });
 });
