@@ -2,152 +2,12 @@
 // request the test answers: AddPartitionsToTxn before a partition's first batch (one request per
 // drain pass), batches marked transactional under the transactional id, abort failing unsent
 // batches, fencing, abortable errors, and calls refused in the wrong state.
-import pino from 'pino';
-import { VirtualTimeScheduler } from 'rxjs';
 import { KafkaProtocolError, ProducerFencedError, TransactionAbortableError, TransactionAbortedError, TransactionStateError, TransactionTimeoutError } from '../../src/errors';
-import { ExponentialBackoff } from '../../src/network/Backoff';
-import type { AddPartitionsToTxnRequest } from '../../src/protocol/AddPartitionsToTxn';
 import { ErrorCode } from '../../src/protocol/errorCodes';
-import type { ProduceRequest } from '../../src/protocol/Produce';
 import { decodeRecordBatches } from '../../src/protocol/RecordBatch';
-import { CoordinatorClient } from '../../src/transactions/CoordinatorClient';
-import { ProducerBatch } from '../../src/accumulator/ProducerBatch';
-import { Sender } from '../../src/sender/Sender';
-import { IdempotenceManager } from '../../src/idempotence/IdempotenceManager';
-import { Transactions } from '../../src/transactions/Transactions';
 import { toKafkaTransactionally } from '../../operators/toKafkaTransactionally';
-import { tick } from '../support/virtualTime';
-
-interface Call {
-  api: string;
-  req: any; // eslint-disable-line @typescript-eslint/no-explicit-any
-  resolve: (res: unknown) => void;
-}
-
-/** One broker that is leader and coordinator of everything; each request waits for the test's answer. */
-class FakeBroker {
-  readonly calls: Call[] = [];
-  send(api: { name: string }, req: unknown): Promise<unknown> {
-    return new Promise((resolve) => this.calls.push({ api: api.name, req, resolve }));
-  }
-  versionFor(): number {
-    return 9;
-  }
-  /** Removes and returns the oldest pending call of `api`. */
-  take(api: string): Call {
-    const i = this.calls.findIndex((c) => c.api === api);
-    if (i < 0) throw new Error(`no ${api} request; pending: ${this.calls.map((c) => c.api).join(', ') || 'none'}`);
-    return this.calls.splice(i, 1)[0];
-  }
-  pending(api: string): number {
-    return this.calls.filter((c) => c.api === api).length;
-  }
-}
-
-const broker = (): FakeBroker => new FakeBroker();
-
-function fakeCluster(b: FakeBroker) {
-  return {
-    leaderFor: () => ({ nodeId: 1, host: 'h', port: 1, rack: null }),
-    connectedConnection: () => b,
-    connection: () => Promise.resolve(b),
-    connectionTo: () => Promise.resolve(b),
-    leastLoadedConnection: () => Promise.resolve(b),
-    requestUpdate: () => undefined,
-  };
-}
-
-const silent = pino({ level: 'silent' });
-async function ticks(n = 5): Promise<void> {
-  for (let i = 0; i < n; i++) await tick();
-}
-
-function setup(maxBlockMs = 60000) {
-  const scheduler = new VirtualTimeScheduler();
-  const b = broker();
-  const cluster = fakeCluster(b) as never;
-  const backoff = (): ExponentialBackoff => new ExponentialBackoff(100, 1000, 2, 0.2, () => 0.5);
-  const txn = new IdempotenceManager(cluster, backoff(), 10_000, silent, scheduler);
-  const cfg = { acks: -1, maxInFlight: 5, maxRequestSize: 1 << 20, requestTimeoutMs: 30000, deliveryTimeoutMs: 10_000, retries: 2147483647 };
-  const batches = new Set<ProducerBatch>();
-  const flushWaiters: Array<() => void> = [];
-  const host = {
-    // As Producer.flush: resolves once every batch handed over so far is done.
-    flush: (): Promise<void> => (batches.size === 0 ? Promise.resolve() : new Promise<void>((r) => flushWaiters.push(r))),
-    // The sender is built after the transactions it takes (as in the Producer).
-    wakeup: () => sender.wakeup(),
-  };
-  const txns = new Transactions(
-    { transactionalId: 'tx-1', transactionTimeoutMs: 60000, maxBlockMs, deliveryTimeoutMs: 10_000 },
-    txn,
-    new CoordinatorClient(cluster, backoff(), silent, scheduler),
-    host,
-    silent,
-  );
-  const sender = new Sender({ config: cfg, cluster, scheduler, logger: silent, retryBackoffMs: 100, retryBackoffMaxMs: 1000, idempotence: txn, transactions: txns, random: () => 0.5 });
-  const enqueue = (partition: number, value: string | string[] = 'v'): ProducerBatch => {
-    const batch = ProducerBatch.open('t', partition, 0, Buffer.alloc(256));
-    for (const v of typeof value === 'string' ? [value] : value) batch.append(0, null, Buffer.from(v), null, v);
-    batch.close();
-    batches.add(batch);
-    batch.listener = {
-      onBatchDone: (done: ProducerBatch) => {
-        batches.delete(done);
-        if (batches.size === 0) for (const w of flushWaiters.splice(0)) w();
-      },
-      // As the Producer: the parts of a split batch are outstanding in its place.
-      onBatchSplit: (split: ProducerBatch, parts: ProducerBatch[]) => {
-        batches.delete(split);
-        for (const part of parts) batches.add(part);
-      },
-    } as never;
-    sender.enqueue(batch);
-    return batch;
-  };
-  /** initTransactions(), answering FindCoordinator and InitProducerId. */
-  const init = async (): Promise<void> => {
-    const done = txns.initTransactions();
-    await ticks();
-    b.take('FindCoordinator').resolve({ throttleTimeMs: 0, errorCode: 0, errorMessage: null, nodeId: 1, host: 'h', port: 1 });
-    await ticks();
-    const call = b.take('InitProducerId');
-    expect(call.req).toMatchObject({ transactionalId: 'tx-1', transactionTimeoutMs: 60000, producerId: -1n, producerEpoch: -1 });
-    call.resolve({ throttleTimeMs: 0, errorCode: 0, producerId: 42n, producerEpoch: 3 });
-    await done;
-  };
-  /** initTransactions, beginTransaction, and one batch of partition 0, up to its AddPartitionsToTxn request. */
-  const startOne = async (): Promise<{ batch: ProducerBatch; add: Call }> => {
-    await init();
-    txns.beginTransaction();
-    const batch = enqueue(0);
-    await ticks();
-    return { batch, add: b.take('AddPartitionsToTxn') };
-  };
-  /** As startOne, then on to the batch's Produce request. */
-  const sendOne = async (): Promise<{ batch: ProducerBatch; produce: Call }> => {
-    const { batch, add } = await startOne();
-    add.resolve(addOk(add.req));
-    await ticks();
-    return { batch, produce: b.take('Produce') };
-  };
-  return { scheduler, b, sender, txns, txn, enqueue, init, startOne, sendOne };
-}
-
-const partitionsOf = (req: AddPartitionsToTxnRequest): string[] => req.topics.flatMap((t) => t.partitions.map((p) => `${t.name}-${p}`));
-
-function addOk(req: AddPartitionsToTxnRequest, code = 0) {
-  return { throttleTimeMs: 0, topics: req.topics.map((t) => ({ name: t.name, partitions: t.partitions.map((p) => ({ partitionIndex: p, errorCode: code })) })) };
-}
-
-function produceOk(req: ProduceRequest, code = 0) {
-  return {
-    throttleTimeMs: 0,
-    topics: req.topics.map((t) => ({
-      name: t.name,
-      partitions: t.partitions.map((p) => ({ index: p.index, errorCode: code, baseOffset: 0n, logAppendTimeMs: -1n, logStartOffset: 0n, recordErrors: [], errorMessage: null })),
-    })),
-  };
-}
+import { ok, withError } from '../support/produceResponses';
+import { addOk, partitionsOf, setup, ticks } from './transactionsHarness';
 
 describe('Transactions: the state machine', () => {
   it('refuses calls in the wrong state with a TransactionStateError that says what to do', async () => {
@@ -169,7 +29,7 @@ describe('Transactions: the state machine', () => {
     await init();
     txns.beginTransaction();
     await txns.commitTransaction();
-    expect(b.calls).toEqual([]);
+    expect(b.apis()).toEqual([]);
     expect(txns.state).toBe('READY');
   });
 
@@ -237,7 +97,7 @@ describe('Transactions: the sender', () => {
         expect(decoded).toMatchObject({ isTransactional: true, producerId: 42n, producerEpoch: 3, baseSequence: 0 });
       }
     }
-    produce.resolve(produceOk(produce.req));
+    produce.resolve(ok(produce.req));
     // A later batch of an added partition goes at once; a new partition is added first.
     enqueue(0, 'c');
     enqueue(2, 'd');
@@ -254,7 +114,7 @@ describe('Transactions: the sender', () => {
     const committed = txns.commitTransaction();
     await ticks();
     expect(b.pending('EndTxn')).toBe(0); // waits for the flush
-    produce.resolve(produceOk(produce.req));
+    produce.resolve(ok(produce.req));
     await ticks();
     expect(batch.error).toBeNull();
     const end = b.take('EndTxn');
@@ -278,7 +138,7 @@ describe('Transactions: the sender', () => {
     add.resolve(addOk(add.req));
     await ticks();
     const refused = b.take('Produce');
-    refused.resolve(produceOk(refused.req, ErrorCode.MESSAGE_TOO_LARGE));
+    refused.resolve(withError(refused.req, ErrorCode.MESSAGE_TOO_LARGE));
     await ticks();
     const committed = txns.commitTransaction();
     const stamps: unknown[] = [];
@@ -289,7 +149,7 @@ describe('Transactions: the sender', () => {
       const [d] = decodeRecordBatches(part.req.topics[0].partitions[0].records);
       stamps.push([d.isTransactional, d.producerId, d.producerEpoch, d.baseSequence, d.records.map((r) => r.value!.toString()).join('')]);
       expect(b.pending('EndTxn')).toBe(0); // the commit's flush waits for every part
-      part.resolve(produceOk(part.req));
+      part.resolve(ok(part.req));
     }
     await ticks();
     expect(stamps).toEqual([
@@ -311,7 +171,7 @@ describe('Transactions: the sender', () => {
     await ticks();
     expect(unsent.error).toBeInstanceOf(TransactionAbortedError);
     expect(b.pending('EndTxn')).toBe(0); // the batch in flight settles first
-    produce.resolve(produceOk(produce.req));
+    produce.resolve(ok(produce.req));
     await ticks();
     expect(sent.error).toBeNull();
     const end = b.take('EndTxn');
@@ -346,7 +206,7 @@ describe('Transactions: the sender', () => {
     const { produce } = await sendOne();
     const aborting = txns.abortOngoing()!;
     expect(txns.state).toBe('ABORTING');
-    produce.resolve(produceOk(produce.req));
+    produce.resolve(ok(produce.req));
     await ticks();
     b.take('EndTxn').resolve({ throttleTimeMs: 0, errorCode: 0 });
     await aborting;
@@ -357,7 +217,7 @@ describe('Transactions: the sender', () => {
   it('a failed batch makes the transaction abortable: commit rejects, the abort bumps the epoch (InitProducerId with the current id)', async () => {
     const { b, txns, txn, enqueue, sendOne } = setup();
     const { batch, produce } = await sendOne();
-    produce.resolve(produceOk(produce.req, ErrorCode.INVALID_RECORD));
+    produce.resolve(withError(produce.req, ErrorCode.INVALID_RECORD));
     await ticks();
     expect(batch.error).toBeInstanceOf(KafkaProtocolError);
     expect(txns.state).toBe('ABORTABLE_ERROR');
@@ -391,7 +251,7 @@ describe('Transactions: the sender', () => {
   it('PRODUCER_FENCED on a batch is fatal: ProducerFencedError, queued batches fail with it, every call is refused', async () => {
     const { txns, enqueue, sendOne } = setup();
     const { produce } = await sendOne();
-    produce.resolve(produceOk(produce.req, ErrorCode.PRODUCER_FENCED));
+    produce.resolve(withError(produce.req, ErrorCode.PRODUCER_FENCED));
     await ticks();
     expect(txns.state).toBe('FATAL_ERROR');
     expect(txns.lastError).toBeInstanceOf(ProducerFencedError);
@@ -403,7 +263,7 @@ describe('Transactions: the sender', () => {
   });
 
   it('INVALID_PRODUCER_EPOCH from AddPartitionsToTxn (the coordinator) is fencing: fatal', async () => {
-    const { b, txns, startOne } = setup();
+    const { txns, startOne } = setup();
     const { batch, add } = await startOne();
     add.resolve(addOk(add.req, ErrorCode.INVALID_PRODUCER_EPOCH));
     await ticks();
@@ -414,7 +274,7 @@ describe('Transactions: the sender', () => {
   it('INVALID_PRODUCER_EPOCH on a batch is abortable; the error tells a fence by another producer from an abort for the transaction\'s age', async () => {
     const young = setup();
     const one = await young.sendOne();
-    one.produce.resolve(produceOk(one.produce.req, ErrorCode.INVALID_PRODUCER_EPOCH));
+    one.produce.resolve(withError(one.produce.req, ErrorCode.INVALID_PRODUCER_EPOCH));
     await ticks();
     expect(young.txns.lastError).toBeInstanceOf(TransactionAbortableError);
     expect(young.txns.lastError!.message).toMatch(/another producer with transactionalId 'tx-1' has probably started and fenced this one/);
@@ -423,7 +283,7 @@ describe('Transactions: the sender', () => {
     const two = await old.sendOne();
     // The coordinator aborts a transaction older than transactionTimeoutMs (60000 here) and bumps the epoch.
     old.scheduler.frame += 60_500;
-    two.produce.resolve(produceOk(two.produce.req, ErrorCode.INVALID_PRODUCER_EPOCH));
+    two.produce.resolve(withError(two.produce.req, ErrorCode.INVALID_PRODUCER_EPOCH));
     await ticks();
     expect(old.txns.lastError).toBeInstanceOf(TransactionAbortableError);
     expect(old.txns.lastError!.message).toMatch(/open longer than transactionTimeoutMs=60000 \(60500 ms\), so the coordinator aborted it/);
@@ -432,7 +292,7 @@ describe('Transactions: the sender', () => {
   it('PRODUCER_FENCED on EndTxn after transactionTimeoutMs: ProducerFencedError saying the coordinator aborted the transaction for its age', async () => {
     const { b, scheduler, txns, sendOne } = setup();
     const { produce } = await sendOne();
-    produce.resolve(produceOk(produce.req));
+    produce.resolve(ok(produce.req));
     await ticks();
     scheduler.frame += 61_000;
     const commit = txns.commitTransaction();
