@@ -171,7 +171,14 @@ export class FakeCluster {
   everyTopic: number | null = null;
   /** Next offset per `topic:partition`, for Produce answered by the fake broker. */
   private readonly logEndOffsets = new Map<string, bigint>();
-  private produceAnswers: ProduceAnswers | null = null;
+  /** Per API name, how the fake broker answers that API's requests by itself. */
+  private readonly autoAnswers = new Map<string, { delayMs: number; respond: (req: unknown) => unknown }>();
+  /** Answers by itself the requests listed in autoAnswers; set on every connection. */
+  private readonly responder: Responder = (api, req) => {
+    const auto = this.autoAnswers.get(api);
+    if (auto === undefined) return undefined;
+    return new Promise((resolve) => this.scheduler.schedule(() => resolve(auto.respond(req)), auto.delayMs));
+  };
   /** waitForTopic callers by topic, until it is added. */
   private readonly waiters = new Map<string, Array<(info: TopicInfo) => void>>();
 
@@ -184,7 +191,7 @@ export class FakeCluster {
 
   node(id: number): FakeConnection {
     let c = this.conns.get(id);
-    if (c === undefined) this.conns.set(id, (c = new FakeConnection(id, this.scheduler, this.produceAnswers && this.answerer())));
+    if (c === undefined) this.conns.set(id, (c = new FakeConnection(id, this.scheduler, this.responder)));
     return c;
   }
 
@@ -206,8 +213,12 @@ export class FakeCluster {
 
   /** From now on the broker answers each Produce request by itself, `delayMs` of virtual time after it was written. */
   answerProduce(answers: ProduceAnswers): void {
-    this.produceAnswers = answers;
-    for (const c of this.conns.values()) c.responder = this.answerer();
+    this.answer('Produce', answers.delayMs, (req) => produceResponse(req as ProduceRequest, (topic, p) => this.append(topic, p, answers)));
+  }
+
+  /** From now on the broker answers each request of `api` (its name) by itself, `delayMs` after it was written. */
+  answer(api: string, delayMs: number, respond: (req: unknown) => unknown): void {
+    this.autoAnswers.set(api, { delayMs, respond });
   }
 
   // The Cluster methods the producer calls.
@@ -262,17 +273,6 @@ export class FakeCluster {
   /** As a Cluster (cast), for constructors that take one. */
   get asCluster(): Cluster {
     return this as unknown as Cluster;
-  }
-
-  private answerer(): Responder {
-    return (api, req) => {
-      const answers = this.produceAnswers;
-      if (api !== 'Produce' || answers === null) return undefined;
-      const produce = req as ProduceRequest;
-      return new Promise((resolve) => {
-        this.scheduler.schedule(() => resolve(produceResponse(produce, (topic, p) => this.append(topic, p, answers))), answers.delayMs);
-      });
-    };
   }
 
   /** The fake broker appends a partition's records: their base offset, or an error code. */

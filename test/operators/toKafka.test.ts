@@ -1,0 +1,74 @@
+// toKafka(config, scheduler) in marbles, end to end against a fake cluster whose broker answers
+// each Produce request 3 frames after it was written: records in, one ack per record out, in
+// order; each subscription a stream of its own (a producer per subscription); stopOnError (the default) ends the stream with a
+// RecordError; a source error passes on after the records already sent are acked.
+import { map } from 'rxjs';
+import { toKafka } from '../../operators/toKafka';
+import { RecordError } from '../../src/errors';
+import { ErrorCode } from '../../src/protocol/errorCodes';
+import type { ProducerRecord } from '../../src/types';
+import { FakeCluster, onEveryCluster } from '../support/fakeCluster';
+import { marbleScheduler, runAsync } from '../support/marbles';
+import { ackSummary } from './fixture';
+
+const RESPONSE_MS = 3;
+const config = { brokers: 'fake:9092', topic: 't', idempotence: false, acks: 1 as const, lingerMs: 0 };
+const rec = (value: string, partition: number): ProducerRecord<unknown, string, string> => ({ value, partition, meta: value });
+
+afterEach(() => jest.restoreAllMocks());
+
+describe('toKafka', () => {
+  it('records in, one ack per record out, in order, with the offsets the broker gave', async () => {
+    const scheduler = marbleScheduler();
+    await runAsync(scheduler, ({ cold, expectObservable }) => {
+      const cluster = new FakeCluster(scheduler);
+      cluster.everyTopic = 2;
+      cluster.answerProduce({ delayMs: RESPONSE_MS });
+      onEveryCluster(cluster);
+      // A group takes as many frames as it has characters: c and d at 4, the end at 11.
+      const records = cold('a-b-(cd)---|', { a: rec('a', 0), b: rec('b', 1), c: rec('c', 1), d: rec('d', 1) });
+      const acks = records.pipe(toKafka<unknown, string, string>(config, scheduler), map(ackSummary));
+      // c and d (one batch) are written at 4, while b's batch is still in flight, and acked at 7.
+      expectObservable(acks).toBe('---a-b-(cd)|', { a: '0@0:a', b: '1@0:b', c: '1@1:c', d: '1@2:d' });
+    });
+  });
+
+  it('each subscription is a stream of its own: its own acks, its own completion', async () => {
+    const scheduler = marbleScheduler();
+    await runAsync(scheduler, ({ cold, expectObservable }) => {
+      const cluster = new FakeCluster(scheduler);
+      cluster.everyTopic = 2;
+      cluster.answerProduce({ delayMs: RESPONSE_MS });
+      onEveryCluster(cluster);
+      const produce = toKafka<unknown, string, string>(config, scheduler);
+      expectObservable(cold('a|', { a: rec('a', 0) }).pipe(produce, map(ackSummary))).toBe('---(a|)', { a: '0@0:a' });
+      expectObservable(cold('--b|', { b: rec('b', 1) }).pipe(produce, map(ackSummary))).toBe('-----(b|)', { b: '1@0:b' });
+    });
+  });
+
+  it('stops at the first record that cannot be delivered (stopOnError by default)', async () => {
+    const scheduler = marbleScheduler();
+    await runAsync(scheduler, ({ cold, expectObservable, expectSubscriptions }) => {
+      const cluster = new FakeCluster(scheduler);
+      cluster.everyTopic = 2;
+      cluster.answerProduce({ delayMs: RESPONSE_MS, errorCodes: { 1: ErrorCode.TOPIC_AUTHORIZATION_FAILED } });
+      onEveryCluster(cluster);
+      const records = cold('ab------c|', { a: rec('a', 0), b: rec('b', 1), c: rec('c', 0) });
+      expectObservable(records.pipe(toKafka<unknown, string, string>(config, scheduler), map(ackSummary))).toBe('---a#', { a: '0@0:a' }, expect.any(RecordError));
+      expectSubscriptions(records.subscriptions).toBe('^---!');
+    });
+  });
+
+  it('a source error passes on once the records already sent are acked', async () => {
+    const scheduler = marbleScheduler();
+    await runAsync(scheduler, ({ cold, expectObservable }) => {
+      const cluster = new FakeCluster(scheduler);
+      cluster.everyTopic = 2;
+      cluster.answerProduce({ delayMs: RESPONSE_MS });
+      onEveryCluster(cluster);
+      const failure = new Error('source failed');
+      const records = cold('a#', { a: rec('a', 0) }, failure);
+      expectObservable(records.pipe(toKafka<unknown, string, string>(config, scheduler), map(ackSummary))).toBe('---(a#)', { a: '0@0:a' }, failure);
+    });
+  });
+});
