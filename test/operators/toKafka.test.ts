@@ -2,7 +2,7 @@
 // each Produce request 3 frames after it was written: records in, one ack per record out, in
 // order; each subscription a stream of its own (a producer per subscription); stopOnError (the default) ends the stream with a
 // RecordError; a source error passes on after the records already sent are acked.
-import { map } from 'rxjs';
+import { map, type SchedulerLike } from 'rxjs';
 import { toKafka } from '../../operators/toKafka';
 import { RecordError } from '../../src/errors';
 import { ErrorCode } from '../../src/protocol/errorCodes';
@@ -15,16 +15,21 @@ const RESPONSE_MS = 3;
 const config = { brokers: 'fake:9092', topic: 't', idempotence: false, acks: 1 as const, lingerMs: 0 };
 const rec = (value: string, partition: number): ProducerRecord<unknown, string, string> => ({ value, partition, meta: value });
 
+/** The producers toKafka makes get a fake cluster of 2 partitions per topic; Produce answered after RESPONSE_MS. */
+function everyClusterFake(scheduler: SchedulerLike, errorCodes: Record<number, number> = {}): void {
+  const cluster = new FakeCluster(scheduler);
+  cluster.everyTopic = 2;
+  cluster.answerProduce({ delayMs: RESPONSE_MS, errorCodes });
+  onEveryCluster(cluster);
+}
+
 afterEach(() => jest.restoreAllMocks());
 
 describe('toKafka', () => {
   it('records in, one ack per record out, in order, with the offsets the broker gave', async () => {
     const scheduler = marbleScheduler();
     await runAsync(scheduler, ({ cold, expectObservable }) => {
-      const cluster = new FakeCluster(scheduler);
-      cluster.everyTopic = 2;
-      cluster.answerProduce({ delayMs: RESPONSE_MS });
-      onEveryCluster(cluster);
+      everyClusterFake(scheduler);
       // A group takes as many frames as it has characters: c and d at 4, the end at 11.
       const records = cold('a-b-(cd)---|', { a: rec('a', 0), b: rec('b', 1), c: rec('c', 1), d: rec('d', 1) });
       const acks = records.pipe(toKafka<unknown, string, string>(config, scheduler), map(ackSummary));
@@ -36,10 +41,7 @@ describe('toKafka', () => {
   it('each subscription is a stream of its own: its own acks, its own completion', async () => {
     const scheduler = marbleScheduler();
     await runAsync(scheduler, ({ cold, expectObservable }) => {
-      const cluster = new FakeCluster(scheduler);
-      cluster.everyTopic = 2;
-      cluster.answerProduce({ delayMs: RESPONSE_MS });
-      onEveryCluster(cluster);
+      everyClusterFake(scheduler);
       const produce = toKafka<unknown, string, string>(config, scheduler);
       expectObservable(cold('a|', { a: rec('a', 0) }).pipe(produce, map(ackSummary))).toBe('---(a|)', { a: '0@0:a' });
       expectObservable(cold('--b|', { b: rec('b', 1) }).pipe(produce, map(ackSummary))).toBe('-----(b|)', { b: '1@0:b' });
@@ -49,10 +51,8 @@ describe('toKafka', () => {
   it('stops at the first record that cannot be delivered (stopOnError by default)', async () => {
     const scheduler = marbleScheduler();
     await runAsync(scheduler, ({ cold, expectObservable, expectSubscriptions }) => {
-      const cluster = new FakeCluster(scheduler);
-      cluster.everyTopic = 2;
-      cluster.answerProduce({ delayMs: RESPONSE_MS, errorCodes: { 1: ErrorCode.TOPIC_AUTHORIZATION_FAILED } });
-      onEveryCluster(cluster);
+      // Partition 1 is refused (not retriable): b fails at 4.
+      everyClusterFake(scheduler, { 1: ErrorCode.TOPIC_AUTHORIZATION_FAILED });
       const records = cold('ab------c|', { a: rec('a', 0), b: rec('b', 1), c: rec('c', 0) });
       expectObservable(records.pipe(toKafka<unknown, string, string>(config, scheduler), map(ackSummary))).toBe('---a#', { a: '0@0:a' }, expect.any(RecordError));
       expectSubscriptions(records.subscriptions).toBe('^---!');
@@ -62,10 +62,7 @@ describe('toKafka', () => {
   it('a source error passes on once the records already sent are acked', async () => {
     const scheduler = marbleScheduler();
     await runAsync(scheduler, ({ cold, expectObservable }) => {
-      const cluster = new FakeCluster(scheduler);
-      cluster.everyTopic = 2;
-      cluster.answerProduce({ delayMs: RESPONSE_MS });
-      onEveryCluster(cluster);
+      everyClusterFake(scheduler);
       const failure = new Error('source failed');
       const records = cold('a#', { a: rec('a', 0) }, failure);
       expectObservable(records.pipe(toKafka<unknown, string, string>(config, scheduler), map(ackSummary))).toBe('---(a#)', { a: '0@0:a' }, failure);
