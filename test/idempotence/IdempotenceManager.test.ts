@@ -3,28 +3,11 @@ import pino from 'pino';
 import { ConnectionError, KafkaProtocolError, ProducerClosedError } from '../../src/errors';
 import { ExponentialBackoff } from '../../src/network/Backoff';
 import { ErrorCode } from '../../src/protocol/errorCodes';
-import type { InitProducerIdRequest, InitProducerIdResponse } from '../../src/protocol/InitProducerId';
 import { IdempotenceManager } from '../../src/idempotence/IdempotenceManager';
 import { newPartitionSequences } from '../../src/idempotence/PartitionSequences';
-
-/** The one broker connection: InitProducerId requests wait for the test to answer them. */
-class FakeConnection {
-  readonly requests: Array<{ req: InitProducerIdRequest; atMs: number; resolve: (r: InitProducerIdResponse) => void; reject: (e: Error) => void }> = [];
-  version = 4;
-  constructor(private readonly scheduler: VirtualTimeScheduler) {}
-  versionFor(): number {
-    return this.version;
-  }
-  send(_api: unknown, req: InitProducerIdRequest): Promise<InitProducerIdResponse> {
-    return new Promise((resolve, reject) => this.requests.push({ req, atMs: this.scheduler.now(), resolve, reject }));
-  }
-}
-
-function answer(producerId: bigint, producerEpoch: number, errorCode = 0): InitProducerIdResponse {
-  return { throttleTimeMs: 0, errorCode, producerId, producerEpoch };
-}
-
-const tick = () => new Promise((r) => setImmediate(r));
+import { FakeCluster, type FakeConnection } from '../support/fakeCluster';
+import { initOk as answer } from '../support/produceResponses';
+import { tick } from '../support/virtualTime';
 
 /** Runs the next timer (the retry backoff) and what it triggers. */
 async function nextTimer(scheduler: VirtualTimeScheduler): Promise<void> {
@@ -36,11 +19,12 @@ async function nextTimer(scheduler: VirtualTimeScheduler): Promise<void> {
 
 function setup(deadlineMs = 10000) {
   const scheduler = new VirtualTimeScheduler();
-  const conn = new FakeConnection(scheduler);
-  const cluster = { leastLoadedConnection: () => Promise.resolve(conn) };
+  // The one broker connection: InitProducerId requests wait for the test to answer them.
+  const cluster = new FakeCluster(scheduler);
+  const conn = cluster.conn;
   // random 0.5: no jitter, backoffs of exactly 100, 200, 400 … ms.
   const backoff = new ExponentialBackoff(100, 1000, 2, 0.2, () => 0.5);
-  const idempotence = new IdempotenceManager(cluster as never, backoff, deadlineMs, pino({ level: 'silent' }), scheduler);
+  const idempotence = new IdempotenceManager(cluster.asCluster, backoff, deadlineMs, pino({ level: 'silent' }), scheduler);
   return { scheduler, conn, idempotence };
 }
 
@@ -48,7 +32,7 @@ function setup(deadlineMs = 10000) {
 async function withProducerId(idempotence: IdempotenceManager, conn: FakeConnection, id: bigint, epoch: number): Promise<void> {
   const p = idempotence.initProducerId();
   await tick();
-  conn.requests[conn.requests.length - 1].resolve(answer(id, epoch));
+  conn.initRequests[conn.initRequests.length - 1].resolve(answer(id, epoch));
   await p;
 }
 
@@ -58,9 +42,9 @@ describe('IdempotenceManager', () => {
     expect(idempotence.hasProducerId).toBe(false);
     const done = idempotence.initProducerId();
     await tick();
-    expect(conn.requests).toHaveLength(1);
-    expect(conn.requests[0].req).toEqual({ transactionalId: null, transactionTimeoutMs: 60000, producerId: -1n, producerEpoch: -1 });
-    conn.requests[0].resolve(answer(4000n, 0));
+    expect(conn.initRequests).toHaveLength(1);
+    expect(conn.initRequests[0].req).toEqual({ transactionalId: null, transactionTimeoutMs: 60000, producerId: -1n, producerEpoch: -1 });
+    conn.initRequests[0].resolve(answer(4000n, 0));
     await done;
     expect([idempotence.hasProducerId, idempotence.producerId, idempotence.producerEpoch]).toEqual([true, 4000n, 0]);
   });
@@ -70,8 +54,8 @@ describe('IdempotenceManager', () => {
     const a = idempotence.initProducerId();
     const b = idempotence.initProducerId();
     await tick();
-    expect(conn.requests).toHaveLength(1);
-    conn.requests[0].resolve(answer(1n, 0));
+    expect(conn.initRequests).toHaveLength(1);
+    conn.initRequests[0].resolve(answer(1n, 0));
     await Promise.all([a, b]);
   });
 
@@ -97,7 +81,7 @@ describe('IdempotenceManager', () => {
     idempotence.assignSequence(p0, 10);
     expect(idempotence.isStale(p0)).toBe(false);
     idempotence.bumpEpoch();
-    expect(conn.requests).toHaveLength(1);
+    expect(conn.initRequests).toHaveLength(1);
     expect([idempotence.producerId, idempotence.producerEpoch, idempotence.hasProducerId, idempotence.epochBumps]).toEqual([7n, 3, true, 1]);
     // The partition still runs under epoch 2 until the Sender lets it restart.
     expect(idempotence.isStale(p0)).toBe(true);
@@ -112,8 +96,8 @@ describe('IdempotenceManager', () => {
     expect([idempotence.hasProducerId, idempotence.newProducerIdNeeded, idempotence.producerEpoch]).toEqual([false, true, 0x7fff]);
     const fresh = idempotence.initProducerId();
     await tick();
-    expect(conn.requests[1].req).toEqual({ transactionalId: null, transactionTimeoutMs: 60000, producerId: -1n, producerEpoch: -1 });
-    conn.requests[1].resolve(answer(8n, 0));
+    expect(conn.initRequests[1].req).toEqual({ transactionalId: null, transactionTimeoutMs: 60000, producerId: -1n, producerEpoch: -1 });
+    conn.initRequests[1].resolve(answer(8n, 0));
     await fresh;
     expect([idempotence.hasProducerId, idempotence.producerId, idempotence.producerEpoch]).toEqual([true, 8n, 0]);
   });
@@ -122,13 +106,13 @@ describe('IdempotenceManager', () => {
     const { scheduler, conn, idempotence } = setup();
     const done = idempotence.initProducerId();
     await tick();
-    conn.requests[0].resolve(answer(-1n, -1, ErrorCode.COORDINATOR_NOT_AVAILABLE));
+    conn.initRequests[0].resolve(answer(-1n, -1, ErrorCode.COORDINATOR_NOT_AVAILABLE));
     await nextTimer(scheduler);
-    conn.requests[1].reject(new ConnectionError('h:1', 'socket closed'));
+    conn.initRequests[1].reject(new ConnectionError('h:1', 'socket closed'));
     await nextTimer(scheduler);
-    conn.requests[2].resolve(answer(3n, 0));
+    conn.initRequests[2].resolve(answer(3n, 0));
     await done;
-    expect(conn.requests.map((r) => r.atMs)).toEqual([0, 100, 300]);
+    expect(conn.initRequests.map((r) => r.atMs)).toEqual([0, 100, 300]);
     expect(idempotence.producerId).toBe(3n);
   });
 
@@ -137,15 +121,15 @@ describe('IdempotenceManager', () => {
     const done = idempotence.initProducerId();
     const outcome = done.catch((e: unknown) => e);
     await tick();
-    conn.requests[0].resolve(answer(-1n, -1, ErrorCode.COORDINATOR_LOAD_IN_PROGRESS));
+    conn.initRequests[0].resolve(answer(-1n, -1, ErrorCode.COORDINATOR_LOAD_IN_PROGRESS));
     await nextTimer(scheduler); // 100
-    conn.requests[1].resolve(answer(-1n, -1, ErrorCode.COORDINATOR_LOAD_IN_PROGRESS));
+    conn.initRequests[1].resolve(answer(-1n, -1, ErrorCode.COORDINATOR_LOAD_IN_PROGRESS));
     await nextTimer(scheduler); // 300: past the deadline
-    conn.requests[2].resolve(answer(-1n, -1, ErrorCode.NOT_COORDINATOR));
+    conn.initRequests[2].resolve(answer(-1n, -1, ErrorCode.NOT_COORDINATOR));
     const error = await outcome;
     expect(error).toBeInstanceOf(KafkaProtocolError);
     expect((error as KafkaProtocolError).type).toBe('NOT_COORDINATOR');
-    expect(conn.requests).toHaveLength(3);
+    expect(conn.initRequests).toHaveLength(3);
     expect(idempotence.hasProducerId).toBe(false);
   });
 
@@ -153,24 +137,24 @@ describe('IdempotenceManager', () => {
     const { conn, idempotence } = setup();
     const outcome = idempotence.initProducerId().catch((e: unknown) => e);
     await tick();
-    conn.requests[0].resolve(answer(-1n, -1, ErrorCode.CLUSTER_AUTHORIZATION_FAILED));
+    conn.initRequests[0].resolve(answer(-1n, -1, ErrorCode.CLUSTER_AUTHORIZATION_FAILED));
     const error = (await outcome) as KafkaProtocolError;
     expect(error).toBeInstanceOf(KafkaProtocolError);
     expect(error.type).toBe('CLUSTER_AUTHORIZATION_FAILED');
     expect(error.retriable).toBe(false);
     expect(error.message).toMatch(/InitProducerId failed.*idempotence: false/);
-    expect(conn.requests).toHaveLength(1);
+    expect(conn.initRequests).toHaveLength(1);
   });
 
   it('close() ends an exchange that is backing off', async () => {
     const { scheduler, conn, idempotence } = setup();
     const outcome = idempotence.initProducerId().catch((e: unknown) => e);
     await tick();
-    conn.requests[0].resolve(answer(-1n, -1, ErrorCode.COORDINATOR_NOT_AVAILABLE));
+    conn.initRequests[0].resolve(answer(-1n, -1, ErrorCode.COORDINATOR_NOT_AVAILABLE));
     await tick();
     idempotence.close();
     await nextTimer(scheduler);
     expect(await outcome).toBeInstanceOf(ProducerClosedError);
-    expect(conn.requests).toHaveLength(1);
+    expect(conn.initRequests).toHaveLength(1);
   });
 });
