@@ -1,4 +1,5 @@
-import { decodeRecordBatches, RECORD_BATCH_OVERHEAD, recordSizeUpperBound } from '../protocol/RecordBatch';
+import { RECORD_BATCH_OVERHEAD, recordSizeUpperBound } from '../protocol/RecordBatch';
+import { decodeRecordBatches } from '../protocol/RecordBatchDecoder';
 import { ProducerBatch } from './ProducerBatch';
 
 /**

@@ -13,7 +13,7 @@
  * producer id, epoch and sequence (rewritten on retry) but not the base offset (set by the broker).
  * The builder writes records straight into the batch's preallocated buffer (no intermediate
  * copies), leaves the header as a placeholder, and backfills it on `close()`. The decoder, for
- * tests and verification, is in `RecordBatchDecoder.ts`.
+ * tests, splitting and verification, is `RecordBatchDecoder.ts` (it imports this file, not back).
  *
  * Compression (attributes bits 0–2): the whole records section — everything after the 61-byte
  * header — is compressed as one unit on `close()`, and the compressed bytes are written back over
@@ -53,7 +53,6 @@ import {
 } from './varint';
 
 export { RECORD_BATCH_OVERHEAD } from './recordBatchLayout';
-export { decodeRecordBatches, type DecodedBatch, type DecodedRecord } from './RecordBatchDecoder';
 
 /** A record header. Keys are strings (UTF-8 on the wire), values are bytes or null. */
 export interface RecordHeader {

@@ -18,7 +18,6 @@ export { jsonSerializer } from './jsonSerializer';
 export { stringSerializer } from './stringSerializer';
 export { serializeHeaders } from './serializeHeaders';
 export type { RecordHeaders } from './serializeHeaders';
-export { serializeRecord } from '../pipeline/serializeRecord';
 
 /** The built-in serializers by name. */
 export const serializers = {

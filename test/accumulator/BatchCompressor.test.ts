@@ -1,6 +1,6 @@
 import { BatchCompressor } from '../../src/accumulator/BatchCompressor';
 import { type CompressionCodec, createCodec } from '../../src/compression';
-import { decodeRecordBatches } from '../../src/protocol/RecordBatch';
+import { decodeRecordBatches } from '../../src/protocol/RecordBatchDecoder';
 import { ProducerBatch } from '../../src/accumulator/ProducerBatch';
 
 const zstd = createCodec('zstd', { gzip: -1, lz4: 9, zstd: 3 })!;

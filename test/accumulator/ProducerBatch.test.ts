@@ -1,6 +1,6 @@
 import { createCodec } from '../../src/compression';
 import { ProducerBatch, type BatchListener } from '../../src/accumulator/ProducerBatch';
-import { decodeRecordBatches } from '../../src/protocol/RecordBatch';
+import { decodeRecordBatches } from '../../src/protocol/RecordBatchDecoder';
 
 const zstd = createCodec('zstd', { gzip: -1, lz4: 9, zstd: 3 })!;
 

@@ -1,6 +1,7 @@
 import { VirtualTimeScheduler } from 'rxjs';
 import { BufferExhaustedError, RecordDroppedError, RecordTooLargeError } from '../../src/errors';
-import { decodeRecordBatches, RECORD_BATCH_OVERHEAD, recordSizeUpperBound } from '../../src/protocol/RecordBatch';
+import { RECORD_BATCH_OVERHEAD, recordSizeUpperBound } from '../../src/protocol/RecordBatch';
+import { decodeRecordBatches } from '../../src/protocol/RecordBatchDecoder';
 import { BufferPool } from '../../src/accumulator/BufferPool';
 import { ProducerBatch } from '../../src/accumulator/ProducerBatch';
 import { AccumulatorConfig, RecordAccumulator } from '../../src/accumulator/RecordAccumulator';

@@ -2,7 +2,8 @@
 // metas and timestamps, the sequence range carved contiguously under the same producer id, epoch
 // and transactional flag, compression kept, and termination (halving until single records).
 import { createCodec } from '../../src/compression';
-import { decodeRecordBatches, RECORD_BATCH_OVERHEAD, recordSizeUpperBound } from '../../src/protocol/RecordBatch';
+import { RECORD_BATCH_OVERHEAD, recordSizeUpperBound } from '../../src/protocol/RecordBatch';
+import { decodeRecordBatches } from '../../src/protocol/RecordBatchDecoder';
 import { ProducerBatch } from '../../src/accumulator/ProducerBatch';
 import { splitBatch, splitLimitBytes } from '../../src/accumulator/splitBatch';
 

@@ -2,7 +2,8 @@
 // header stays plain, the CRC covers the compressed bytes, and the decoder reads it back.
 import { CODEC_IDS, type CodecName, createCodec } from '../../src/compression';
 import { crc32c } from '../../src/protocol/crc32c';
-import { decodeRecordBatches, RECORD_BATCH_OVERHEAD, RecordBatchBuilder, type RecordHeader } from '../../src/protocol/RecordBatch';
+import { RECORD_BATCH_OVERHEAD, RecordBatchBuilder, type RecordHeader } from '../../src/protocol/RecordBatch';
+import { decodeRecordBatches } from '../../src/protocol/RecordBatchDecoder';
 import { ProducerBatch } from '../../src/accumulator/ProducerBatch';
 import { expectSameBytes, incompressible } from './referenceTools';
 

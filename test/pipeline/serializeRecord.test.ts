@@ -1,5 +1,6 @@
 import { InvalidRecordError, RecordError, SerializationError } from '../../src/errors';
-import { defaultSerializer, jsonSerializer, Serializer, serializeRecord, stringSerializer } from '../../src/serde';
+import { serializeRecord } from '../../src/pipeline/serializeRecord';
+import { defaultSerializer, jsonSerializer, Serializer, stringSerializer } from '../../src/serde';
 import type { ProducerRecord, SerializedRecord } from '../../src/types';
 
 const NOW = 1_700_000_000_000;

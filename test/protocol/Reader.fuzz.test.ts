@@ -5,7 +5,8 @@
 import { ProtocolDecodeError } from '../../src/errors';
 import { readResponseHeader } from '../../src/protocol/headers';
 import { Reader } from '../../src/protocol/Reader';
-import { decodeRecordBatches, RecordBatchBuilder } from '../../src/protocol/RecordBatch';
+import { RecordBatchBuilder } from '../../src/protocol/RecordBatch';
+import { decodeRecordBatches } from '../../src/protocol/RecordBatchDecoder';
 import { decodeError, responseSeeds } from './responseSeeds';
 import { seededRandom } from '../support/random';
 

@@ -1,7 +1,7 @@
 import { ProtocolDecodeError } from '../../src/errors';
 import { crc32c } from '../../src/protocol/crc32c';
+import { decodeRecordBatches } from '../../src/protocol/RecordBatchDecoder';
 import {
-  decodeRecordBatches,
   RECORD_BATCH_OVERHEAD,
   RecordBatchBuilder,
   recordSizeUpperBound,

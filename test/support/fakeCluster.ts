@@ -18,7 +18,7 @@ import { Cluster, type BrokerNode, type TopicInfo } from '../../src/cluster/Clus
 import type { InitProducerIdRequest, InitProducerIdResponse } from '../../src/protocol/InitProducerId';
 import type { MetadataRequest, MetadataResponse } from '../../src/protocol/Metadata';
 import type { ProduceRequest, ProduceResponse } from '../../src/protocol/Produce';
-import { decodeRecordBatches } from '../../src/protocol/RecordBatch';
+import { decodeRecordBatches } from '../../src/protocol/RecordBatchDecoder';
 import type { ProducerConfig } from '../../src/config/config';
 import { Producer } from '../../src/producer/Producer';
 import { produceResponse, withErrors } from './produceResponses';

@@ -4,7 +4,7 @@
  */
 import type { InitProducerIdResponse } from '../../src/protocol/InitProducerId';
 import type { ProduceRequest, ProduceResponse } from '../../src/protocol/Produce';
-import { decodeRecordBatches, type DecodedBatch, type DecodedRecord } from '../../src/protocol/RecordBatch';
+import { decodeRecordBatches, type DecodedBatch, type DecodedRecord } from '../../src/protocol/RecordBatchDecoder';
 
 /** A Produce response answering each partition of `req` as `partition` says. */
 export function produceResponse(

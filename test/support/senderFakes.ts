@@ -8,7 +8,7 @@ import pino from 'pino';
 import { ExponentialBackoff } from '../../src/network/Backoff';
 import type { InitProducerIdRequest, InitProducerIdResponse } from '../../src/protocol/InitProducerId';
 import type { ProduceRequest, ProduceResponse } from '../../src/protocol/Produce';
-import { decodeRecordBatches, DecodedBatch } from '../../src/protocol/RecordBatch';
+import { decodeRecordBatches, DecodedBatch } from '../../src/protocol/RecordBatchDecoder';
 import { ProducerBatch } from '../../src/accumulator/ProducerBatch';
 import { Sender } from '../../src/sender/Sender';
 import type { SenderConfig } from '../../src/sender/SenderConfig';

@@ -4,7 +4,7 @@
 // batches, fencing, abortable errors, and calls refused in the wrong state.
 import { KafkaProtocolError, ProducerFencedError, TransactionAbortableError, TransactionAbortedError, TransactionStateError, TransactionTimeoutError } from '../../src/errors';
 import { ErrorCode } from '../../src/protocol/errorCodes';
-import { decodeRecordBatches } from '../../src/protocol/RecordBatch';
+import { decodeRecordBatches } from '../../src/protocol/RecordBatchDecoder';
 import { toKafkaTransactionally } from '../../operators/toKafkaTransactionally';
 import { ok, withError } from '../support/produceResponses';
 import { addOk, partitionsOf, setup, ticks } from './transactionsHarness';
