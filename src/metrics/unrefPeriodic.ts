@@ -1,4 +1,5 @@
 import type { SchedulerAction, SchedulerLike, Subscription } from 'rxjs';
+import { unrefTimer } from '../time/Time';
 
 /**
  * Runs `tick` every `periodMs` on `scheduler` without keeping the process alive: metrics are an
@@ -9,17 +10,9 @@ export function unrefPeriodic(scheduler: SchedulerLike, periodMs: number, tick: 
   const subscription = scheduler.schedule(function (this: SchedulerAction<undefined>) {
     tick();
     this.schedule(undefined, periodMs);
-    unref(this);
+    unrefTimer(this);
   }, periodMs);
-  unref(subscription);
+  unrefTimer(subscription);
   return subscription;
 }
 
-/**
- * RxJS's async actions keep their Node timer in `id` (a setInterval handle, kept across periodic
- * reschedules of the same delay); other schedulers have no such handle and nothing to unref.
- */
-function unref(action: unknown): void {
-  const id = (action as { id?: { unref?: () => void } }).id;
-  if (id !== null && typeof id === 'object' && typeof id.unref === 'function') id.unref();
-}
