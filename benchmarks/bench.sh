@@ -7,6 +7,9 @@
 #   3. rxkafka's dist/ (npm run build): the drivers use the repo's build, not a published package
 #   4. Apache Kafka's jars (test/kafka/setup.sh, quiet when fetched) for the Kafka broker and the
 #      Java producer — unless the run is on the mock only (--broker mock, or --latency)
+#   5. the franz-go driver (clients/franz-go.js --build: `go build`, modules from the Go module
+#      proxy, into .cache/bench/franz-go/, once per source) — unless --latency, or --clients
+#      leaves it out
 # Arguments go to bench.js (throughput): npm run bench -- --records 200000 --rounds 1
 # or, with --latency among them, to latency.js (ack latency at a fixed rate):
 #   npm run bench -- --latency --rate 10000 --seconds 10
@@ -37,11 +40,14 @@ fi
 
 script=bench.js
 kafka=yes
+franzgo=yes
 prev=
 for arg in "$@"; do
-  if [ "$arg" = --latency ]; then script=latency.js; kafka=no; fi
+  if [ "$arg" = --latency ]; then script=latency.js; kafka=no; franzgo=no; fi
   if [ "$prev" = --broker ] && [ "$arg" = mock ]; then kafka=no; fi
+  if [ "$prev" = --clients ]; then case ",$arg," in *,franz-go,*) ;; *) franzgo=no ;; esac; fi
   prev="$arg"
 done
 if [ "$kafka" = yes ]; then bash "$root/test/kafka/setup.sh"; fi
+if [ "$franzgo" = yes ]; then node "$here/clients/franz-go.js" --build; fi
 exec node "$here/$script" "$@"

@@ -7,7 +7,7 @@ const path = require('node:path');
 
 const ROOT = path.join(__dirname, '..', '..');
 const NODE_PEERS = ['kafkajs', 'platformatic', 'node-rdkafka'];
-const ALL = ['rxkafka', ...NODE_PEERS, 'kcat', 'java'];
+const ALL = ['rxkafka', ...NODE_PEERS, 'kcat', 'franz-go', 'java'];
 
 // Every client runs on every broker. (Kafka's Java client reads the mock's ApiVersions answer since
 // test/broker/apiversions.patch: an unsupported version is answered in the v0 layout, as Kafka does.)
@@ -48,6 +48,15 @@ function javaLabel() {
   return `Java producer ${clients} (ProducerPerformance, Java ${m ? m[1] : '?'})`;
 }
 
+/** franz-go's version as the driver's go.mod requires it, and the Go that builds it. */
+function franzGoLabel() {
+  const mod = fs.readFileSync(path.join(__dirname, '..', 'clients', 'franz-go', 'go.mod'), 'utf8');
+  const m = /^\s*(?:require\s+)?github\.com\/twmb\/franz-go v(\S+)/m.exec(mod);
+  const go = spawnSync('go', ['version'], { encoding: 'utf8' });
+  const g = /go version go(\S+)/.exec(`${go.stdout || ''}`);
+  return `franz-go ${m ? m[1] : '?'} (Go ${g ? g[1] : '?'})`;
+}
+
 function labels() {
   const nm = path.join(__dirname, '..', 'node_modules');
   let kcat = '?';
@@ -70,6 +79,7 @@ function labels() {
     platformatic: `@platformatic/kafka ${pkgVersion(path.join(nm, '@platformatic', 'kafka'))}`,
     'node-rdkafka': `node-rdkafka ${pkgVersion(path.join(nm, 'node-rdkafka'))} (librdkafka ${rdkafka})`,
     kcat: `kcat ${kcat} (C)`,
+    'franz-go': franzGoLabel(),
     java: javaLabel(),
   };
 }
