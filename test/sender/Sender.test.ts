@@ -239,12 +239,12 @@ describe('Sender', () => {
 
   it('waits for a leader: no request while the partition has none, then sends', async () => {
     const { scheduler, cluster, sender, listen } = setup();
-    cluster.leaders.set('t-0', -1);
+    cluster.setLeader('t', 0, -1);
     sender.enqueue(listen(batch(0)));
     await tick();
     expect(cluster.conn.requests).toHaveLength(0);
     expect(cluster.updates).toBeGreaterThan(0);
-    cluster.leaders.set('t-0', 1);
+    cluster.setLeader('t', 0, 1);
     sender.wakeup();
     await tick();
     scheduler.flush();
@@ -256,7 +256,7 @@ describe('Sender', () => {
     sender.enqueue(listen(batch(0, 0, ['1'])));
     await tick();
     expect(cluster.node(1).requests).toHaveLength(1);
-    cluster.leaders.set('t-0', 2); // metadata learned of the move; '1' is still in flight to node 1
+    cluster.setLeader('t', 0, 2); // metadata learned of the move; '1' is still in flight to node 1
     sender.enqueue(listen(batch(0, 0, ['2'])));
     sender.enqueue(listen(batch(1, 0, ['other']))); // partition 1 has nothing in flight: it follows its leader
     await tick();
@@ -378,7 +378,7 @@ describe('Sender with idempotence', () => {
     // 'lost' gets sequence 0 on partition 0, fails, and waits for a leader it never gets back.
     const r1 = cluster.conn.requests[0];
     expect(stamp(r1.req, 0).seq).toBe(0);
-    cluster.leaders.set('t-0', -1);
+    cluster.setLeader('t', 0, -1);
     r1.resolve(withError(r1.req, ErrorCode.NOT_LEADER_OR_FOLLOWER));
     await advanceTo(scheduler, 500);
     sender.enqueue(listen(batch(1, 500, ['p1-a'])));
@@ -393,7 +393,7 @@ describe('Sender with idempotence', () => {
     expect(done[0].error).toBeInstanceOf(DeliveryTimeoutError);
     // Partition 0 has nothing in flight: it restarts at once under epoch 1 (a local bump, no
     // InitProducerId). Partition 1 has p1-a and p1-b in flight under epoch 0: its next batch waits.
-    cluster.leaders.set('t-0', 1);
+    cluster.setLeader('t', 0, 1);
     sender.enqueue(listen(batch(0, 1000, ['p0-next'])));
     sender.enqueue(listen(batch(1, 1000, ['p1-next'])));
     await tick();
