@@ -30,6 +30,24 @@ function payloads(w) {
 }
 
 /**
+ * The workload's records as KafkaJS-style message objects ({ value } or { key, value }), cut into
+ * arrays of `size`, for the drivers whose unit is a send() of many records. Built before the clock
+ * starts; one object per record (a client may set fields on them).
+ */
+function messageChunks(w, size) {
+  const { value, keys } = payloads(w);
+  const chunks = [];
+  for (let i = 0; i < w.records; i += size) {
+    const messages = [];
+    for (let j = i; j < Math.min(i + size, w.records); j++) {
+      messages.push(w.keyed ? { key: keys[j % keys.length], value } : { value });
+    }
+    chunks.push(messages);
+  }
+  return chunks;
+}
+
+/**
  * Peak RSS as the kernel counts it (VmHWM): exact, no sampling interval to miss a spike. It covers
  * the whole process, native threads (librdkafka's) included.
  */
@@ -71,4 +89,4 @@ function run(main) {
   });
 }
 
-module.exports = { workload, payloads, peakRssBytes, startClock, report, run, KEY_COUNT };
+module.exports = { workload, payloads, messageChunks, peakRssBytes, startClock, report, run, KEY_COUNT };

@@ -15,7 +15,7 @@
 //
 // Both: keyless records use KafkaJS's default partitioner (round-robin by record when no key).
 const { Kafka, logLevel, Partitioners } = require('kafkajs');
-const { workload, payloads, report, run, startClock } = require('./common');
+const { workload, payloads, messageChunks, report, run, startClock } = require('./common');
 const { pacedSends } = require('./latency');
 
 // The mock cluster reports ControllerId 0, a broker id that does not exist (its brokers are 1..3),
@@ -46,19 +46,10 @@ async function connect(w, maxInFlightRequests) {
 }
 
 async function throughput(w) {
-  const { value, keys } = payloads(w);
   const CHUNK = Number(process.env.KAFKAJS_CHUNK || 2000);
   const IN_FLIGHT = w.idempotent ? 1 : Number(process.env.KAFKAJS_IN_FLIGHT || 5);
   const producer = await connect(w, IN_FLIGHT);
-  // Chunks preallocated too: message objects are built before the clock starts.
-  const chunks = [];
-  for (let i = 0; i < w.records; i += CHUNK) {
-    const messages = [];
-    for (let j = i; j < Math.min(i + CHUNK, w.records); j++) {
-      messages.push(w.keyed ? { key: keys[j % keys.length], value } : { value });
-    }
-    chunks.push(messages);
-  }
+  const chunks = messageChunks(w, CHUNK);
   const acks = w.idempotent ? -1 : 1;
   let acked = 0;
   let next = 0;

@@ -5,12 +5,13 @@
 // so that includes all acks, and also its bootstrap (a few ms on loopback). Peak RSS is kcat's own,
 // from GNU time's "Maximum resident set size", not this wrapper's.
 //
-// Settings (why): the same librdkafka settings as the node-rdkafka driver.
+// Settings: librdkafka.js's, as the node-rdkafka and Confluent drivers (why: there).
 const { spawn } = require('node:child_process');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const { workload, payloads, run } = require('./common');
+const { throughputSettings } = require('./librdkafka');
 
 run(async () => {
   const w = workload();
@@ -27,17 +28,7 @@ run(async () => {
   }
   fs.closeSync(fd);
   const args = ['-v', 'kcat', '-P', '-b', w.bootstrap, '-t', w.topic, ...(w.keyed ? ['-K', ':'] : [])];
-  const props = {
-    acks: w.idempotent ? 'all' : '1',
-    'enable.idempotence': String(w.idempotent),
-    'linger.ms': '5',
-    'batch.size': '262144',
-    'batch.num.messages': '100000',
-    'max.in.flight.requests.per.connection': '5',
-    'queue.buffering.max.messages': '1000000',
-    'queue.buffering.max.kbytes': '1048576',
-  };
-  for (const [k, v] of Object.entries(props)) args.push('-X', `${k}=${v}`);
+  for (const [k, v] of Object.entries(throughputSettings(w))) args.push('-X', `${k}=${v}`);
   const input = fs.openSync(file, 'r');
   let stderr = '';
   const start = process.hrtime.bigint();

@@ -3,11 +3,9 @@
 // Delivery reports reach JavaScript only when the producer is polled (setPollInterval).
 //
 // Throughput (bench.js): when librdkafka's queue is full produce() throws, so the loop polls and
-// yields until there is room. The timing ends at the N-th delivery report. Settings (why):
-// linger.ms 5 and batch.size 256 KiB — the same as rxkafka and kcat here; batch.num.messages
-// 100,000 so the record count never cuts a batch before batch.size does; max.in.flight 5 (the
-// idempotent maximum); a 1M-message / 1 GiB local queue so produce() is rarely refused; polled
-// every 10 ms. dr_msg_cb off: only the error matters, not a copy of the message.
+// yields until there is room. The timing ends at the N-th delivery report. Settings: librdkafka.js's
+// (linger.ms 5, batch.size 256 KiB, as kcat and Confluent's client here, and why); polled every
+// 10 ms. dr_msg_cb off: only the error matters, not a copy of the message.
 //
 // Latency (latency.js, w.rate set): each released record is one produce() with its release time
 // as the opaque, read back from its delivery report. Settings: librdkafka's defaults (linger.ms 5,
@@ -18,6 +16,7 @@
 // every latency, and 1 ms, the shortest Node timer, is what a latency-conscious user would set.
 const Kafka = require('node-rdkafka');
 const { workload, payloads, report, run, startClock } = require('./common');
+const { throughputSettings } = require('./librdkafka');
 const { pace, Latencies, reportLatency } = require('./latency');
 
 async function connect(w, tuning) {
@@ -52,14 +51,7 @@ function deliveryReports(producer, records, onReport) {
 
 async function throughput(w) {
   const { value, keys } = payloads(w);
-  const producer = await connect(w, {
-    'linger.ms': 5,
-    'batch.size': 262144,
-    'batch.num.messages': 100000,
-    'max.in.flight.requests.per.connection': 5,
-    'queue.buffering.max.messages': 1000000,
-    'queue.buffering.max.kbytes': 1048576,
-  });
+  const producer = await connect(w, throughputSettings(w));
   let acked = 0;
   let firstError = null;
   const done = deliveryReports(producer, w.records, (err) => {
