@@ -1,9 +1,15 @@
 #!/usr/bin/env bash
 # `npm run bench` (root): everything the side-by-side benchmark needs, then bench.js.
 #   1. the mock-cluster launcher (test/broker/setup.sh, quiet when current)
-#   2. benchmarks/node_modules: `npm ci` with BUILD_LIBRDKAFKA=0, so node-rdkafka compiles against
-#      Debian's librdkafka (librdkafka-dev) instead of building its bundled copy — skipped when the
-#      lock file has not changed since the last install (a stamp), since it recompiles the addon
+#   2. benchmarks/node_modules: `npm ci` without install scripts, then the two native addons, each
+#      with its own settings (both read BUILD_LIBRDKAFKA, so one npm ci cannot serve both):
+#      node-rdkafka with BUILD_LIBRDKAFKA=0, against Debian's librdkafka (librdkafka-dev);
+#      @confluentinc/kafka-javascript with BUILD_LIBRDKAFKA=1 CKJS_LINKING=dynamic, its bundled
+#      librdkafka (2.15.1) built as a shared library beside the addon — Debian's 2.0.2 lacks ~40
+#      functions of the C API its binding calls (ListOffsets, DescribeTopics, …), so it does not
+#      compile against it — and from source (npm_config_build_from_source), not a prebuilt binary
+#      downloaded from outside the registry. Skipped when the lock file has not changed since the
+#      last install (a stamp), since it recompiles both (librdkafka 2.15's build: minutes on 2 cores)
 #   3. rxkafka's dist/ (npm run build): the drivers use the repo's build, not a published package
 #   4. Apache Kafka's jars (test/kafka/setup.sh, quiet when fetched) for the Kafka broker and the
 #      Java producer — unless the run is on the mock only (--broker mock, or --latency)
@@ -31,8 +37,11 @@ command -v kcat >/dev/null || { echo "bench: kcat is needed (apt-get install kca
 stamp="$here/node_modules/.bench-lock.sha256"
 want="$(sha256sum "$here/package-lock.json" | cut -d' ' -f1)"
 if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
-  echo "bench: installing the peers (npm ci in benchmarks/, BUILD_LIBRDKAFKA=0)" >&2
-  BUILD_LIBRDKAFKA=0 npm ci --prefix "$here" --no-audit --no-fund
+  echo "bench: installing the peers (npm ci in benchmarks/, then node-rdkafka's and Confluent's addons)" >&2
+  npm ci --prefix "$here" --no-audit --no-fund --ignore-scripts
+  BUILD_LIBRDKAFKA=0 npm rebuild --prefix "$here" --no-audit --no-fund node-rdkafka
+  BUILD_LIBRDKAFKA=1 CKJS_LINKING=dynamic npm_config_build_from_source=true \
+    npm rebuild --prefix "$here" --no-audit --no-fund @confluentinc/kafka-javascript
   echo "$want" > "$stamp"
 fi
 

@@ -3,7 +3,7 @@
 // group of bars per workload, one bar per client. Linear scales, so the gaps read as they are.
 const { rate, mb } = require('./stats');
 
-const COLORS = { rxkafka: '#d62728', kafkajs: '#1f77b4', platformatic: '#2ca02c', 'node-rdkafka': '#9467bd', kcat: '#7f7f7f', 'franz-go': '#8c564b', java: '#ff7f0e' };
+const COLORS = { rxkafka: '#d62728', kafkajs: '#1f77b4', platformatic: '#2ca02c', 'node-rdkafka': '#9467bd', confluent: '#17becf', kcat: '#7f7f7f', 'franz-go': '#8c564b', java: '#ff7f0e' };
 const esc = (s) => String(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
 function niceMax(x) {

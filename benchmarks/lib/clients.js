@@ -6,7 +6,7 @@ const fs = require('node:fs');
 const path = require('node:path');
 
 const ROOT = path.join(__dirname, '..', '..');
-const NODE_PEERS = ['kafkajs', 'platformatic', 'node-rdkafka'];
+const NODE_PEERS = ['kafkajs', 'platformatic', 'node-rdkafka', 'confluent'];
 const ALL = ['rxkafka', ...NODE_PEERS, 'kcat', 'franz-go', 'java'];
 
 // Every client runs on every broker. (Kafka's Java client reads the mock's ApiVersions answer since
@@ -67,17 +67,23 @@ function labels() {
   } catch {
     // kcat missing: its runs fail and say so
   }
-  let rdkafka = '?';
-  try {
-    rdkafka = require(path.join(nm, 'node-rdkafka')).librdkafkaVersion;
-  } catch {
-    // not installed
-  }
+  // The librdkafka each binding runs, as it reports it (node-rdkafka: Debian's; confluent: its own),
+  // asked in a process of its own as each driver runs: both libraries are librdkafka.so.1, so in
+  // one process the second binding would be bound to the first one's library and report its version.
+  const librdkafka = (pkg) => {
+    try {
+      const code = `process.stdout.write(require(${JSON.stringify(path.join(nm, pkg))}).librdkafkaVersion)`;
+      return execFileSync(process.execPath, ['-e', code], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+    } catch {
+      return '?'; // not installed
+    }
+  };
   return {
     rxkafka: `rxkafka ${pkgVersion(ROOT)}`,
     kafkajs: `KafkaJS ${pkgVersion(path.join(nm, 'kafkajs'))}`,
     platformatic: `@platformatic/kafka ${pkgVersion(path.join(nm, '@platformatic', 'kafka'))}`,
-    'node-rdkafka': `node-rdkafka ${pkgVersion(path.join(nm, 'node-rdkafka'))} (librdkafka ${rdkafka})`,
+    'node-rdkafka': `node-rdkafka ${pkgVersion(path.join(nm, 'node-rdkafka'))} (librdkafka ${librdkafka('node-rdkafka')})`,
+    confluent: `@confluentinc/kafka-javascript ${pkgVersion(path.join(nm, '@confluentinc', 'kafka-javascript'))} (librdkafka ${librdkafka('@confluentinc/kafka-javascript')})`,
     kcat: `kcat ${kcat} (C)`,
     'franz-go': franzGoLabel(),
     java: javaLabel(),
