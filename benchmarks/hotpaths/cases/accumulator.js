@@ -58,4 +58,4 @@ function accumulatorCase(valueBytes, batchBytes = BATCH_BYTES) {
   };
 }
 
-module.exports = [accumulatorCase(100), accumulatorCase(1000), accumulatorCase(100, 256 << 10)];
+module.exports = [accumulatorCase(100), accumulatorCase(1000), accumulatorCase(100, 256 << 10), accumulatorCase(1000, 256 << 10)];
