@@ -96,8 +96,8 @@ export class ProducerBatch {
     readonly topic: string,
     readonly partition: number,
     readonly createdMs: number,
-    /** The batch's memory from the BufferPool; null for a batch that failed before it had any. */
-    readonly buffer: Buffer | null,
+    /** See `buffer`; replaced by `moveTo` while the batch grows. */
+    private bufferValue: Buffer | null,
     private readonly builder: RecordBatchBuilder | null,
     /**
      * Whether `buffer` came from the BufferPool (and goes back to it when the batch is done); false
@@ -140,6 +140,19 @@ export class ProducerBatch {
     batch.lifecycle = 'closed';
     batch.errorValue = error;
     return batch;
+  }
+
+  /**
+   * The batch's memory from the BufferPool (the buffer it is in now: it may have moved to a larger
+   * one while open); null for a batch that failed before it had any.
+   */
+  get buffer(): Buffer | null {
+    return this.bufferValue;
+  }
+
+  /** Bytes the batch may still write before it needs a larger buffer (0 for a failed batch). */
+  get capacityBytes(): number {
+    return this.bufferValue === null ? 0 : this.bufferValue.length;
   }
 
   get state(): BatchState {
@@ -237,6 +250,18 @@ export class ProducerBatch {
     this.builder!.append(timestamp, key, value, headers);
     this.metas.push(meta);
     this.timestamps.push(timestamp);
+  }
+
+  /**
+   * Moves the open (or held) batch into a larger `buffer` from the same pool, copying what is
+   * written (RecordBatchBuilder.moveTo); returns the buffer it left, for the caller to give back.
+   */
+  moveTo(buffer: Buffer): Buffer {
+    if (this.lifecycle !== 'open' && this.lifecycle !== 'held') throw this.misuse('grow');
+    this.builder!.moveTo(buffer);
+    const previous = this.bufferValue!;
+    this.bufferValue = buffer;
+    return previous;
   }
 
   /** Open → held: lingered while its partition is busy; it keeps taking records. */

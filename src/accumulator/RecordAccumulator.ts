@@ -153,7 +153,8 @@ export class RecordAccumulator {
         batch.append(record.timestamp, record.key, record.value, record.headers, record.meta);
         return true;
       }
-      // Full: hand it on; the record starts the next batch.
+      if (this.tryGrow(batch, sizeBound, record)) return true;
+      // Full (at batchSize, or no memory to grow): hand it on; the record starts the next batch.
       slots![record.partition] = undefined;
       this.open.splice(this.open.indexOf(batch), 1);
       this.closeAndEmit(batch);
@@ -167,7 +168,8 @@ export class RecordAccumulator {
       this.emitFailed(record, new RecordTooLargeError(needed, this.config.bufferMemory, 'bufferMemory'));
       return true;
     }
-    const buffer = this.pool.allocate(Math.max(this.config.batchSize, needed));
+    // The smallest size class that holds the record: the batch grows as more arrive (tryGrow).
+    const buffer = this.pool.allocate(needed);
     if (buffer === null) return false;
     const nowMs = this.time.scheduler.now();
     batch = ProducerBatch.open(record.topic, record.partition, nowMs, buffer, this.config.compressionCodec ?? null);
@@ -183,6 +185,25 @@ export class RecordAccumulator {
     } else if (this.timerDueMs > nowMs + this.config.lingerMs) {
       this.scheduleAt(nowMs + this.config.lingerMs);
     }
+    return true;
+  }
+
+  /**
+   * Moves `batch` into a buffer twice its size (or as large as the record needs, at most
+   * `batchSize`) and appends `record` there; false when the record would take the batch past
+   * `batchSize` or the pool has not the memory now — the batch is then full as it is. Doubling
+   * copies each byte about once on the way to `batchSize`; the buffer left goes back to its free
+   * list once the record is in (which may wake other streams' waiting records).
+   */
+  private tryGrow(batch: ProducerBatch, sizeBound: number, record: SerializedRecord): boolean {
+    const neededBytes = batch.sizeInBytes + sizeBound;
+    const limitBytes = this.config.batchSize;
+    if (neededBytes > limitBytes) return false;
+    const buffer = this.pool.allocate(Math.min(limitBytes, Math.max(2 * batch.capacityBytes, neededBytes)));
+    if (buffer === null) return false;
+    const previous = batch.moveTo(buffer);
+    batch.append(record.timestamp, record.key, record.value, record.headers, record.meta);
+    this.pool.deallocate(previous);
     return true;
   }
 

@@ -14,11 +14,11 @@ import { ProducerBatch } from './ProducerBatch';
  *   outgrow `batchSize` when its compression-ratio estimate overfills them) and a batch that is
  *   itself a split at half its size (the KAFKA-8350 fix: at `batchSize` alone, a topic limit below
  *   `batchSize` was refused forever). rxkafka's batches never outgrow `batchSize` (records are
- *   written uncompressed into a `batchSize` buffer and compressed when sealed), so a first split
- *   at `batchSize` would only rebuild the same batch: every split halves. Halving ends: a batch
- *   of n >= 2 records always gives at least two parts, each with fewer records, so after about
- *   log2(n) rounds at most only single records remain, and a single record still refused fails
- *   alone (MessageTooLargeError) — the sender never splits a batch of one record.
+ *   written uncompressed into a buffer of at most `batchSize` and compressed when sealed), so a
+ *   first split at `batchSize` would only rebuild the same batch: every split halves. Halving
+ *   ends: a batch of n >= 2 records always gives at least two parts, each with fewer records, so
+ *   after about log2(n) rounds at most only single records remain, and a single record still
+ *   refused fails alone (MessageTooLargeError) — the sender never splits a batch of one record.
  * - Order and sequences: the parts carry the records in order; with idempotence they keep the
  *   batch's producer id, epoch and transactional flag, and carve its sequence range contiguously
  *   (the first part starts at the batch's base sequence), so the broker sees the same sequences it

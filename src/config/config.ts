@@ -58,7 +58,7 @@ export function resolveConfig(user: ProducerConfig | ResolvedConfig | Record<str
   const nameOf = (option: string): string => givenAs.get(option) ?? option;
   // What the rules adjust is logged as the config component (the producer's loggers come later).
   const log = v.logger.child({ clientId: v.clientId, component: 'config' });
-  checkSizes(v, nameOf);
+  checkSizes(v, nameOf, log);
   checkDeliveryTimeout(v, nameOf, log);
   checkBackoff(v, 'retryBackoffMs', 'retryBackoffMaxMs', log);
   checkBackoff(v, 'reconnectBackoffMs', 'reconnectBackoffMaxMs', log);

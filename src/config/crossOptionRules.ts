@@ -16,8 +16,17 @@ export type Values = { -readonly [K in keyof ResolvedConfig]: ResolvedConfig[K] 
 /** The name the user gave an option under (camelCase or Java), for messages in their terms. */
 export type NameOf = (option: string) => string;
 
-/** A full batch must fit in one request and in bufferMemory. */
-export function checkSizes(v: Values, nameOf: NameOf): void {
+/**
+ * A full batch must fit in one request and in bufferMemory. `batchSize` left at its default (larger
+ * than Java's) is lowered to fit a smaller `maxRequestSize` or `bufferMemory` rather than refused:
+ * the user asked for neither.
+ */
+export function checkSizes(v: Values, nameOf: NameOf, log: Logger): void {
+  if (!v.explicit.has('batchSize') && v.batchSize > Math.min(v.maxRequestSize, v.bufferMemory)) {
+    const fitted = Math.min(v.maxRequestSize, v.bufferMemory);
+    log.info({ batchSize: fitted }, `batchSize (default ${v.batchSize}) is more than maxRequestSize or bufferMemory; setting it to ${fitted}`);
+    v.batchSize = fitted;
+  }
   if (v.batchSize > v.maxRequestSize) {
     throw new ConfigError(
       nameOf('batchSize'),

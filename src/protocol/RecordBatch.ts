@@ -11,9 +11,11 @@
  *
  * batch_length counts the bytes after itself; crc is CRC-32C over attributes..end, so it covers the
  * producer id, epoch and sequence (rewritten on retry) but not the base offset (set by the broker).
- * The builder writes records straight into the batch's preallocated buffer (no intermediate
- * copies), leaves the header as a placeholder, and backfills it on `close()`. The decoder, for
- * tests, splitting and verification, is `RecordBatchDecoder.ts` (it imports this file, not back).
+ * The builder writes records straight into the batch's buffer (no intermediate copies), leaves the
+ * header as a placeholder, and backfills it on `close()`. A batch that outgrows its buffer moves
+ * to a larger one (`moveTo`, one copy of what is written); doubling sizes copy each byte about
+ * once. The decoder, for tests, splitting and verification, is `RecordBatchDecoder.ts` (it
+ * imports this file, not back).
  *
  * Compression (attributes bits 0–2): the whole records section — everything after the 61-byte
  * header — is compressed as one unit on `close()`, and the compressed bytes are written back over
@@ -116,8 +118,8 @@ export function recordSizeUpperBound(
  * request.records = b.bytes();
  */
 export class RecordBatchBuilder {
-  /** The batch's memory; bytes [0, position) are the batch so far. */
-  private readonly buffer: Buffer;
+  /** The batch's memory; bytes [0, position) are the batch so far. Replaced by `moveTo` while open. */
+  private buffer: Buffer;
   /** Next write position; equals the batch's size in bytes. */
   private position: number;
   /** Records appended; the next record's offset delta. */
@@ -194,6 +196,28 @@ export class RecordBatchBuilder {
   /** Whether a record of at most `sizeUpperBound` bytes (see `recordSizeUpperBound`) still fits. */
   hasRoomFor(sizeUpperBound: number): boolean {
     return !this.closed && this.position + sizeUpperBound <= this.buffer.length;
+  }
+
+  /** The length of the buffer written into now. */
+  get capacity(): number {
+    return this.buffer.length;
+  }
+
+  /**
+   * Moves the batch into `buffer`, larger than the one it is in (a batch grows as records arrive):
+   * the bytes written so far — header placeholders and records — are copied once, and appends go
+   * on there. Returns the buffer left, which the caller owns again. Only while open: once closed,
+   * `bytes()` views the buffer the batch ended in.
+   */
+  moveTo(buffer: Buffer): Buffer {
+    if (this.closed) throw new Error('RecordBatchBuilder.moveTo after close()');
+    if (buffer.length < this.position) {
+      throw new RangeError(`moving a batch of ${this.position} bytes into a buffer of ${buffer.length}`);
+    }
+    const previous = this.buffer;
+    buffer.set(previous.subarray(0, this.position), 0);
+    this.buffer = buffer;
+    return previous;
   }
 
   /**

@@ -12,7 +12,7 @@ function record(partition: number, value: string, meta?: unknown, topic = 't'): 
   return { topic, partition, key: null, value: Buffer.from(value), headers: null, timestamp: 1000, meta, error: null };
 }
 
-function setup(overrides: Partial<AccumulatorConfig> = {}, poolBytes = 1 << 20, busy: Set<number> = new Set()) {
+function setup(overrides: Partial<AccumulatorConfig> = {}, poolBytes = 1 << 20, busy: Set<number> = new Set(), smallestClassBytes?: number) {
   const config: AccumulatorConfig = {
     batchSize: 200,
     lingerMs: 5,
@@ -23,7 +23,7 @@ function setup(overrides: Partial<AccumulatorConfig> = {}, poolBytes = 1 << 20, 
     ...overrides,
   };
   const scheduler = new VirtualTimeScheduler();
-  const pool = new BufferPool(config.bufferMemory, config.batchSize);
+  const pool = new BufferPool(config.bufferMemory, config.batchSize, undefined, smallestClassBytes);
   const emitted: ProducerBatch[] = [];
   let backlog = 0;
   let drained = 0;
@@ -206,5 +206,62 @@ describe('RecordAccumulator', () => {
       [1, [3]],
     ]);
     expect(delays.actions).toHaveLength(0);
+  });
+  describe('batch memory taken as records arrive', () => {
+    // 20-byte values: 44 bytes each at most, so a batch is 61 + 44·n bytes at most.
+    const value = 'v'.repeat(20);
+    const bound = recordSizeUpperBound(-1, 20, null);
+
+    it('a partition with one small record holds only the smallest size class; a busy one grows by doubling up to batchSize', () => {
+      const { acc, pool, emitted } = setup({ batchSize: 1000, lingerMs: 1000 }, 10_000, new Set(), 128);
+      acc.append(record(1, value, 'lone'));
+      expect(pool.available).toBe(10_000 - 128);
+      const sizes: number[] = [];
+      let n = 0;
+      while (emitted.length === 0) {
+        acc.append(record(0, value, n++));
+        const open = 10_000 - pool.available - 128; // what partition 0's batch holds now
+        if (emitted.length === 0 && sizes[sizes.length - 1] !== open) sizes.push(open);
+      }
+      expect(sizes).toEqual([128, 256, 512, 1000]);
+      // Full at batchSize: as many records as fit in 1000 bytes, the last one starting the next batch.
+      const full = emitted[0];
+      expect(full.recordCount).toBe(n - 1);
+      expect(full.sizeInBytes).toBeLessThanOrEqual(1000);
+      expect(full.sizeInBytes + bound).toBeGreaterThan(1000);
+      expect(full.buffer!.length).toBe(1000);
+      const [decoded] = decodeRecordBatches(full.records());
+      expect(decoded.crcValid).toBe(true);
+      expect(decoded.records.map((r) => r.value!.toString())).toEqual(new Array(full.recordCount).fill(value));
+      expect(full.metas).toEqual([...Array(full.recordCount).keys()]);
+      // The buffers it grew out of are on the free lists, not lost: the memory is all accounted.
+      acc.flush();
+      for (const b of emitted) pool.deallocate(b.buffer!);
+      expect(pool.available).toBe(10_000);
+    });
+
+    it('a first record larger than batchSize gets a buffer of its own size, which does not grow', () => {
+      const { acc, emitted } = setup({ batchSize: 1000, lingerMs: 1000 }, 10_000, new Set(), 128);
+      const big = 'x'.repeat(1500);
+      acc.append(record(0, big, 1));
+      acc.append(record(0, value, 2));
+      expect(emitted.map((b) => [b.metas, b.buffer!.length])).toEqual([[[1], RECORD_BATCH_OVERHEAD + recordSizeUpperBound(-1, 1500, null)]]);
+    });
+
+    it('a batch that cannot grow because the memory is taken is sent as it is, and the next record waits for memory', () => {
+      const { acc, pool, emitted, backlog } = setup({ batchSize: 256, lingerMs: 1000 }, 300, new Set(), 128);
+      acc.append(record(1, value, 'p1')); // 128 held
+      acc.append(record(0, value, 0)); // 256 held, 44 left
+      acc.append(record(0, value, 1)); // no room in 128 bytes, and 256 are not free: the batch goes
+      expect(emitted.map((b) => [b.partition, b.metas, b.buffer!.length])).toEqual([[0, [0], 128]]);
+      expect(backlog()).toBe(1); // record 1 waits for a buffer of the smallest class
+      pool.deallocate(emitted[0].buffer!);
+      expect(backlog()).toBe(0);
+      acc.flush();
+      expect(emitted.slice(1).map((b) => [b.partition, b.metas])).toEqual([
+        [1, ['p1']],
+        [0, [1]],
+      ]);
+    });
   });
 });

@@ -19,7 +19,7 @@ describe('resolveConfig', () => {
         acks: -1,
         idempotence: true,
         lingerMs: 5,
-        batchSize: 16384,
+        batchSize: 262144,
         bufferMemory: 33554432,
         maxInFlight: 5,
         retries: 2147483647,

@@ -100,6 +100,12 @@ describe('resolveConfig', () => {
       expect(err.message).toMatch(/2000000 bytes is more than maxRequestSize=1048576: .*lower batchSize or raise maxRequestSize/);
     });
 
+    it('batchSize left at its default is lowered to fit maxRequestSize or bufferMemory, not refused', () => {
+      expect(resolveConfig({ brokers, bufferMemory: 65536 }).batchSize).toBe(65536);
+      expect(resolveConfig({ brokers, maxRequestSize: 100000 }).batchSize).toBe(100000);
+      expect(resolveConfig({ brokers }).batchSize).toBe(262144);
+    });
+
     it('batchSize may not exceed bufferMemory', () => {
       const err = configError({ brokers, batchSize: 65536, bufferMemory: 32768, maxRequestSize: 65536 });
       expect(err.option).toBe('batchSize');

@@ -198,4 +198,40 @@ describe('decodeRecordBatches', () => {
     gzip[22] = 1;
     expect(() => decodeRecordBatches(gzip)).toThrow(ProtocolDecodeError);
   });
+  it('moveTo: a batch that moves to larger buffers as it grows is byte for byte the batch built in one big buffer', () => {
+    const oneBuffer = new RecordBatchBuilder(Buffer.alloc(4096), 1000);
+    let buffer = Buffer.alloc(RECORD_BATCH_OVERHEAD + 20);
+    const growing = new RecordBatchBuilder(buffer, 1000);
+    const left: Buffer[] = [];
+    for (let i = 0; i < 40; i++) {
+      const key = Buffer.from(`k${i}`);
+      const value = Buffer.alloc(i * 3, i);
+      const headers = i % 7 === 0 ? [{ key: 'h', value: Buffer.from([i]) }] : null;
+      const bound = recordSizeUpperBound(key.length, value.length, headers);
+      while (!growing.hasRoomFor(bound)) {
+        buffer = Buffer.alloc(buffer.length * 2);
+        left.push(growing.moveTo(buffer));
+      }
+      expect(growing.capacity).toBe(buffer.length);
+      growing.append(1000 + i, key, value, headers);
+      oneBuffer.append(1000 + i, key, value, headers);
+    }
+    growing.setProducerState(7n, 1, 42, false);
+    oneBuffer.setProducerState(7n, 1, 42, false);
+    expect(left.length).toBeGreaterThan(3); // it did move, several times
+    const bytes = growing.bytes();
+    expect(bytes).toEqual(oneBuffer.bytes());
+    expect(bytes.buffer).toBe(buffer.buffer); // in the last buffer, not a copy
+    const [decoded] = decodeRecordBatches(bytes);
+    expect(decoded.crcValid).toBe(true);
+    expect(decoded.records).toHaveLength(40);
+    expect(decoded.records[39].value).toEqual(Buffer.alloc(39 * 3, 39));
+    expect(() => growing.moveTo(Buffer.alloc(8192))).toThrow(/after close/);
+  });
+
+  it('moveTo refuses a buffer smaller than what is written', () => {
+    const b = new RecordBatchBuilder(Buffer.alloc(256), 0);
+    b.append(0, null, Buffer.alloc(100), null);
+    expect(() => b.moveTo(Buffer.alloc(100))).toThrow(RangeError);
+  });
 });

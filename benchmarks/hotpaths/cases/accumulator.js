@@ -4,21 +4,24 @@
 // when one is full). Records go round-robin over 6 partitions, as keyed traffic does. The
 // stubs: a clock that never fires timers (batches leave only when full), a backlog that is
 // never busy, and an emit that gives the batch's memory straight back to the pool, as the ack
-// stage does once the broker answered.
+// stage does once the broker answered. The 256 KiB case is a batchSize above the smallest size
+// class: each batch starts in 16 KiB and moves to twice its size as records arrive (the copies
+// of that growth are in its time).
 const { payload, NOW_MS, BATCH_BYTES } = require('../fixtures');
 
 const PARTITIONS = 6;
 
-function accumulatorCase(valueBytes) {
+function accumulatorCase(valueBytes, batchBytes = BATCH_BYTES) {
+  const growing = batchBytes !== BATCH_BYTES;
   return {
-    name: `accumulator/append-${valueBytes}B`,
+    name: `accumulator/append-${valueBytes}B${growing ? `-${batchBytes >> 10}KiB` : ''}`,
     unit: 'record',
-    guards: `RecordAccumulator.append of ${valueBytes} B keyless records over ${PARTITIONS} partitions, batches handed on when full`,
+    guards: `RecordAccumulator.append of ${valueBytes} B keyless records over ${PARTITIONS} partitions, batches handed on when full${growing ? ` at ${batchBytes >> 10} KiB, growing from 16 KiB` : ''}`,
     setup(internals) {
       const { RecordAccumulator } = internals.load('accumulator/RecordAccumulator');
       const { BufferPool } = internals.load('accumulator/BufferPool');
       const config = {
-        batchSize: BATCH_BYTES,
+        batchSize: batchBytes,
         lingerMs: 5,
         maxRequestSize: 1 << 20,
         bufferMemory: 32 << 20,
@@ -55,4 +58,4 @@ function accumulatorCase(valueBytes) {
   };
 }
 
-module.exports = [accumulatorCase(100), accumulatorCase(1000)];
+module.exports = [accumulatorCase(100), accumulatorCase(1000), accumulatorCase(100, 256 << 10), accumulatorCase(1000, 256 << 10)];
