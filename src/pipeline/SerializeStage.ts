@@ -2,6 +2,7 @@ import type { OperatorFunction, SchedulerLike } from 'rxjs';
 import { defaultSerializer } from '../serde/defaultSerializer';
 import type { Serializer } from '../serde/Serializer';
 import type { ProducerRecord, SerializedRecord } from '../types';
+import { recordClock } from './recordClock';
 import { holdingStage } from './holdingStage';
 import type { Interceptors } from './Interceptors';
 import type { PipelineBacklog } from './PipelineBacklog';
@@ -129,12 +130,14 @@ export function serializeStage<K, V, M>(options: SerializeStageOptions<K, V>): O
   const hooks = options.interceptors;
   return holdingStage<ProducerRecord<K, V, M>, SerializedRecord<M>>((emit, onEmpty) => {
     const stage = new SerializeStage<M>(emit, backlog, onEmpty);
+    // One per subscription: a burst is one stream's.
+    const now = recordClock(scheduler);
     type Out = SerializedRecord<M> | Promise<SerializedRecord<M>>;
     return {
       push:
         hooks === null
-          ? (record) => stage.push(serializeRecord(record, topic, keySerializer, valueSerializer, scheduler.now()) as Out)
-          : (record) => stage.push(serializeRecord(hooks.onSend(record, topic), topic, keySerializer, valueSerializer, scheduler.now()) as Out),
+          ? (record) => stage.push(serializeRecord(record, topic, keySerializer, valueSerializer, now()) as Out)
+          : (record) => stage.push(serializeRecord(hooks.onSend(record, topic), topic, keySerializer, valueSerializer, now()) as Out),
       get waitingCount() {
         return stage.waitingCount;
       },
