@@ -116,23 +116,34 @@ export class AckStage<M> implements BatchListener {
   /**
    * One ack per record, in record order. onAcknowledgement comes before each ack is emitted (Java
    * calls interceptors before the send callback), with the very same object.
+   *
+   * The batch's fields are read once, and the offset is counted up by 1n: `baseOffset + BigInt(i)`
+   * allocated two BigInts per record, this one (the Ack's own offset, the API's type).
    */
   private emitAcks(batch: ProducerBatch): void {
     const hooks = this.interceptors;
+    const subscriber = this.subscriber;
     const n = batch.recordCount;
     const metas = batch.metas;
-    const useLogAppendTime = batch.logAppendTimeMs >= 0;
-    const acksZero = batch.baseOffset < 0n;
+    const timestamps = batch.timestamps;
+    const topic = batch.topic;
+    const partition = batch.partition;
+    const logAppendTimeMs = batch.logAppendTimeMs;
+    const useLogAppendTime = logAppendTimeMs >= 0;
+    const baseOffset = batch.baseOffset;
+    const acksZero = baseOffset < 0n;
+    let offset = acksZero ? -1n : baseOffset;
     for (let i = 0; i < n; i++) {
       const ack: Ack<M> = {
-        topic: batch.topic,
-        partition: batch.partition,
-        offset: acksZero ? -1n : batch.baseOffset + BigInt(i),
-        timestamp: useLogAppendTime ? batch.logAppendTimeMs : batch.timestamps[i],
+        topic,
+        partition,
+        offset,
+        timestamp: useLogAppendTime ? logAppendTimeMs : timestamps[i],
         meta: metas[i] as M,
       };
       if (hooks !== null) hooks.onAcknowledgement(ack);
-      this.subscriber.next(ack);
+      subscriber.next(ack);
+      if (!acksZero) offset = offset + 1n;
     }
   }
 

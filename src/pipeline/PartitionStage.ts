@@ -41,9 +41,20 @@ export class PartitionStage {
   }
 
   push(record: SerializedRecord): void {
-    if (this.waitingCount === 0 && this.canGo(record)) {
-      this.assignAndEmit(record);
-      return;
+    if (this.waitingCount === 0) {
+      if (record.error === null && this.failure === null) {
+        // The common case: the topic's metadata is known. One lookup, where canGo and then
+        // assignAndEmit made two per record.
+        const info = this.host.cluster.topic(record.topic);
+        if (info !== undefined && info.partitions.length > 0) {
+          this.partitionWith(record, info);
+          this.emit(record);
+          return;
+        }
+      } else if (this.canGo(record)) {
+        this.assignAndEmit(record);
+        return;
+      }
     }
     this.queue.push(record);
     this.host.backlog.add(1);

@@ -2,7 +2,8 @@ import type { OperatorFunction, SchedulerLike } from 'rxjs';
 import { defaultSerializer } from '../serde/defaultSerializer';
 import type { Serializer } from '../serde/Serializer';
 import type { ProducerRecord, SerializedRecord } from '../types';
-import { holdingStage } from './holdingStage';
+import { recordClock } from './recordClock';
+import { holdingStage, type HoldingStage } from './holdingStage';
 import type { Interceptors } from './Interceptors';
 import type { PipelineBacklog } from './PipelineBacklog';
 import { serializeRecord } from './serializeRecord';
@@ -118,27 +119,39 @@ export interface SerializeStageOptions<K, V> {
 }
 
 /**
- * The serialize stage as an operator: each record serialized (serializeRecord) and given on in
- * arrival order through a SerializeStage; completion waits for records still being serialized.
+ * The serialize stage of one subscription, as a HoldingStage emitting to `emit`: each record
+ * serialized (serializeRecord) and given on in arrival order through a SerializeStage.
  */
-export function serializeStage<K, V, M>(options: SerializeStageOptions<K, V>): OperatorFunction<ProducerRecord<K, V, M>, SerializedRecord<M>> {
+export function createSerializeStage<K, V, M>(
+  options: SerializeStageOptions<K, V>,
+  emit: (record: SerializedRecord<M>) => void,
+  onEmpty: () => void,
+): HoldingStage<ProducerRecord<K, V, M>> {
   const keySerializer = (options.key ?? defaultSerializer) as Serializer<never>;
   const valueSerializer = (options.value ?? defaultSerializer) as Serializer<never>;
   const { topic, scheduler, backlog } = options;
   // Chosen once, when the stage is built: without hooks, a record costs exactly what it did before.
   const hooks = options.interceptors;
-  return holdingStage<ProducerRecord<K, V, M>, SerializedRecord<M>>((emit, onEmpty) => {
-    const stage = new SerializeStage<M>(emit, backlog, onEmpty);
-    type Out = SerializedRecord<M> | Promise<SerializedRecord<M>>;
-    return {
-      push:
-        hooks === null
-          ? (record) => stage.push(serializeRecord(record, topic, keySerializer, valueSerializer, scheduler.now()) as Out)
-          : (record) => stage.push(serializeRecord(hooks.onSend(record, topic), topic, keySerializer, valueSerializer, scheduler.now()) as Out),
-      get waitingCount() {
-        return stage.waitingCount;
-      },
-      dispose: () => stage.dispose(),
-    };
-  });
+  const stage = new SerializeStage<M>(emit, backlog, onEmpty);
+  // One per subscription: a burst is one stream's.
+  const now = recordClock(scheduler);
+  type Out = SerializedRecord<M> | Promise<SerializedRecord<M>>;
+  return {
+    push:
+      hooks === null
+        ? (record) => stage.push(serializeRecord(record, topic, keySerializer, valueSerializer, now()) as Out)
+        : (record) => stage.push(serializeRecord(hooks.onSend(record, topic), topic, keySerializer, valueSerializer, now()) as Out),
+    get waitingCount() {
+      return stage.waitingCount;
+    },
+    dispose: () => stage.dispose(),
+  };
+}
+
+/**
+ * The serialize stage as an operator: each record serialized (serializeRecord) and given on in
+ * arrival order through a SerializeStage; completion waits for records still being serialized.
+ */
+export function serializeStage<K, V, M>(options: SerializeStageOptions<K, V>): OperatorFunction<ProducerRecord<K, V, M>, SerializedRecord<M>> {
+  return holdingStage<ProducerRecord<K, V, M>, SerializedRecord<M>>((emit, onEmpty) => createSerializeStage<K, V, M>(options, emit, onEmpty));
 }
