@@ -1,6 +1,7 @@
 import { asyncScheduler, OperatorFunction, SchedulerLike } from 'rxjs';
 import { serializeStage } from '../src/pipeline/SerializeStage';
 import type { Producer } from '../src/producer/Producer';
+import { timeOn } from '../src/time/Time';
 import type { Serializer } from '../src/serde/Serializer';
 import type { ProducerRecord, SerializedRecord } from '../src/types';
 
@@ -40,7 +41,7 @@ export function serialize<K = unknown, V = unknown, M = unknown>(
     topic: options.topic,
     key: options.key,
     value: options.value,
-    scheduler: options.scheduler ?? asyncScheduler,
+    time: timeOn(options.scheduler ?? asyncScheduler),
     backlog: host?.backlog ?? null,
     interceptors: host?.interceptors ?? null,
   });

@@ -1,7 +1,8 @@
-import type { OperatorFunction, SchedulerLike } from 'rxjs';
+import type { OperatorFunction } from 'rxjs';
 import { defaultSerializer } from '../serde/defaultSerializer';
 import type { Serializer } from '../serde/Serializer';
 import type { ProducerRecord, SerializedRecord } from '../types';
+import type { Time } from '../time/Time';
 import { recordClock } from './recordClock';
 import { holdingStage, type HoldingStage } from './holdingStage';
 import type { Interceptors } from './Interceptors';
@@ -110,8 +111,8 @@ export interface SerializeStageOptions<K, V> {
   /** Undefined: the default serializer (Buffer, Uint8Array, string). */
   key: Serializer<K> | undefined;
   value: Serializer<V> | undefined;
-  /** The clock of records without a timestamp. */
-  scheduler: SchedulerLike;
+  /** The clock of records without a timestamp (see recordClock). */
+  time: Pick<Time, 'scheduler' | 'soon'>;
   /** Where held records are counted (the producer's backlog); null when not producing to a producer. */
   backlog: SerializationCounter | null;
   /** onSend hooks, run before each record is serialized; null: none. */
@@ -129,12 +130,12 @@ export function createSerializeStage<K, V, M>(
 ): HoldingStage<ProducerRecord<K, V, M>> {
   const keySerializer = (options.key ?? defaultSerializer) as Serializer<never>;
   const valueSerializer = (options.value ?? defaultSerializer) as Serializer<never>;
-  const { topic, scheduler, backlog } = options;
+  const { topic, backlog } = options;
   // Chosen once, when the stage is built: without hooks, a record costs exactly what it did before.
   const hooks = options.interceptors;
   const stage = new SerializeStage<M>(emit, backlog, onEmpty);
   // One per subscription: a burst is one stream's.
-  const now = recordClock(scheduler);
+  const now = recordClock(options.time);
   type Out = SerializedRecord<M> | Promise<SerializedRecord<M>>;
   return {
     push:

@@ -1,4 +1,5 @@
-import { asyncScheduler, type SchedulerLike } from 'rxjs';
+import type { SchedulerLike } from 'rxjs';
+import type { Time } from '../time/Time';
 
 /**
  * Records handed over in one synchronous burst that may share one clock read. The bound keeps a
@@ -13,25 +14,22 @@ const READS_SHARED = 16;
  * of one synchronous burst (a pulled source's loop, a `from(array)`), up to READS_SHARED of them:
  * they are handed over within microseconds of each other, so they would mostly read the same
  * millisecond anyway, and the clock was 5-6% of a 100 B record's CPU (`Date.now()` behind RxJS's
- * `scheduler.now()`). The burst ends at the next microtask: a record arriving later, from a timer,
- * a socket or an awaited source, reads the clock afresh.
- *
- * Under a virtual-time scheduler (tests), every record reads `scheduler.now()`: there, time moves
- * between frames that run in one synchronous flush, with no microtask between them.
+ * `scheduler.now()`). The burst ends with work scheduled on `time.soon`: in real time a microtask,
+ * so a record arriving later — from a timer, a socket, an awaited source — reads the clock afresh;
+ * under virtual time the same action runs before the scheduler moves to a later frame.
  */
-export function recordClock(scheduler: SchedulerLike): () => number {
-  if (scheduler !== asyncScheduler) return () => scheduler.now();
-  const clock = new BurstClock();
+export function recordClock(time: Pick<Time, 'scheduler' | 'soon'>): () => number {
+  const clock = new BurstClock(time.scheduler, time.soon);
   return () => clock.now();
 }
 
-/** One real-time clock read shared by up to READS_SHARED records of a synchronous burst. */
+/** One clock read shared by up to READS_SHARED records of a synchronous burst. */
 class BurstClock {
   /** The last read; valid while `left` > 0. */
   private lastMs = 0;
   /** Records that may still share `lastMs`; 0: the next record reads the clock. */
   private left = 0;
-  /** A microtask that ends the burst is queued (one per burst, not per read). */
+  /** The action that ends the burst is scheduled (one per burst, not per read). */
   private expiring = false;
   /** Allocated once: ends the burst. */
   private readonly expire = (): void => {
@@ -39,16 +37,21 @@ class BurstClock {
     this.left = 0;
   };
 
+  constructor(
+    private readonly scheduler: SchedulerLike,
+    private readonly soon: SchedulerLike,
+  ) {}
+
   now(): number {
     if (this.left > 0) {
       this.left--;
       return this.lastMs;
     }
-    this.lastMs = Date.now();
+    this.lastMs = this.scheduler.now();
     this.left = READS_SHARED - 1;
     if (!this.expiring) {
       this.expiring = true;
-      queueMicrotask(this.expire);
+      this.soon.schedule(this.expire);
     }
     return this.lastMs;
   }

@@ -1,4 +1,5 @@
-import { asyncScheduler, from, lastValueFrom, Subject, toArray } from 'rxjs';
+import { from, lastValueFrom, Subject, toArray } from 'rxjs';
+import { realTime } from '../../src/time/Time';
 import { serialize } from '../../operators/serialize';
 import { SerializationError } from '../../src/errors';
 import type { Serializer } from '../../src/serde';
@@ -125,7 +126,7 @@ describe('serialize with async serializers', () => {
     const source = new Subject<{ value: string }>();
     const seen: string[] = [];
     const done = new Promise<void>((resolve) =>
-      source.pipe(serializeStage<unknown, string, unknown>({ topic: 't', key: undefined, value: delayed(() => 2), scheduler: asyncScheduler, backlog: producer, interceptors: null })).subscribe({ next: (r) => seen.push(r.value!.toString()), complete: resolve }),
+      source.pipe(serializeStage<unknown, string, unknown>({ topic: 't', key: undefined, value: delayed(() => 2), time: realTime, backlog: producer, interceptors: null })).subscribe({ next: (r) => seen.push(r.value!.toString()), complete: resolve }),
     );
     for (let i = 0; i < 10; i++) source.next({ value: String(i) });
     expect(producer.held).toBe(10);

@@ -1,4 +1,5 @@
-import { asyncScheduler, VirtualTimeScheduler } from 'rxjs';
+import { VirtualTimeScheduler } from 'rxjs';
+import { realTime, timeOn } from '../../src/time/Time';
 import { recordClock } from '../../src/pipeline/recordClock';
 
 describe('recordClock', () => {
@@ -10,7 +11,7 @@ describe('recordClock', () => {
   afterEach(() => jest.restoreAllMocks());
 
   it('shares one real clock read among at most 16 records of a synchronous burst', () => {
-    const now = recordClock(asyncScheduler);
+    const now = recordClock(realTime);
     const burst = Array.from({ length: 40 }, () => now());
     expect(burst.slice(0, 16)).toEqual(Array(16).fill(1_000));
     expect(burst.slice(16, 32)).toEqual(Array(16).fill(1_001));
@@ -18,16 +19,16 @@ describe('recordClock', () => {
   });
 
   it('reads the clock afresh for a record that arrives after the burst', async () => {
-    const now = recordClock(asyncScheduler);
+    const now = recordClock(realTime);
     expect(now()).toBe(1_000);
     expect(now()).toBe(1_000);
     await Promise.resolve();
     expect(now()).toBe(1_001);
   });
 
-  it('reads a virtual-time scheduler for every record', () => {
+  it('under virtual time, reads the scheduler afresh once it moves to a later frame', () => {
     const scheduler = new VirtualTimeScheduler();
-    const now = recordClock(scheduler);
+    const now = recordClock(timeOn(scheduler));
     expect(now()).toBe(0);
     scheduler.schedule(() => {}, 5);
     scheduler.flush();
