@@ -5,6 +5,8 @@
 const { fullBatch, produceResponse } = require('../fixtures');
 
 const VERSION = 9;
+/** Writer.SHARE_MIN_BYTES: batches this large are referenced by the frame, smaller ones copied. */
+const SHARE_MIN_BYTES = 12 * 1024;
 
 function encodeCase(batchCount, batchBytes, label) {
   return {
@@ -12,7 +14,7 @@ function encodeCase(batchCount, batchBytes, label) {
     unit: `request (${batchCount} × ${label})`,
     guards:
       `buildProduceRequest + encodeRequestChunks of ${batchCount} batches of ${label}` +
-      (batchBytes >= 32 * 1024 ? ': the batches are referenced, not copied (Writer.sharedBytes)' : ': the batches are copied into the frame'),
+      (batchBytes >= SHARE_MIN_BYTES ? ': the batches are referenced, not copied (Writer.sharedBytes)' : ': the batches are copied into the frame'),
     setup(internals) {
       const { buildProduceRequest } = internals.load('sender/produceRequest');
       const { encodeRequestChunks } = internals.load('protocol/frame');
@@ -57,4 +59,4 @@ const decodeResponseCase = {
   },
 };
 
-module.exports = [encodeCase(6, 16 * 1024, '16KiB'), encodeCase(4, 256 * 1024, '256KiB'), decodeResponseCase];
+module.exports = [encodeCase(30, 4 * 1024, '4KiB'), encodeCase(6, 16 * 1024, '16KiB'), encodeCase(4, 256 * 1024, '256KiB'), decodeResponseCase];
