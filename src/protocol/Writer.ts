@@ -11,13 +11,15 @@ const INT16_MAX = 0x7fff;
 const UUID_BYTES = 16;
 /**
  * `sharedBytes` references buffers at least this large instead of copying them. Measured (issue
- * 12) as the producer's CPU per Produce request written through RequestWriter to a loopback
- * socket, best of 5 processes, referenced vs copied: 6 × 16 KiB batches 22.8 vs 26.7 µs (a
- * reference saves the ~1.2 µs memcpy of 16 KiB and costs ~0.6 µs: two more corked writes, the
- * batch and the fields after it, each a Writable.write entry and an iovec); 6 × 8 KiB 16.3 vs
- * 15.2, 30 × 4 KiB 43.8 vs 35.4, 6 × 1 KiB 10.5 vs 9.9, 6 × 256 B 10.2 vs 6.3. Below the
- * crossover, between 8 and 16 KiB, copying into the frame is cheaper; a full batch of Java's
- * default 16 KiB (a little under 16 KiB: the tail no record fitted) is referenced.
+ * 12, `benchmarks/gatheredWrite.js`): the producer's CPU per Produce request written through
+ * RequestWriter to a loopback socket, best of 5 processes, batches referenced vs copied —
+ * 6 × 16 KiB 22.8 vs 26.7 µs, 6 × 8 KiB 16.3 vs 15.2, 30 × 4 KiB 43.8 vs 35.4, 6 × 1 KiB 10.5 vs
+ * 9.9, 6 × 256 B 10.2 vs 6.3, 1 × 16 KiB 10.3 vs 9.3. A reference saves the memcpy (~1.2 µs for
+ * 16 KiB) and costs two more corked writes (the batch, the fields after it: each a Writable.write
+ * entry and an iovec, ~0.3 µs), plus the gathered write's own cost once per request. The
+ * crossover lies between 8 and 16 KiB; a full batch of Java's default 16 KiB (a little under
+ * 16 KiB: the tail no record fitted) is referenced. End to end the difference is below the noise
+ * (well under 1% of the CPU per record at 16 KiB batches).
  */
 export const SHARE_MIN_BYTES = 12 * 1024;
 
