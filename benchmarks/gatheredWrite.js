@@ -37,7 +37,7 @@ function parse(argv) {
 function child([shape, thresholdText, requestsText]) {
   require(path.join(ROOT, 'test', 'soak', 'register.js'));
   const load = (rel) => require(path.join(ROOT, 'src', rel));
-  const { Writer } = load('protocol/Writer');
+  const writerModule = load('protocol/Writer');
   const { RequestWriter } = load('network/RequestWriter');
   const { Produce } = load('protocol/Produce');
   const { ProducerBatch } = load('accumulator/ProducerBatch');
@@ -45,16 +45,8 @@ function child([shape, thresholdText, requestsText]) {
   const { buildProduceRequest } = load('sender/produceRequest');
   const threshold = Number(thresholdText);
   const requests = Number(requestsText);
-  // sharedBytes at this threshold instead of SHARE_MIN_BYTES.
-  Writer.prototype.sharedBytes = function sharedBytes(v, compact) {
-    if (v === null || v.length < threshold) return compact ? this.compactBytes(v) : this.bytes(v);
-    if (compact) this.uvarint(v.length + 1);
-    else this.int32(v.length);
-    this.shared.push(v);
-    this.sharedAt.push(this.offset);
-    this.sharedLength += v.length;
-    return this;
-  };
+  // sharedBytes reads the module's export (CommonJS, as TypeScript emits it): this threshold instead.
+  writerModule.SHARE_MIN_BYTES = threshold;
   const [count, bytes] = shape.split('x').map(Number);
   const valueBytes = Math.min(100, bytes >> 2);
   const batches = Array.from({ length: count }, (_, p) => {
