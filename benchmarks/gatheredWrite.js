@@ -1,9 +1,9 @@
 'use strict';
 // What a Produce request costs the producer's process to write, record batches copied into the
-// frame or referenced by it (Writer.SHARE_MIN_BYTES, issue 12): RequestWriter writes requests of
+// frame or referenced by it (Writer.ts's cost model, issue 12): RequestWriter writes requests of
 // B batches of S bytes to a loopback socket whose reader, a child process, discards them, and the
 // writer's CPU (user + system) per request is reported for each threshold, best of R processes
-// (the measurements behind SHARE_MIN_BYTES, in src/protocol/Writer.ts). Runs the .ts sources.
+// (the measurements behind SHARE_MIN_BYTES and GATHERED_WRITE_COST_BYTES, in src/protocol/Writer.ts). Runs the .ts sources.
 //
 //   node benchmarks/gatheredWrite.js                          # the shapes below, 5 processes each
 //   node benchmarks/gatheredWrite.js --shape 6x16384 --processes 3 --requests 10000
@@ -45,8 +45,10 @@ function child([shape, thresholdText, requestsText]) {
   const { buildProduceRequest } = load('sender/produceRequest');
   const threshold = Number(thresholdText);
   const requests = Number(requestsText);
-  // sharedBytes reads the module's export (CommonJS, as TypeScript emits it): this threshold instead.
+  // Writer and Produce read these through the module's exports (CommonJS, as TypeScript emits
+  // it): every batch of at least `threshold` bytes referenced, whatever the request's total.
   writerModule.SHARE_MIN_BYTES = threshold;
+  writerModule.GATHERED_WRITE_COST_BYTES = 0;
   const [count, bytes] = shape.split('x').map(Number);
   const valueBytes = Math.min(100, bytes >> 2);
   const batches = Array.from({ length: count }, (_, p) => {

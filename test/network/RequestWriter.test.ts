@@ -4,7 +4,7 @@ import { encodeRequest } from '../../src/protocol/frame';
 import { InitProducerId } from '../../src/protocol/InitProducerId';
 import { Produce, type ProduceRequest } from '../../src/protocol/Produce';
 import { RecordBatchBuilder, recordSizeUpperBound } from '../../src/protocol/RecordBatch';
-import { SHARE_MIN_BYTES, Writer } from '../../src/protocol/Writer';
+import { GATHERED_WRITE_COST_BYTES, SHARE_MIN_BYTES, Writer } from '../../src/protocol/Writer';
 
 /**
  * A socket that keeps what it is given, as Node's does while the kernel has not taken it: the
@@ -64,6 +64,14 @@ function correlationIds(stream: Buffer): number[] {
   return ids;
 }
 
+/** A RecordBatch filled with 1000 B records until no more fits in `bufferBytes`. */
+function fullBatch(bufferBytes: number, seed: number): Buffer {
+  const builder = new RecordBatchBuilder(Buffer.alloc(bufferBytes), seed);
+  const value = Buffer.alloc(1000, seed);
+  while (builder.hasRoomFor(recordSizeUpperBound(-1, value.length, null))) builder.append(seed, null, value, null);
+  return builder.bytes();
+}
+
 /** Byte equality, without toEqual's element-by-element walk over hundreds of KiB. */
 function expectBytes(actual: Buffer, expected: Buffer): void {
   expect(actual.length).toBe(expected.length);
@@ -86,6 +94,9 @@ function produce(batches: Buffer[]): ProduceRequest {
   };
 }
 
+/** A batch large enough to be referenced on its own. */
+const LARGE = SHARE_MIN_BYTES + GATHERED_WRITE_COST_BYTES;
+
 const initProducerId = { transactionalId: null, transactionTimeoutMs: 1, producerId: -1n, producerEpoch: -1 };
 
 function setup(): { socket: FakeSocket; out: RequestWriter } {
@@ -96,8 +107,8 @@ function setup(): { socket: FakeSocket; out: RequestWriter } {
 describe('RequestWriter', () => {
   test("a Produce request's batches reach the socket uncopied (the same Buffers), in one gathered write", () => {
     const { socket, out } = setup();
-    // Java's default batch size, and the smallest batch that is referenced.
-    const batches = [batch(16 * 1024, 1), batch(SHARE_MIN_BYTES, 2), batch(16 * 1024, 3)];
+    // Six full batches of Java's default 16 KiB batch size (a little under 16 KiB: the tail no record fitted).
+    const batches = [1, 2, 3, 4, 5, 6].map((seed) => fullBatch(16 * 1024, seed));
     const request = produce(batches);
     out.write(out.encode(Produce, 9, 7, 'rxkafka', request), null);
     for (const b of batches) expect(socket.chunks.filter((c) => c === b)).toHaveLength(1);
@@ -105,24 +116,32 @@ describe('RequestWriter', () => {
     expectBytes(socket.stream(), encodeRequest(new Writer(), Produce, 9, 7, 'rxkafka', request));
   });
 
-  test("a full batch of the 16 KiB batch size (a little under 16 KiB) is referenced; a small one is copied", () => {
+  test.each([
+    ['one batch of 16 KiB', [16 * 1024]],
+    ['two of 16 KiB', [16 * 1024, 16 * 1024]],
+    ['many small ones', Array.from({ length: 30 }, () => SHARE_MIN_BYTES - 1)],
+  ])('a request whose batches save less than the gathered write costs is copied whole, one write: %s', (_, sizes) => {
     const { socket, out } = setup();
-    const builder = new RecordBatchBuilder(Buffer.alloc(16 * 1024), 0);
-    const value = Buffer.alloc(1000, 1);
-    while (builder.hasRoomFor(recordSizeUpperBound(-1, value.length, null))) builder.append(0, null, value, null);
-    const full = builder.bytes();
-    expect(full.length).toBeLessThan(16 * 1024);
+    const batches = sizes.map((bytes, seed) => batch(bytes, seed));
+    out.write(out.encode(Produce, 9, 1, 'rxkafka', produce(batches)), null);
+    expect(socket.chunks).toHaveLength(1);
+    for (const b of batches) expect(socket.chunks).not.toContain(b);
+    expectBytes(socket.stream(), encodeRequest(new Writer(), Produce, 9, 1, 'rxkafka', produce(batches)));
+  });
+
+  test('in a request worth a gathered write, batches under SHARE_MIN_BYTES are still copied', () => {
+    const { socket, out } = setup();
+    const large = batch(LARGE, 1);
     const small = batch(SHARE_MIN_BYTES - 1, 2);
-    out.write(out.encode(Produce, 9, 1, 'rxkafka', produce([full, small])), null);
-    expect(socket.chunks).toContain(full);
+    out.write(out.encode(Produce, 9, 1, 'rxkafka', produce([large, small])), null);
+    expect(socket.chunks).toContain(large);
     expect(socket.chunks).not.toContain(small);
-    expectBytes(socket.stream(), encodeRequest(new Writer(), Produce, 9, 1, 'rxkafka', produce([full, small])));
   });
 
   test('frames of several requests follow each other intact and in correlation order, while the socket still holds earlier ones', () => {
     const { socket, out } = setup();
-    const first = produce([batch(20000, 1), batch(100, 2)]);
-    const third = produce([batch(100, 3), batch(SHARE_MIN_BYTES + 1, 4)]);
+    const first = produce([batch(LARGE, 1), batch(100, 2)]);
+    const third = produce([batch(100, 3), batch(LARGE, 4)]);
     out.write(out.encode(Produce, 9, 1, 'rxkafka', first), null);
     out.write(out.encode(InitProducerId, 4, 2, 'rxkafka', initProducerId), null);
     out.write(out.encode(Produce, 3, 3, 'rxkafka', third), null);
@@ -140,7 +159,7 @@ describe('RequestWriter', () => {
   test('reuses its memory once the socket holds nothing', () => {
     const { socket, out } = setup();
     socket.holdBytes = false;
-    out.write(out.encode(Produce, 9, 1, 'rxkafka', produce([batch(SHARE_MIN_BYTES, 1)])), null);
+    out.write(out.encode(Produce, 9, 1, 'rxkafka', produce([batch(LARGE, 1)])), null);
     const memory = socket.chunks[0].buffer;
     out.write(out.encode(InitProducerId, 4, 2, 'rxkafka', initProducerId), null);
     expect(socket.chunks[socket.chunks.length - 1].buffer).toBe(memory);
@@ -149,7 +168,7 @@ describe('RequestWriter', () => {
   test('frames queued for drain keep their batches uncopied and go out in order after the drain', () => {
     const { socket, out } = setup();
     socket.accepting = false;
-    const requests = [1, 2, 3, 4].map((id) => produce([batch(SHARE_MIN_BYTES, id), batch(50, id)]));
+    const requests = [1, 2, 3, 4].map((id) => produce([batch(LARGE, id), batch(50, id)]));
     for (let i = 0; i < requests.length; i++) out.write(out.encode(Produce, 9, i + 1, 'rxkafka', requests[i]), null);
     expect(out.isWaitingForDrain).toBe(true);
     expect(out.queuedCount).toBe(3);
@@ -167,7 +186,7 @@ describe('RequestWriter', () => {
   test('an acks=0 frame runs its flush callback once, after its last chunk', () => {
     const { socket, out } = setup();
     const flushed: number[] = [];
-    out.write(out.encode(Produce, 9, 1, 'rxkafka', produce([batch(SHARE_MIN_BYTES, 1)])), () => flushed.push(socket.chunks.length));
+    out.write(out.encode(Produce, 9, 1, 'rxkafka', produce([batch(LARGE, 1)])), () => flushed.push(socket.chunks.length));
     expect(flushed).toEqual([socket.chunks.length]);
   });
 });
