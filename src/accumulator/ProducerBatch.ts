@@ -315,7 +315,7 @@ export class ProducerBatch {
   }
 
   /**
-   * Stamps the producer id, epoch and base sequence (idempotence) and recomputes the CRC. Called
+   * Stamps the producer id, epoch and base sequence (idempotence); the CRC follows if they changed. Called
    * at the first drain, and again if the epoch is bumped while the batch waits to be retried.
    */
   setProducerState(producerId: bigint, producerEpoch: number, baseSequence: number, transactional: boolean): void {

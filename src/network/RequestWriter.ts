@@ -13,12 +13,13 @@ const INITIAL_WRITER_BYTES = 16 * 1024;
  * The queue is bounded from above: every queued frame belongs to a request the connection counts
  * in flight, and the sender caps requests in flight per connection (`maxInFlight`).
  *
- * Buffer ownership: a frame is the Writer's memory (headers, small fields) around the buffers the
- * request shares — its record batches, which their owners leave untouched until the request's
- * response or failure, by which time the socket is done with them. `socket.write` does not copy:
- * a frame the kernel did not take synchronously stays referenced by the socket, so the Writer
- * whose memory it views is handed over to the socket and a new one is taken; a queued frame holds
- * copies of the Writer's chunks. Steady state allocates nothing per request but the chunk list.
+ * Buffer ownership: a frame is the Writer's memory (headers, small fields, batches not worth
+ * referencing: Writer.ts) around the buffers the request shares — its record batches, which their
+ * owners leave untouched until the request's response or failure, by which time the socket is
+ * done with them. `socket.write` does not copy: a frame the kernel did not take synchronously
+ * stays referenced by the socket, so the Writer whose memory it views is handed over to the
+ * socket and a new one is taken; a queued frame holds copies of the Writer's chunks. Steady
+ * state allocates nothing per request but the chunk list.
  */
 export class RequestWriter {
   /** Encodes requests; replaced when the socket may still read the memory of the last frame. */

@@ -20,7 +20,7 @@
  */
 import { defineApi } from './api';
 import { Reader } from './Reader';
-import type { Writer } from './Writer';
+import { bytesSavedBySharing, GATHERED_WRITE_COST_BYTES, type Writer } from './Writer';
 
 const FLEXIBLE_FROM = 9;
 const CURRENT_LEADER_TAG = 0;
@@ -29,7 +29,7 @@ const NODE_ENDPOINTS_TAG = 0;
 /** Records for one partition: a single encoded RecordBatch. */
 export interface ProducePartitionData {
   index: number;
-  /** Referenced by the frame, not copied, when large (Writer.sharedBytes): unchanged until the response. */
+  /** Referenced by the frame, not copied, when the request's batches are large enough (Writer.ts): unchanged until the response. */
   records: Buffer;
 }
 
@@ -94,16 +94,34 @@ export interface ProduceResponse {
   nodeEndpoints?: ProduceNodeEndpoint[];
 }
 
+/**
+ * Whether the request's batches go out by reference, in one gathered write, or copied into the
+ * frame: by reference when that saves more than the gathered write costs (measured, Writer.ts).
+ */
+function shareBatches(topics: ProduceTopicData[]): boolean {
+  let saved = 0;
+  for (let t = 0; t < topics.length; t++) {
+    const partitions = topics[t].partitions;
+    for (let p = 0; p < partitions.length; p++) saved += bytesSavedBySharing(partitions[p].records.length);
+  }
+  return saved >= GATHERED_WRITE_COST_BYTES;
+}
+
 function encodeRequest(w: Writer, version: number, req: ProduceRequest): void {
   const flexible = version >= FLEXIBLE_FROM;
   const topics = req.topics;
+  const share = shareBatches(topics);
   if (flexible) {
     w.compactString(req.transactionalId).int16(req.acks).int32(req.timeoutMs).compactArrayLength(topics.length);
     for (let t = 0; t < topics.length; t++) {
       const partitions = topics[t].partitions;
       w.compactString(topics[t].name).compactArrayLength(partitions.length);
       for (let p = 0; p < partitions.length; p++) {
-        w.int32(partitions[p].index).sharedBytes(partitions[p].records, true).emptyTaggedFields();
+        const records = partitions[p].records;
+        w.int32(partitions[p].index);
+        if (share) w.sharedBytes(records, true);
+        else w.compactBytes(records);
+        w.emptyTaggedFields();
       }
       w.emptyTaggedFields();
     }
@@ -114,7 +132,9 @@ function encodeRequest(w: Writer, version: number, req: ProduceRequest): void {
       const partitions = topics[t].partitions;
       w.string(topics[t].name).arrayLength(partitions.length);
       for (let p = 0; p < partitions.length; p++) {
-        w.int32(partitions[p].index).sharedBytes(partitions[p].records, false);
+        w.int32(partitions[p].index);
+        if (share) w.sharedBytes(partitions[p].records, false);
+        else w.bytes(partitions[p].records);
       }
     }
   }

@@ -128,7 +128,12 @@ export class RecordBatchBuilder {
   private baseTimestamp: number;
   /** The largest record timestamp so far. */
   private maxTimestamp: number;
-  /** The header changed since the CRC was last written: bytes() writes it again. */
+  /**
+   * The header changed since the CRC was last written (set by close() and by a setProducerState
+   * that changed a field): bytes() writes it again. The CRC covers the whole batch, so it is
+   * computed once per send of a batch: at its first drain, and again only after a restamp
+   * (an epoch bump); a retry with the same header sends the same bytes.
+   */
   private crcStale = false;
   /** Set by close(): no more appends, header fields final. */
   private closed: boolean;
@@ -324,16 +329,27 @@ export class RecordBatchBuilder {
 
   /**
    * Stamps the idempotence/transaction fields. Callable before or after `close()`, and again on a
-   * retry with a new epoch or sequence; the CRC is recomputed by the next `bytes()`.
-   * A non-idempotent producer uses (-1n, -1, -1, false), the state a new builder starts with.
+   * retry with a new epoch or sequence; the CRC is recomputed by the next `bytes()` only if a
+   * field changed, so that stamping the state a batch already carries costs no second pass over
+   * its bytes. A non-idempotent producer uses (-1n, -1, -1, false), the state a new builder
+   * starts with.
    */
   setProducerState(producerId: bigint, producerEpoch: number, baseSequence: number, isTransactional: boolean): void {
     const buf = this.buffer;
+    const attributes = buf.readInt16BE(ATTRIBUTES_POS);
+    const stamped = isTransactional ? attributes | TRANSACTIONAL_FLAG : attributes & ~TRANSACTIONAL_FLAG;
+    if (
+      stamped === attributes &&
+      buf.readInt32BE(BASE_SEQUENCE_POS) === baseSequence &&
+      buf.readInt16BE(PRODUCER_EPOCH_POS) === producerEpoch &&
+      buf.readBigInt64BE(PRODUCER_ID_POS) === producerId
+    ) {
+      return;
+    }
     buf.writeBigInt64BE(producerId, PRODUCER_ID_POS);
     buf.writeInt16BE(producerEpoch, PRODUCER_EPOCH_POS);
     buf.writeInt32BE(baseSequence, BASE_SEQUENCE_POS);
-    const attributes = buf.readInt16BE(ATTRIBUTES_POS);
-    buf.writeInt16BE(isTransactional ? attributes | TRANSACTIONAL_FLAG : attributes & ~TRANSACTIONAL_FLAG, ATTRIBUTES_POS);
+    buf.writeInt16BE(stamped, ATTRIBUTES_POS);
     this.crcStale = true;
   }
 

@@ -130,6 +130,36 @@ describe('RecordBatchBuilder', () => {
     expect(decodeRecordBatches(bytes)[0].records.map((r) => r.timestampMs)).toEqual([10, 11]);
   });
 
+  it('computes the CRC once per send: a retry (the same stamp, or none) leaves it, a restamp writes it', () => {
+    const b = new RecordBatchBuilder(Buffer.alloc(512), 0);
+    b.append(10, Buffer.from('k'), Buffer.from('v'), null);
+    b.close();
+    b.setProducerState(77n, 3, 40, false);
+    const bytes = b.bytes();
+    expect(crcs(bytes).stored).toBe(crcs(bytes).computed);
+    // A marker in the CRC field survives as long as no bytes() recomputes the CRC.
+    const marker = (crcs(bytes).stored ^ 0xffffffff) >>> 0;
+    bytes.writeUInt32BE(marker, 17);
+    expect(crcs(b.bytes()).stored).toBe(marker); // a retry: no stamp
+    b.setProducerState(77n, 3, 40, false); // a retry stamped again with the same state
+    expect(crcs(b.bytes()).stored).toBe(marker);
+    b.setProducerState(77n, 4, 0, false); // an epoch bump
+    const restamped = crcs(b.bytes());
+    expect(restamped.stored).toBe(restamped.computed);
+    expect(restamped.stored).not.toBe(marker);
+  });
+
+  it('computes the CRC of an unstamped batch once, at its first bytes()', () => {
+    const b = new RecordBatchBuilder(Buffer.alloc(512), 0);
+    b.append(10, null, Buffer.from('v'), null);
+    b.setProducerState(-1n, -1, -1, false); // what a non-idempotent producer would stamp: the state it has
+    const bytes = b.bytes();
+    expect(crcs(bytes).stored).toBe(crcs(bytes).computed);
+    bytes.writeUInt32BE(1, 17);
+    b.setProducerState(-1n, -1, -1, false);
+    expect(crcs(b.bytes()).stored).toBe(1);
+  });
+
   it('keeps producer state stamped before close', () => {
     const b = new RecordBatchBuilder(Buffer.alloc(128), 0);
     b.setProducerState(9n, 1, 7, true);

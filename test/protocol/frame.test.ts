@@ -1,7 +1,7 @@
 import { encodeRequest, encodeRequestChunks } from '../../src/protocol/frame';
 import { Produce } from '../../src/protocol/Produce';
 import { InitProducerId } from '../../src/protocol/InitProducerId';
-import { SHARE_MIN_BYTES, Writer } from '../../src/protocol/Writer';
+import { GATHERED_WRITE_COST_BYTES, SHARE_MIN_BYTES, Writer } from '../../src/protocol/Writer';
 import { hex, utf8 } from './hex';
 
 const req = { transactionalId: null, transactionTimeoutMs: 1, producerId: -1n, producerEpoch: -1 };
@@ -38,7 +38,7 @@ describe('encodeRequest', () => {
   });
 
   it('as chunks, shares large record batches and counts them in the size prefix', () => {
-    const records = Buffer.alloc(SHARE_MIN_BYTES * 2, 5);
+    const records = Buffer.alloc(SHARE_MIN_BYTES + GATHERED_WRITE_COST_BYTES, 5);
     const produce = {
       transactionalId: null,
       acks: 1,

@@ -5,6 +5,10 @@
 const { fullBatch, produceResponse } = require('../fixtures');
 
 const VERSION = 9;
+// Writer.ts's SHARE_MIN_BYTES and GATHERED_WRITE_COST_BYTES: a request's batches are referenced
+// by the frame when what that saves pays for the gathered write, else copied.
+const SHARE_MIN_BYTES = 6 * 1024;
+const GATHERED_WRITE_COST_BYTES = 32 * 1024;
 
 function encodeCase(batchCount, batchBytes, label) {
   return {
@@ -12,7 +16,7 @@ function encodeCase(batchCount, batchBytes, label) {
     unit: `request (${batchCount} × ${label})`,
     guards:
       `buildProduceRequest + encodeRequestChunks of ${batchCount} batches of ${label}` +
-      (batchBytes >= 32 * 1024 ? ': the batches are referenced, not copied (Writer.sharedBytes)' : ': the batches are copied into the frame'),
+      (batchCount * Math.max(0, batchBytes - SHARE_MIN_BYTES) >= GATHERED_WRITE_COST_BYTES ? ': the batches are referenced, not copied (Writer.sharedBytes)' : ': the batches are copied into the frame'),
     setup(internals) {
       const { buildProduceRequest } = internals.load('sender/produceRequest');
       const { encodeRequestChunks } = internals.load('protocol/frame');
@@ -57,4 +61,4 @@ const decodeResponseCase = {
   },
 };
 
-module.exports = [encodeCase(6, 16 * 1024, '16KiB'), encodeCase(4, 256 * 1024, '256KiB'), decodeResponseCase];
+module.exports = [encodeCase(30, 4 * 1024, '4KiB'), encodeCase(6, 16 * 1024, '16KiB'), encodeCase(4, 256 * 1024, '256KiB'), decodeResponseCase];
