@@ -31,8 +31,12 @@ describe.each(['none', 'gzip', 'snappy', 'lz4', 'zstd'] as CompressionType[])('c
     sent.push({ key: BIG_KEY, value: binaryBytes(BIG_VALUE_BYTES, 7), headers: [] });
     sent.push({ key: BIG_KEY, value: Buffer.alloc(BIG_VALUE_BYTES, 'z'), headers: [] });
     const records = sent.map((r, i): ProducerRecord<Buffer | null, Buffer | null, number> => ({ ...r, meta: i }));
+    // 16 KiB batches (Java's default), so that the codec is checked on many batches of many
+    // records: at the default 256 KiB, each partition's 400 small records would make one batch.
     const acks = delivered(
-      await lastValueFrom(from(records).pipe(toKafka<Buffer | null, Buffer | null, number>({ brokers: cluster.bootstrap, topic, compressionType: codec }), toArray())),
+      await lastValueFrom(
+        from(records).pipe(toKafka<Buffer | null, Buffer | null, number>({ brokers: cluster.bootstrap, topic, compressionType: codec, batchSize: 16384 }), toArray()),
+      ),
     );
     const { byJava } = await expectReadBack(cluster, topic, 3, sent, acks);
     expect(byJava.filter((r) => r.key === 'b').map((r) => r.valueBytes!.length)).toEqual([BIG_VALUE_BYTES, BIG_VALUE_BYTES]);
