@@ -15,7 +15,7 @@ import type { ProducerRecord } from '../src/types';
  * @example
  * batches$ // Observable<Observable<ProducerRecord>>, e.g. windowCount(100) of a record stream
  *   .pipe(toKafkaTransactionally({ brokers: 'localhost:9092', topic: 'orders', transactionalId: 'orders-etl' }))
- *   .subscribe(({ transaction, acks }) => console.log(`transaction ${transaction}: ${acks.length} records committed`));
+ *   .subscribe(({ transaction, acks }) => log.info({ transaction, records: acks.length }, 'transaction committed'));
  */
 export function toKafkaTransactionally<K = unknown, V = unknown, M = unknown>(
   config: ProducerConfig,

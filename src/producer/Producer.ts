@@ -166,7 +166,7 @@ export class Producer {
    *
    * @example
    * const m = producer.metrics();
-   * console.log(`${m.recordSendTotal} records sent, ${m.recordErrorTotal} failed, p99 ${m.requestLatencyP99} ms`);
+   * log.info({ sent: m.recordSendTotal, failed: m.recordErrorTotal, p99Ms: m.requestLatencyP99 }, 'producer');
    */
   metrics(): ProducerMetricsSnapshot {
     return this.metricsPublisher.snapshot();
