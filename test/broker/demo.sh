@@ -22,25 +22,12 @@ launcher=.cache/broker/mock-2.12/launcher
 [[ "$records" =~ ^[1-9][0-9]*$ ]] || { echo "demo: DEMO_RECORDS must be a positive integer, got '$records'" >&2; exit 2; }
 
 work="$(mktemp -d "${TMPDIR:-/tmp}/rxkafka-demo.XXXXXX")"
-mock_pid=""
-
-stop_mock() {
-  [[ -n "$mock_pid" ]] || return 0
-  # EOF on its stdin makes the launcher destroy the cluster and exit; SIGKILL if it does not.
-  if [[ -n "${MOCK[1]:-}" ]]; then eval "exec ${MOCK[1]}>&-"; fi
-  local i
-  for ((i = 0; i < 50; i++)); do
-    kill -0 "$mock_pid" 2>/dev/null || break
-    sleep 0.1
-  done
-  kill -KILL "$mock_pid" 2>/dev/null || true
-  wait "$mock_pid" 2>/dev/null || true
-  mock_pid=""
-}
+# shellcheck source=mock-coproc.sh
+source test/broker/mock-coproc.sh
 
 on_exit() {
   local status=$?
-  stop_mock
+  mock_stop
   rm -rf "$work"
   exit "$status"
 }
@@ -67,28 +54,8 @@ npm run build --silent
 
 # ---- 2. mock cluster --------------------------------------------------------------------------
 step "starting a 3-broker mock cluster (librdkafka 2.12)"
-coproc MOCK { exec "$launcher" --brokers 3 2>"$work/mock.log"; }
-mock_pid=$MOCK_PID
-
-# One reply line per command, or the launcher is gone.
-mock_read() {
-  local line
-  if ! IFS= read -r -t 10 line <&"${MOCK[0]}"; then
-    echo "demo: the mock cluster did not answer: $(tail -n 5 "$work/mock.log")" >&2
-    return 1
-  fi
-  printf '%s' "$line"
-}
-mock_command() {
-  local reply
-  echo "$*" >&"${MOCK[1]}"
-  reply="$(mock_read)"
-  [[ "$reply" == OK ]] || { echo "demo: mock cluster: '$*' answered '$reply'" >&2; return 1; }
-}
-
-first="$(mock_read)"
-[[ "$first" =~ ^BOOTSTRAP\ (.+)$ ]] || { echo "demo: mock cluster said '$first'" >&2; exit 1; }
-bootstrap="${BASH_REMATCH[1]}"
+mock_start "$launcher" 3 "$work/mock.log"
+bootstrap="$mock_bootstrap"
 echo "brokers: $bootstrap"
 mock_command topic "$topic" "$partitions" 1
 echo "topic '$topic': $partitions partitions"
