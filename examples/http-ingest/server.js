@@ -39,6 +39,10 @@ const bufferMemory = envInt(PROGRAM, 'BUFFER_MEMORY', 32 * 1024 * 1024);
 const retryAfterS = envInt(PROGRAM, 'RETRY_AFTER_S', 1);
 const maxRequests = envInt(PROGRAM, 'MAX_REQUESTS', 64);
 const shutdownTimeoutMs = envInt(PROGRAM, 'SHUTDOWN_TIMEOUT_MS', 30_000);
+if (maxRequests < 1) {
+  console.error('http-ingest: MAX_REQUESTS must be at least 1: it is how many requests may be in progress at once');
+  process.exit(2);
+}
 
 // stopOnError: false — a failed record is reported on its line, it does not end the request.
 const producer = createProducer({ brokers, topic, bufferMemory, stopOnError: false, clientId: 'http-ingest' });
@@ -62,7 +66,7 @@ function reply(res, status, body, headers = {}) {
 /** Why a new request cannot be taken now, or null. */
 function refusal() {
   if (shuttingDown) return 'shutting down';
-  if (active >= maxRequests) return `${maxRequests} requests in progress`;
+  if (active >= maxRequests) return `MAX_REQUESTS (${maxRequests}) requests in progress`;
   if (!producerReady || bufferFree < bufferMemory / 4) return 'producer buffer full';
   return null;
 }
@@ -72,7 +76,7 @@ function refusal() {
  * not sent its body yet and will not: the connection is closed after the answer. Any other
  * client's body is read and discarded chunk by chunk by Node (keep-alive), never stored.
  */
-function refused(req, res, expectsContinue) {
+function refused(res, expectsContinue) {
   const why = refusal();
   if (why === null) return false;
   totals.rejected++;
@@ -101,7 +105,7 @@ async function onRecords(req, res) {
 
 function route(req, res, expectsContinue) {
   if (req.url === '/records' && req.method === 'POST') {
-    if (refused(req, res, expectsContinue)) return;
+    if (refused(res, expectsContinue)) return;
     if (expectsContinue) res.writeContinue();
     void onRecords(req, res);
   } else if (req.url === '/metrics' && req.method === 'GET') {
