@@ -182,13 +182,14 @@ test('SIGKILL mid-run, then a restart: every row reaches Kafka, none skipped, du
   // Requests to a node that stopped answering time out after 5 s (default 30), then go to the new leader.
   const env = jobEnv(topic, job, { requestTimeoutMs: 5000 });
 
+  // Looked up first, so that the pause follows the first checkpoint at once.
+  const pausedNode = (await fixture.cluster.leaders(topic))[0];
   const killed = new JobRun(env);
   await killed.checkpointed(1);
   // The leader of partition 0 stops answering: its partitions' acks stall while the others' go
   // on, far out of order, until Kafka moves the leadership and the job's retries get through. A
   // checkpoint that followed the highest ack instead of the acked prefix would pass the stalled
   // rows, and the kill would lose those still in the producer's buffer.
-  const pausedNode = (await fixture.cluster.leaders(topic))[0];
   fixture.cluster.pause(pausedNode);
   try {
     await killed.checkpointed(3);
