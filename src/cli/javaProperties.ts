@@ -1,11 +1,13 @@
 /**
  * The java.util.Properties text format (`Properties.load`), which Kafka's tools read for
  * `--producer.config`: one `key=value`, `key: value` or `key value` per logical line; `#` or `!`
- * first on a line makes it a comment; a line ending in an odd number of backslashes continues on
+ * first on a (logical) line makes it a comment; a line ending in an odd number of backslashes continues on
  * the next (whose leading white space is dropped); `\t \n \r \f \uXXXX` are escapes and any other
  * `\c` is `c` (so `\\`, `\=`, `\:`, `\ `, `\#`). A later key replaces an earlier one, as in Java.
  *
- * Java's only syntax error is a malformed `\uXXXX`; it is one here too, with its line.
+ * Java's only syntax error is a malformed `\uXXXX`; it is one here too, with its line. Checked
+ * against Java's own Properties.load on hand-written and random files
+ * (test/real-kafka/javaPropertiesParity.test.ts).
  */
 
 /** One property, with the line (1-based) where its logical line starts, for messages. */
@@ -30,9 +32,14 @@ function isBlank(c: string): boolean {
   return c === ' ' || c === '\t' || c === '\f';
 }
 
-/** The natural lines of `text` (ends: \n, \r or \r\n), with their 1-based numbers. */
+/**
+ * The natural lines of `text` (ends: \n, \r or \r\n), with their 1-based numbers. A final line
+ * end ends the last line: it does not start an empty one (that matters after a continuation).
+ */
 function naturalLines(text: string): Array<{ text: string; line: number }> {
-  return text.split(/\r\n|\r|\n/).map((t, i) => ({ text: t, line: i + 1 }));
+  const lines = text.split(/\r\n|\r|\n/);
+  if (lines[lines.length - 1] === '') lines.pop();
+  return lines.map((t, i) => ({ text: t, line: i + 1 }));
 }
 
 /** Does `s` end in an odd number of backslashes (a continuation)? */
@@ -43,25 +50,37 @@ function continues(s: string): boolean {
 }
 
 /**
- * The logical lines: comments and blank lines dropped, continuations joined. A comment is judged
- * on its first natural line only, so a continued line may start with `#`.
+ * The logical lines: continuations joined, each natural line's leading white space dropped.
+ * As in Java 9+'s LineReader, a `#` or `!` is a comment wherever the logical line is still
+ * empty — also on a line continued from a lone backslash — and a comment never continues; an
+ * empty logical line is dropped, except one the file ends in the middle of (Java reads `\` alone
+ * at the end as an empty key).
  */
 function logicalLines(text: string): Array<{ text: string; line: number }> {
   const out: Array<{ text: string; line: number }> = [];
-  const lines = naturalLines(text);
-  for (let i = 0; i < lines.length; i++) {
-    const first = lines[i];
-    const start = skipBlanks(first.text, 0);
-    if (start === first.text.length || first.text[start] === '#' || first.text[start] === '!') continue;
-    let joined = first.text.slice(start);
-    while (continues(joined)) {
-      joined = joined.slice(0, -1);
-      if (++i === lines.length) break; // A backslash on the last line is dropped, as Java does.
-      const next = lines[i].text;
-      joined += next.slice(skipBlanks(next, 0));
+  /** The logical line so far, its continuation backslashes removed. */
+  let joined = '';
+  /** The natural line where `joined` starts. */
+  let start = 0;
+  /** The last natural line ended in a continuation. */
+  let continuing = false;
+  for (const { text: natural, line } of naturalLines(text)) {
+    const s = natural.slice(skipBlanks(natural, 0));
+    if (joined === '' && (s[0] === '#' || s[0] === '!')) {
+      continuing = false;
+      continue;
     }
-    out.push({ text: joined, line: first.line });
+    if (joined === '') start = line;
+    joined += s;
+    continuing = continues(joined);
+    if (continuing) {
+      joined = joined.slice(0, -1);
+      continue;
+    }
+    if (joined !== '') out.push({ text: joined, line: start });
+    joined = '';
   }
+  if (continuing) out.push({ text: joined, line: start });
   return out;
 }
 

@@ -44,7 +44,7 @@ const USAGE = `usage:
       "metrics": the producer's own metrics over the run (producer.metrics(): requests,
       records per request, batch sizes, request latency, retries, errors).
       --producer.config and -X as for produce.
-  rxkafka metadata --brokers H:P[,H:P…] [--topic T]…
+  rxkafka metadata --brokers H:P[,H:P…] [--topic T]… [--producer.config FILE] [-X name=value]…
       Prints brokers, topics, partitions, leaders and the API versions (the broker's range,
       rxkafka's, and the one used) as JSON.
   rxkafka --help`;

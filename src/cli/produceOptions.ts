@@ -1,9 +1,8 @@
 import { COMPRESSION_TYPES } from '../compression';
 import { ConfigError } from '../errors';
 import { resolveConfig, type ProducerConfig } from '../config/config';
-import { specFor } from '../config/configOptions';
 import { CliUsageError, FLAG_OF_OPTION, intOption, parse, usageErrorFromConfig } from './options';
-import { loadProducerProperties } from './producerProperties';
+import { loadProducerProperties, PROPERTIES_FLAG_OPTIONS, withFlags } from './producerProperties';
 
 /** What `rxkafka produce` was asked to do, validated. */
 export interface ProduceCommand {
@@ -49,13 +48,11 @@ export const PRODUCE_FLAG_OF_OPTION: Readonly<Record<string, string>> = {
 
 /**
  * parseArgs options for `--brokers`, `--topic`, `--acks`, `--compression`, `--compression-level`,
- * `--no-idempotence`, `intFlags`, and the Java properties: `--producer.config FILE` and
- * `-X name=value` (long form `--producer-property`, as Kafka's console producer names it).
+ * `--no-idempotence`, `intFlags`, and the Java properties: `--producer.config FILE` and `-X`.
  */
 export function producerFlagOptions(intFlags: ReadonlyArray<IntFlag>) {
   return {
-    'producer.config': { type: 'string' as const },
-    'producer-property': { type: 'string' as const, short: 'X', multiple: true },
+    ...PROPERTIES_FLAG_OPTIONS,
     brokers: { type: 'string' as const },
     topic: { type: 'string' as const },
     acks: { type: 'string' as const },
@@ -119,11 +116,7 @@ export function producerConfigFromFlags(
     const n = intOption(flag, v[flag]);
     if (n !== undefined) (flags as unknown as Record<string, unknown>)[option] = n;
   }
-  const config: Record<string, unknown> = {};
-  for (const [name, value] of Object.entries(properties.config)) {
-    if (!Object.prototype.hasOwnProperty.call(flags, specFor(name)?.name ?? name)) config[name] = value;
-  }
-  Object.assign(config, flags);
+  const config = withFlags(properties, flags);
   if (config.brokers === undefined && config['bootstrap.servers'] === undefined) {
     throw new CliUsageError(`--brokers is required: neither --brokers nor bootstrap.servers (in --producer.config or -X) was given`);
   }

@@ -71,6 +71,7 @@ export function producerProperties(sources: readonly PropertySource[]): Producer
       security.set(p.name, p);
       continue;
     }
+    if (p.name === '') throw new CliUsageError(`${p.origin}: a property without a name (a line such as '=value', or a lone '\\')`);
     const spec = specFor(p.name);
     if (spec === undefined) throw propertyError(p, NOT_FOR_THE_CLI[p.name] ?? unknownOptionMessage(p.name, true));
     if (spec.alias !== p.name) {
@@ -88,6 +89,24 @@ export function producerProperties(sources: readonly PropertySource[]): Producer
   }
   Object.assign(config, securityOptions(security));
   return { config, labels };
+}
+
+/** parseArgs options for `--producer.config FILE` and `-X name=value` (long form `--producer-property`, Kafka's console producer's name). */
+export const PROPERTIES_FLAG_OPTIONS = {
+  'producer.config': { type: 'string' as const },
+  'producer-property': { type: 'string' as const, short: 'X', multiple: true },
+};
+
+/**
+ * The producer config of `properties` with the command's `flags` over them: a flag wins over a
+ * property of the same option, whatever its name (`--linger-ms` over `linger.ms`).
+ */
+export function withFlags(properties: ProducerProperties, flags: Record<string, unknown>): Record<string, unknown> {
+  const config: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(properties.config)) {
+    if (!Object.prototype.hasOwnProperty.call(flags, specFor(name)?.name ?? name)) config[name] = value;
+  }
+  return Object.assign(config, flags);
 }
 
 /** `--producer.config FILE` then each `-X`, as producer options; empty when neither is given. */

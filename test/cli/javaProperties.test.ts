@@ -59,6 +59,15 @@ describe('parseJavaProperties (java.util.Properties.load)', () => {
     ]);
   });
 
+  it('a lone backslash (Java 9+): a comment may follow while the logical line is empty; at the end of the file it is an empty key', () => {
+    expect(parsed('\\\n#c\\\nk=v\n')).toEqual([['k', 'v', 3]]);
+    expect(parsed('\\\n\nk=v')).toEqual([['k', 'v', 3]]);
+    expect(parsed('a=1\n\\\n')).toEqual([
+      ['a', '1', 1],
+      ['', '', 2],
+    ]);
+  });
+
   it('reads \\n, \\r and \\r\\n line ends', () => {
     expect(parsed('a=1\r\nb=2\rc=3\n')).toEqual([
       ['a', '1', 1],

@@ -67,6 +67,11 @@ describe('the file and -X', () => {
     expect(usageErrorOf(() => loadProducerProperties(pki.dir, []))).toBe(`--producer.config: cannot read '${pki.dir}': EISDIR: illegal operation on a directory`);
   });
 
+  it('a property without a name: file:line', () => {
+    const f = file('noname.properties', 'acks=1\n=5\n');
+    expect(usageErrorOf(() => loadProducerProperties(f, []))).toBe(`${f}:2: a property without a name (a line such as '=value', or a lone '\\')`);
+  });
+
   it('a malformed line: file:line', () => {
     const f = file('bad.properties', 'acks=1\n\nclient.id=\\u00zz\n');
     expect(usageErrorOf(() => loadProducerProperties(f, []))).toBe(`${f}:3: malformed \\uXXXX escape '\\u00zz': it needs 4 hexadecimal digits (write a backslash as \\\\)`);

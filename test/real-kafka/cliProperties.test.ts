@@ -64,7 +64,7 @@ beforeAll(() => {
   if (!fs.existsSync(CLI)) throw new Error(`${CLI} is missing: run npm run build first`);
 });
 
-test('mutual TLS from client.properties (PEM trust store and key store by path): every line delivered; the console consumer reads them with the same file', async () => {
+test('mutual TLS from client.properties (PEM trust store and key store by path): every line delivered; the console consumer reads them with the same file; metadata with it too', async () => {
   const { cluster, pki } = fixture;
   const topic = await fixture.newTopic(3);
   const keystore = writeProperties('client-keystore.pem', pki.clientKey.pem + pki.clientCert.pem);
@@ -88,6 +88,13 @@ test('mutual TLS from client.properties (PEM trust store and key store by path):
   expect(summaryOf(r)).toMatchObject({ records: 2000, acked: 2000, failed: 0 });
   const read = await consoleConsume(cluster, topic, { maxMessages: 2000, bootstrap: cluster.bootstrapFor('SSL'), consumerConfigFile: props });
   expect(read.map((x) => x.value).sort()).toEqual([...lines].sort());
+
+  // metadata through the same file: the SSL listener's address, the topic's 3 partitions.
+  const md = await runCli(['metadata', '--producer.config', props, '--topic', topic]);
+  expect({ code: md.code, stderr: md.stderr }).toEqual({ code: 0, stderr: '' });
+  const described = JSON.parse(md.stdout) as { brokers: Array<{ port: number }>; topics: Array<{ name: string; partitions: unknown[] }> };
+  expect(described.brokers.map((b) => `127.0.0.1:${b.port}`)).toEqual([cluster.bootstrapFor('SSL')]);
+  expect(described.topics).toMatchObject([{ name: topic, partitions: [{}, {}, {}] }]);
 });
 
 test('SASL_SSL with SCRAM-SHA-512 from client.properties (sasl.jaas.config over continued lines): every line delivered and read back by the console consumer with the same file', async () => {
