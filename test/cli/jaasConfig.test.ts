@@ -18,6 +18,10 @@ describe('parseJaasConfig (sasl.jaas.config)', () => {
     });
   });
 
+  it("takes single quotes, comments, octal and \\a-style escapes; an option given twice keeps its last value (as Kafka)", () => {
+    expect(options("M required /* c */ username='o\\'k' // x\n password=\"\\101\\7\\q\" username=b;")).toEqual({ username: 'b', password: 'A\x07q' });
+  });
+
   it('takes every control flag, and no options', () => {
     for (const flag of ['required', 'requisite', 'sufficient', 'optional']) expect(parseJaasConfig(`M ${flag};`).options.size).toBe(0);
   });
@@ -28,8 +32,10 @@ describe('parseJaasConfig (sasl.jaas.config)', () => {
     ['M mandatory;', "the control flag must be one of required, requisite, sufficient, optional, got 'mandatory'"],
     ['M required username="app"', "it must end with ';'"],
     ['M required username "app";', "option username needs '=' and a value"],
-    ['M required password="open;', 'the value of password has no closing \'"\''],
-    ['M required username="a" username="b";', 'option username is given twice'],
+    ['M required password="open;', 'the value of password has no closing " on its line'],
+    ['M required username=123;', 'the value of username must be quoted (a bare value starts with a letter): username="…"'],
+    ['M required u="a\nb";', 'the value of u has no closing " on its line'],
+    ['M required /* open', "a '/*' comment has no closing '*/'"],
     ['M required; N required;', 'holds more than one login module'],
   ])('%j: %s', (text, message) => {
     expect(() => parseJaasConfig(text)).toThrow(JaasConfigError);

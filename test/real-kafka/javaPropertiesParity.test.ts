@@ -2,30 +2,21 @@
 // Properties.load, run by the JVM the Kafka tests use: hand-written files of every rule, then
 // 400 seeded random files of separators, blanks, backslashes, comment marks and line ends.
 // Both must read the same keys and values, or both refuse the file (a malformed \uXXXX).
-import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseJavaProperties, PropertiesSyntaxError } from '../../src/cli/javaProperties';
+import { entriesLines, javaReads } from '../support/javaReference';
 import { seededRandom } from '../support/random';
 
-const JAVA_DUMP = path.join(__dirname, '..', 'support', 'PropertiesDump.java');
-
-/** What Properties.load reads, in PropertiesDump.java's format. */
-function dumpOurs(text: string): string[] {
-  let entries;
+/** What parseJavaProperties reads, as JavaReference.java prints Java's reading. */
+function ours(text: string): string[] {
   try {
-    entries = parseJavaProperties(text);
+    return entriesLines(new Map(parseJavaProperties(text).map((e) => [e.key, e.value])));
   } catch (err) {
-    if (err instanceof PropertiesSyntaxError) return ['error IllegalArgumentException'];
+    if (err instanceof PropertiesSyntaxError) return ['error'];
     throw err;
   }
-  const last = new Map<string, string>();
-  for (const e of entries) last.set(e.key, e.value);
-  const escape = (s: string): string =>
-    '[' + Array.from(s, (c) => (c.charCodeAt(0) < 32 || c.charCodeAt(0) > 126 || c === '\\' ? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}` : c)).join('') + ']';
-  // TreeMap's order: UTF-16 code units, as JavaScript's default sort.
-  return [...last.keys()].sort().map((k) => `${escape(k)}=${escape(last.get(k)!)}`);
 }
 
 const HAND_WRITTEN = [
@@ -71,13 +62,12 @@ test('reads what java.util.Properties.load reads: hand-written files, then 400 s
       fs.writeFileSync(f, t, 'latin1');
       return f;
     });
-    const out = execFileSync('java', [JAVA_DUMP, ...files], { encoding: 'utf8', timeout: 120_000, maxBuffer: 64 << 20 });
-    const javaReads = out.split('#file ').slice(1).map((block) => block.split('\n').slice(1).filter((l) => l !== ''));
-    expect(javaReads).toHaveLength(texts.length);
+    const java = javaReads('properties', files);
+    expect(java).toHaveLength(texts.length);
     // Some files must be refused and some read, or the corpus tests little.
-    expect(javaReads.filter((r) => r[0] === 'error IllegalArgumentException').length).toBeGreaterThan(5);
-    expect(javaReads.filter((r) => r.length > 2).length).toBeGreaterThan(50);
-    for (let i = 0; i < texts.length; i++) expect({ text: texts[i], reads: dumpOurs(texts[i]) }).toEqual({ text: texts[i], reads: javaReads[i] });
+    expect(java.filter((r) => r[0] === 'error').length).toBeGreaterThan(5);
+    expect(java.filter((r) => r.length > 2).length).toBeGreaterThan(50);
+    for (let i = 0; i < texts.length; i++) expect({ text: texts[i], reads: ours(texts[i]) }).toEqual({ text: texts[i], reads: java[i] });
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
