@@ -69,7 +69,7 @@ function unknownSecurityName(p: PropertySource): CliUsageError {
   const librdkafka = LIBRDKAFKA_NAMES[p.name];
   if (librdkafka !== undefined) return propertyError(p, `is librdkafka's (kcat's) name; the Java producer's is ${librdkafka}`);
   const meant = closestName(p.name, KNOWN);
-  if (meant !== undefined) return propertyError(p, `is not a producer property; did you mean '${meant}'?`);
+  if (meant !== undefined) return propertyError(p, `is not a producer option; did you mean '${meant}'?`);
   if (p.name.startsWith('ssl.')) {
     return propertyError(p, "is a Java TLS setting that rxkafka does not implement: remove it (rxkafka uses Node's TLS defaults: TLS 1.2 or 1.3, OpenSSL's ciphers, the host name checked)");
   }

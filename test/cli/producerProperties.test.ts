@@ -186,7 +186,7 @@ describe('security', () => {
       ['sasl settings without SASL', () => ({ 'security.protocol': 'SSL', 'sasl.mechanism': 'PLAIN' }),
         '-X sasl.mechanism: is set, but security.protocol is SSL: set security.protocol=SASL_PLAINTEXT or SASL_SSL, or remove it'],
       ['an unknown protocol', () => ({ 'security.protocol': 'TLS' }), "-X security.protocol: must be PLAINTEXT, SSL, SASL_PLAINTEXT or SASL_SSL, got 'TLS'"],
-      ['a misspelt ssl name', () => ({ 'security.protocol': 'SSL', 'ssl.truststore.locaton': '/x' }), "-X ssl.truststore.locaton: is not a producer property; did you mean 'ssl.truststore.location'?"],
+      ['a misspelt ssl name', () => ({ 'security.protocol': 'SSL', 'ssl.truststore.locaton': '/x' }), "-X ssl.truststore.locaton: is not a producer option; did you mean 'ssl.truststore.location'?"],
       ['librdkafka\'s name', () => ({ 'security.protocol': 'SSL', 'ssl.ca.location': '/x' }), "-X ssl.ca.location: is librdkafka's (kcat's) name; the Java producer's is ssl.truststore.location (with ssl.truststore.type=PEM)"],
       ['a TLS setting rxkafka does not have', () => ({ 'security.protocol': 'SSL', 'ssl.cipher.suites': 'TLS_AES_128_GCM_SHA256' }),
         "-X ssl.cipher.suites: is a Java TLS setting that rxkafka does not implement: remove it (rxkafka uses Node's TLS defaults: TLS 1.2 or 1.3, OpenSSL's ciphers, the host name checked)"],
