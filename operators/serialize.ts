@@ -3,7 +3,7 @@ import { serializeStage } from '../src/pipeline/SerializeStage';
 import type { Producer } from '../src/producer/Producer';
 import { timeOn } from '../src/time/Time';
 import type { Serializer } from '../src/serde/Serializer';
-import type { ProducerRecord, SerializedRecord } from '../src/types';
+import type { AckMeta, ProducerRecord, SerializedRecord } from '../src/types';
 
 /** Options of the `serialize` stage. */
 export interface SerializeOptions<K, V> {
@@ -33,16 +33,17 @@ export interface SerializeOptions<K, V> {
  * @example
  * records$.pipe(serialize({ topic: 'events', value: serializers.json }), partition(producer), …)
  */
-export function serialize<K = unknown, V = unknown, M = unknown>(
+export function serialize<K = unknown, V = unknown, M = unknown, R extends ProducerRecord<K, V, M> = ProducerRecord<K, V, M>>(
   options: SerializeOptions<K, V> = {},
-): OperatorFunction<ProducerRecord<K, V, M>, SerializedRecord<M>> {
+): OperatorFunction<R, SerializedRecord<AckMeta<M, R>>> {
   const host = options.producer?.pipelineHost ?? null;
-  return serializeStage<K, V, M>({
+  // The records' meta rides untouched to the SerializedRecord: its type is the records' own.
+  return serializeStage<K, V, AckMeta<M, R>>({
     topic: options.topic,
     key: options.key,
     value: options.value,
     time: timeOn(options.scheduler ?? asyncScheduler),
     backlog: host?.backlog ?? null,
     interceptors: host?.interceptors ?? null,
-  });
+  }) as OperatorFunction<R, SerializedRecord<AckMeta<M, R>>>;
 }

@@ -1,25 +1,36 @@
 import { defer, finalize, Observable, OperatorFunction, SchedulerLike } from 'rxjs';
 import { ProducerConfig, resolveConfig } from '../src/config/config';
 import { Producer } from '../src/producer/Producer';
-import type { Ack, ProducerRecord } from '../src/types';
+import { announceProducer, operatorOptions, type ProducerOperatorOptions } from '../src/producer/ProducerHandle';
+import type { Ack, AckMeta, ProducerRecord } from '../src/types';
 
 /**
  * The whole producer as one operator: records in, one ack per record out. Creates a producer per
  * subscription (validating `config` at once), and closes it when the stream ends.
  *
+ * The second argument is a scheduler, or options: `{ scheduler, onProducer }`. `onProducer` gets
+ * each subscription's producer as it is created, for its `metrics$`, `metrics()`, `ready$` and
+ * `bufferAvailable$`; a resubscription makes a new producer and calls it again.
+ *
+ * The acks' `meta` is typed as the records give it (see `MetaOf`): records that all carry
+ * `meta: number` give acks with `meta: number`.
+ *
  * @example
- * records$.pipe(toKafka({ brokers: 'localhost:9092', topic: 'events' }))
- *   .subscribe({ next: (ack) => checkpoint(ack.meta), error: (err) => alert(err.message) });
+ * records$.pipe(toKafka({ brokers: 'localhost:9092', topic: 'events' }, {
+ *   onProducer: (producer) => producer.metrics$.subscribe((m) => log.info({ recordsPerSec: m.recordSendRate }, 'producer')),
+ * })).subscribe({ next: (ack) => checkpoint(ack.meta), error: (err) => alert(err.message) });
  */
-export function toKafka<K = unknown, V = unknown, M = unknown>(
+export function toKafka<K = unknown, V = unknown, M = unknown, R extends ProducerRecord<K, V, M> = ProducerRecord<K, V, M>>(
   config: ProducerConfig,
-  scheduler?: SchedulerLike,
-): OperatorFunction<ProducerRecord<K, V, M>, Ack<M>> {
+  schedulerOrOptions?: SchedulerLike | ProducerOperatorOptions,
+): OperatorFunction<R, Ack<AckMeta<M, R>>> {
   // Validate now, so a bad option throws where toKafka() is called, before anything connects.
   const resolved = resolveConfig(config);
-  return (source: Observable<ProducerRecord<K, V, M>>) =>
+  const options = operatorOptions(schedulerOrOptions);
+  return (source: Observable<R>) =>
     defer(() => {
-      const producer = new Producer(resolved, scheduler);
-      return producer.produce<K, V, M>(source).pipe(finalize(() => void producer.close(0)));
+      const producer = new Producer(resolved, options.scheduler);
+      announceProducer(producer, options);
+      return producer.produce<K, V, M, R>(source).pipe(finalize(() => void producer.close(0)));
     });
 }

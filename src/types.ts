@@ -56,7 +56,8 @@ export interface RecordMetadata<M = unknown> {
   offset: bigint;
   /** The record's timestamp (create time, or the broker's log-append time if the topic uses it). */
   timestamp: number;
-  meta: M | undefined;
+  /** The record's `meta`, as it was given (see `MetaOf`). */
+  meta: M;
   error?: undefined;
 }
 
@@ -70,13 +71,35 @@ export interface FailedAck<M = unknown> {
   partition: number | undefined;
   offset: undefined;
   timestamp: number | undefined;
-  meta: M | undefined;
+  /** The record's `meta`, as it was given (see `MetaOf`). */
+  meta: M;
   /** Why the record was not delivered (an RxKafkaError). */
   error: Error;
 }
 
 /** One per record: success (`error` undefined) or failure. Narrow on `ack.error`. */
 export type Ack<M = unknown> = RecordMetadata<M> | FailedAck<M>;
+
+/**
+ * The type of `meta` on the acks of records of type `R`, exactly as the records give it: `M` when
+ * every record has `meta: M`, `M | undefined` when `meta?: M` is optional (as in
+ * `ProducerRecord<K, V, M>`), `undefined` when the records have no `meta`; a union of record types
+ * gives the union of their metas. `toKafka()`, `produce()` and `serialize()` infer their ack type
+ * with it, so strict code needs no assertion.
+ *
+ * @example
+ * const rows$ = from([{ value: 'a', meta: 41 }, { value: 'b', meta: 42 }]);
+ * rows$.pipe(toKafka(config)).subscribe((ack) => checkpoint(ack.meta)); // ack.meta: number
+ * type M = MetaOf<ProducerRecord<string, string, number>>;                // number | undefined
+ */
+export type MetaOf<R> = R extends unknown ? ('meta' extends keyof R ? R['meta'] : undefined) : never;
+
+/**
+ * The `meta` type of the acks of `toKafka<K, V, M>()`, `produce()`, `serialize()`: `M` when it is
+ * given as a type argument (the caller states that every record carries one), else `MetaOf<R>`,
+ * inferred from the records.
+ */
+export type AckMeta<M, R> = unknown extends M ? MetaOf<R> : M;
 
 /**
  * Hooks on every record (Java's ProducerInterceptor): `onSend` before the record is serialized,
@@ -144,6 +167,7 @@ export interface SerializedRecord<M = unknown> {
   headers: RecordHeader[] | null;
   /** Create time, ms since the epoch. */
   timestamp: number;
-  meta: M | undefined;
+  /** The record's `meta`, carried to its ack. */
+  meta: M;
   error: Error | null;
 }

@@ -76,7 +76,10 @@ export class ProducerBatch {
    * that the send stage can make it hand over its other open batches when the stream stops
    * (stopOnError): accepted records are still sent, not dropped.
    */
-  origin: { flush(): void } | null = null;
+  origin: {
+    /** Hands over every open batch of that stage now. */
+    flush(): void;
+  } | null = null;
 
   /** See BatchState; changed only by the transition methods. */
   private lifecycle: BatchState = 'open';

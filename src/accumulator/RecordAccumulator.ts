@@ -59,6 +59,13 @@ export class RecordAccumulator {
   private readonly open: ProducerBatch[] = [];
   /** The same batches by topic, then partition: found per record without building a key string. */
   private readonly openByTopic = new Map<string, Array<ProducerBatch | undefined>>();
+  /**
+   * By topic, then partition: the bytes the partition's last batch held when it was handed on. A
+   * new batch starts in the size class that holds as much, so that a busy partition's batches
+   * start at full size (no copies on the way up, and its buffers come back to one free list)
+   * while a quiet one's stay small.
+   */
+  private readonly lastBatchBytes = new Map<string, number[]>();
   /** Records that found no memory, oldest first. */
   private readonly waiting = new Fifo<SerializedRecord>();
   /** When each of `waiting` started to wait, in step with it (pushed and shifted together). */
@@ -168,8 +175,10 @@ export class RecordAccumulator {
       this.emitFailed(record, new RecordTooLargeError(needed, this.config.bufferMemory, 'bufferMemory'));
       return true;
     }
-    // The smallest size class that holds the record: the batch grows as more arrive (tryGrow).
-    const buffer = this.pool.allocate(needed);
+    // The size class that holds the record and what the partition's last batch held (more
+    // records are likely to follow as many did); it grows if more arrive (tryGrow).
+    const last = this.lastBatchBytes.get(record.topic)?.[record.partition];
+    const buffer = this.pool.allocate(last === undefined || last <= needed ? needed : Math.min(last, this.config.batchSize));
     if (buffer === null) return false;
     const nowMs = this.time.scheduler.now();
     batch = ProducerBatch.open(record.topic, record.partition, nowMs, buffer, this.config.compressionCodec ?? null);
@@ -332,6 +341,9 @@ export class RecordAccumulator {
   }
 
   private closeAndEmit(batch: ProducerBatch): void {
+    let last = this.lastBatchBytes.get(batch.topic);
+    if (last === undefined) this.lastBatchBytes.set(batch.topic, (last = []));
+    last[batch.partition] = batch.sizeInBytes; // still open: the bytes appended, nothing sealed
     batch.close();
     this.emit(batch);
   }

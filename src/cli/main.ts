@@ -10,7 +10,8 @@ const USAGE = `usage:
                   [--acks all|1|0] [--linger-ms N] [--batch-size BYTES] [--max-in-flight N]
                   [--request-timeout-ms N] [--delivery-timeout-ms N] [--max-block-ms N]
                   [--max-request-size BYTES] [--no-idempotence]
-                  [--compression none|gzip|snappy|lz4|zstd [--compression-level N]] [FILE]
+                  [--compression none|gzip|snappy|lz4|zstd [--compression-level N]]
+                  [--producer.config FILE] [-X name=value]… [FILE]
       Produces one record per line of FILE (or stdin): the value is the line's bytes without the
       '\\n' (a '\\r' is kept; empty lines are skipped, as kcat -P does). With --format ndjson each
       line must be JSON, and --key-field F makes the key the text of its top-level field F.
@@ -20,12 +21,18 @@ const USAGE = `usage:
       --compression compresses each batch (default none) in the framing the Java producer
       writes; --compression-level: gzip 1…9 or -1 (default), lz4 1…17 (default 9, the only
       speed rxkafka's lz4 has), zstd -131072…22 (default 3).
+      --producer.config FILE: Java producer properties, as Kafka's tools read them
+      (bootstrap.servers, acks, linger.ms, …, security.protocol, ssl.* with PEM trust and key
+      stores, sasl.mechanism with sasl.jaas.config); -X name=value (or --producer-property) sets
+      one, as kcat does. The file comes first, then each -X in order, then the flags above: a flag
+      wins over a property of the same option. With bootstrap.servers set, --brokers may be left out.
   rxkafka perf --brokers H:P[,H:P…] --topic T --num-records N [--record-size BYTES]
                [--throughput R] [--key-count K] [--acks all|1|0] [--no-idempotence]
                [--linger-ms N] [--batch-size BYTES] [--max-in-flight N] [--buffer-memory BYTES]
                [--request-timeout-ms N] [--delivery-timeout-ms N] [--max-block-ms N]
                [--max-request-size BYTES]
                [--compression none|gzip|snappy|lz4|zstd [--compression-level N]] [--metrics]
+               [--producer.config FILE] [-X name=value]…
       Measures the producer, as kafka-producer-perf-test does: N records whose value is the same
       BYTES-byte payload (default 100), keyless or keyed k0…k{K-1} round robin, at most R
       records/s (default -1: no limit). Progress on stderr when it is a terminal; the last line
@@ -36,7 +43,8 @@ const USAGE = `usage:
       payload is one repeated value: it compresses far better than real data). --metrics adds
       "metrics": the producer's own metrics over the run (producer.metrics(): requests,
       records per request, batch sizes, request latency, retries, errors).
-  rxkafka metadata --brokers H:P[,H:P…] [--topic T]…
+      --producer.config and -X as for produce.
+  rxkafka metadata --brokers H:P[,H:P…] [--topic T]… [--producer.config FILE] [-X name=value]…
       Prints brokers, topics, partitions, leaders and the API versions (the broker's range,
       rxkafka's, and the one used) as JSON.
   rxkafka --help`;

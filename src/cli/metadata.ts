@@ -15,7 +15,9 @@ import {
   type Api,
 } from '../protocol';
 import { apiName } from './apiNames';
-import { CliUsageError, parse, usageErrorFromConfig } from './options';
+import type { ProducerConfig } from '../config/config';
+import { CliUsageError, FLAG_OF_OPTION, parse, usageErrorFromConfig } from './options';
+import { loadProducerProperties, PROPERTIES_FLAG_OPTIONS, withFlags } from './producerProperties';
 
 /** The APIs rxkafka speaks, by api key: for these the output shows the version it uses. */
 const RXKAFKA_APIS = new Map<number, Api<unknown, unknown>>(
@@ -39,14 +41,18 @@ interface ApiVersionLine {
  * answering broker advertises with the version rxkafka negotiates. Never creates topics.
  */
 export async function runMetadata(args: string[]): Promise<number> {
-  const { values: v } = parse(args, { brokers: { type: 'string' }, topic: { type: 'string', multiple: true } });
-  const values = v as { brokers?: string; topic?: string[] };
-  if (values.brokers === undefined) throw new CliUsageError('--brokers is required (e.g. --brokers localhost:9092)');
+  const { values: v } = parse(args, { brokers: { type: 'string' }, topic: { type: 'string', multiple: true }, ...PROPERTIES_FLAG_OPTIONS });
+  const values = v as { brokers?: string; topic?: string[]; 'producer.config'?: string; 'producer-property'?: string[] };
+  // A secured cluster is described with the same properties as it is produced to.
+  const properties = loadProducerProperties(values['producer.config'], values['producer-property']);
+  if (values.brokers === undefined && properties.config['bootstrap.servers'] === undefined) {
+    throw new CliUsageError('--brokers is required (e.g. --brokers localhost:9092), or bootstrap.servers in --producer.config or -X');
+  }
   let producer;
   try {
-    producer = createProducer({ brokers: values.brokers, allowAutoTopicCreation: false });
+    producer = createProducer(withFlags(properties, { ...(values.brokers === undefined ? {} : { brokers: values.brokers }), allowAutoTopicCreation: false }) as unknown as ProducerConfig);
   } catch (err) {
-    throw err instanceof ConfigError ? usageErrorFromConfig(err) : err;
+    throw err instanceof ConfigError ? usageErrorFromConfig(err, { ...FLAG_OF_OPTION, ...properties.labels }) : err;
   }
   try {
     const snapshot = await producer.cluster.describe(values.topic ?? null);

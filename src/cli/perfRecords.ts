@@ -3,7 +3,7 @@ import type { ProducerRecord } from '../types';
 import type { PacingSchedule } from './perfPacing';
 
 /** A perf record: key and value as bytes, `meta` the time (ms, `now()`) it was pulled. */
-export type PerfRecord = ProducerRecord<Buffer, Buffer, number>;
+export type PerfRecord = ProducerRecord<Buffer, Buffer, number> & { meta: number };
 
 /**
  * The records of a perf run as a pulled source: the producer takes the next one only while it has

@@ -2,6 +2,7 @@ import { COMPRESSION_TYPES } from '../compression';
 import { ConfigError } from '../errors';
 import { resolveConfig, type ProducerConfig } from '../config/config';
 import { CliUsageError, FLAG_OF_OPTION, intOption, parse, usageErrorFromConfig } from './options';
+import { loadProducerProperties, PROPERTIES_FLAG_OPTIONS, withFlags } from './producerProperties';
 
 /** What `rxkafka produce` was asked to do, validated. */
 export interface ProduceCommand {
@@ -47,10 +48,11 @@ export const PRODUCE_FLAG_OF_OPTION: Readonly<Record<string, string>> = {
 
 /**
  * parseArgs options for `--brokers`, `--topic`, `--acks`, `--compression`, `--compression-level`,
- * `--no-idempotence` and `intFlags`.
+ * `--no-idempotence`, `intFlags`, and the Java properties: `--producer.config FILE` and `-X`.
  */
 export function producerFlagOptions(intFlags: ReadonlyArray<IntFlag>) {
   return {
+    ...PROPERTIES_FLAG_OPTIONS,
     brokers: { type: 'string' as const },
     topic: { type: 'string' as const },
     acks: { type: 'string' as const },
@@ -63,7 +65,10 @@ export function producerFlagOptions(intFlags: ReadonlyArray<IntFlag>) {
 
 /** The checks on producer flags that need no producer config: a command runs them before its own. */
 export function checkProducerFlags(values: Record<string, string | boolean | string[] | undefined>): void {
-  if (values.brokers === undefined) throw new CliUsageError('--brokers is required (e.g. --brokers localhost:9092)');
+  // With properties, bootstrap.servers may be among them: producerConfigFromFlags says if not.
+  if (values.brokers === undefined && values['producer.config'] === undefined && values['producer-property'] === undefined) {
+    throw new CliUsageError('--brokers is required (e.g. --brokers localhost:9092)');
+  }
   if (values.topic === undefined) throw new CliUsageError('--topic is required');
   if (values.acks !== undefined && !ACKS.includes(values.acks as string)) {
     throw new CliUsageError(`--acks must be all, 1 or 0, got '${String(values.acks)}'`);
@@ -82,8 +87,10 @@ export function checkProducerFlags(values: Record<string, string | boolean | str
 }
 
 /**
- * The ProducerConfig the producer flags in `values` ask for, validated by resolveConfig so that a
- * bad value is a usage error naming its flag (`flagOf`: option → flag) before anything connects.
+ * The ProducerConfig the producer flags in `values` ask for, over what `--producer.config` and
+ * `-X` give (a flag wins over a property of the same option), validated by resolveConfig so that
+ * a bad value is a usage error naming its flag (`flagOf`: option → flag) or its property's line
+ * before anything connects.
  */
 export function producerConfigFromFlags(
   values: Record<string, string | boolean | string[] | undefined>,
@@ -92,29 +99,34 @@ export function producerConfigFromFlags(
 ): ProducerConfig {
   checkProducerFlags(values);
   const v = values as Record<string, string | undefined> & { 'no-idempotence'?: boolean };
-  const config: ProducerConfig = {
-    brokers: v.brokers as string,
+  const properties = loadProducerProperties(v['producer.config'], values['producer-property'] as string[] | undefined);
+  const flags: Partial<ProducerConfig> = {
     topic: v.topic,
     // Every record is reported on its own; one failure must not hide the others' fate.
     stopOnError: false,
   };
-  if (v.acks !== undefined) config.acks = v.acks as ProducerConfig['acks'];
-  if (v['no-idempotence'] === true) config.idempotence = false;
-  if (v.compression !== undefined) config.compressionType = v.compression as ProducerConfig['compressionType'];
+  if (v.brokers !== undefined) flags.brokers = v.brokers;
+  if (v.acks !== undefined) flags.acks = v.acks as ProducerConfig['acks'];
+  if (v['no-idempotence'] === true) flags.idempotence = false;
+  if (v.compression !== undefined) flags.compressionType = v.compression as ProducerConfig['compressionType'];
   if (v['compression-level'] !== undefined) {
-    (config as unknown as Record<string, unknown>)[LEVEL_OPTION[v.compression as string]] = Number(v['compression-level']);
+    (flags as unknown as Record<string, unknown>)[LEVEL_OPTION[v.compression as string]] = Number(v['compression-level']);
   }
   for (const [flag, option] of intFlags) {
     const n = intOption(flag, v[flag]);
-    if (n !== undefined) (config as unknown as Record<string, unknown>)[option] = n;
+    if (n !== undefined) (flags as unknown as Record<string, unknown>)[option] = n;
+  }
+  const config = withFlags(properties, flags);
+  if (config.brokers === undefined && config['bootstrap.servers'] === undefined) {
+    throw new CliUsageError(`--brokers is required: neither --brokers nor bootstrap.servers (in --producer.config or -X) was given`);
   }
   try {
     resolveConfig(config);
   } catch (err) {
-    if (err instanceof ConfigError) throw usageErrorFromConfig(err, flagOf);
+    if (err instanceof ConfigError) throw usageErrorFromConfig(err, { ...flagOf, ...properties.labels });
     throw err;
   }
-  return config;
+  return config as unknown as ProducerConfig;
 }
 
 /**

@@ -28,6 +28,7 @@ import { parseSasl, parseSsl } from './securityOptions';
 /** What happens to a pushed record when bufferMemory is full (see ProducerConfig.bufferPolicy). */
 export type BufferPolicy = 'error' | 'drop-newest' | 'buffer';
 
+/** The level of the pino logger the producer makes when no `logger` is given (see ProducerConfig.logLevel). */
 export type LogLevel = 'silent' | 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace';
 
 export interface OptionSpec {

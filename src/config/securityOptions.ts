@@ -39,9 +39,11 @@ export interface SaslPasswordConfig {
 /** OAUTHBEARER SASL: `oauthBearerProvider` is called for every (re-)authentication. */
 export interface SaslOauthBearerConfig {
   mechanism: 'oauthbearer' | 'OAUTHBEARER';
+  /** Gives a fresh token (and optional SASL extensions) each time the client (re-)authenticates. */
   oauthBearerProvider: () => Promise<{ value: string; extensions?: Record<string, string> }>;
 }
 
+/** SASL settings (see ProducerConfig.sasl): a mechanism with its username and password, or OAUTHBEARER with a token provider. */
 export type SaslConfig = SaslPasswordConfig | SaslOauthBearerConfig;
 
 const SSL_KEYS = ['ca', 'cert', 'key', 'passphrase', 'servername', 'rejectUnauthorized'];

@@ -1,4 +1,4 @@
-import { OPTIONS, type OptionSpec } from './configOptions';
+import { OPTIONS, specFor } from './configOptions';
 
 /**
  * What to tell a user who gave an option rxkafka does not know: a Java option that has another
@@ -61,36 +61,46 @@ function unsupportedJavaOption(name: string): string | undefined {
 /** Names too far from their option's for a guess, with the option meant. */
 const RENAMED: Record<string, string> = { compression: 'compressionType' };
 
-/** "unknown option; did you mean 'lingerMs'?" — the closest known name, in the user's style. */
-export function unknownOptionMessage(name: string): string {
+/**
+ * "unknown option; did you mean 'lingerMs'?" — the closest known name, in the user's style:
+ * `javaStyle` (a dotted name, or a properties file) suggests Java names.
+ */
+export function unknownOptionMessage(name: string, javaStyle = name.includes('.')): string {
   if (Object.prototype.hasOwnProperty.call(RENAMED, name)) return `is not a producer option; did you mean '${RENAMED[name]}'?`;
   const equivalent = JAVA_EQUIVALENTS[name];
   if (equivalent !== undefined) return `is not an rxkafka option: ${equivalent}`;
   const unsupported = unsupportedJavaOption(name);
   if (unsupported !== undefined) return unsupported === NOT_IMPLEMENTED ? unsupported : `is not supported: ${unsupported}`;
-  const suggestion = closestOption(name);
+  const suggestion = closestOption(name, javaStyle);
   return suggestion !== undefined
     ? `is not a producer option; did you mean '${suggestion}'?`
     : 'is not a producer option; see ProducerConfig for the options rxkafka knows';
 }
 
-function closestOption(name: string): string | undefined {
+function closestOption(name: string, javaStyle: boolean): string | undefined {
+  const closest = closestName(name, OPTIONS.flatMap((spec) => (spec.alias !== undefined ? [spec.name, spec.alias] : [spec.name])));
+  if (closest === undefined) return undefined;
+  const spec = specFor(closest)!;
+  return javaStyle && spec.alias !== undefined ? spec.alias : spec.name;
+}
+
+/**
+ * The candidate `name` is most likely a misspelling of, if any: the first of the closest, and up
+ * to a third of the name may differ ('lingerMS', 'linger_ms', 'batchsize', 'bootstrap.server').
+ */
+export function closestName(name: string, candidates: readonly string[]): string | undefined {
   const wanted = normalize(name);
-  const javaStyle = name.includes('.');
-  let best: OptionSpec | undefined;
+  let best: string | undefined;
   let bestDistance = Infinity;
-  for (const spec of OPTIONS) {
-    for (const candidate of spec.alias !== undefined ? [spec.name, spec.alias] : [spec.name]) {
-      const d = editDistance(wanted, normalize(candidate));
-      if (d < bestDistance) {
-        bestDistance = d;
-        best = spec;
-      }
+  for (const candidate of candidates) {
+    const d = editDistance(wanted, normalize(candidate));
+    if (d < bestDistance) {
+      bestDistance = d;
+      best = candidate;
     }
   }
-  // Up to a third of the name may differ: 'lingerMS', 'linger_ms', 'batchsize', 'bootstrap.server'.
   if (best === undefined || bestDistance > Math.max(2, Math.floor(wanted.length / 3))) return undefined;
-  return javaStyle && best.alias !== undefined ? best.alias : best.name;
+  return best;
 }
 
 /** Case, dots, dashes and underscores do not matter when guessing what was meant. */

@@ -1,8 +1,8 @@
 import type { Observable, OperatorFunction } from 'rxjs';
-import type { Ack, ProducerRecord, SerializedRecord } from '../types';
-import { accumulateStage } from './accumulateStage';
+import type { ProducerBatch } from '../accumulator/ProducerBatch';
+import type { Ack, ProducerRecord } from '../types';
+import { accumulatingStage } from './accumulateStage';
 import { ackStage } from './AckStage';
-import { holdingStage } from './holdingStage';
 import { PartitionStage } from './PartitionStage';
 import type { PipelineHost } from './PipelineHost';
 import { createSerializeStage, type SerializeStageOptions } from './SerializeStage';
@@ -14,7 +14,7 @@ import { createSerializeStage, type SerializeStageOptions } from './SerializeSta
 export function buildPipeline<K, V, M>(records$: Observable<ProducerRecord<K, V, M>>, host: PipelineHost): Observable<Ack<M>> {
   const c = host.config;
   return records$.pipe(
-    serializeAndPartition<K, V, M>(
+    serializePartitionAccumulate<K, V, M>(
       {
         topic: c.topic,
         key: c.serializers.key as never,
@@ -25,29 +25,23 @@ export function buildPipeline<K, V, M>(records$: Observable<ProducerRecord<K, V,
       },
       host,
     ),
-    accumulateStage(host),
     ackStage<M>(host, c.stopOnError),
   );
 }
 
 /**
- * `serialize()` then `partition()`, as one operator: the serialize stage hands each record straight
- * to the partition stage, without an Observable between them (a Subscriber's next, its observer's
- * and the operator's, per record). What the pair holds, and when it completes, is what the two
- * operators in a row would hold and do: it completes once its source has and neither stage holds
- * a record; unsubscribed, both forget what they hold, serialize first.
+ * `serialize()`, `partition()` and `accumulate()` as one operator: each stage hands a record
+ * straight to the next, without an Observable between them (a Subscriber's next, its observer's
+ * and the operator's, per record and per hop). What it holds, and when it completes, is what the
+ * three operators in a row would hold and do (`accumulatingStage`).
  */
-function serializeAndPartition<K, V, M>(
+function serializePartitionAccumulate<K, V, M>(
   options: SerializeStageOptions<K, V>,
   host: PipelineHost,
-): OperatorFunction<ProducerRecord<K, V, M>, SerializedRecord<M>> {
-  return holdingStage<ProducerRecord<K, V, M>, SerializedRecord<M>>((emit, onEmpty) => {
-    // Either stage let its last held record go: the pair is empty only if the other holds none too.
-    const onStageEmpty = (): void => {
-      if (serialize.waitingCount === 0 && partition.waitingCount === 0) onEmpty();
-    };
-    const partition = new PartitionStage(host, emit as (record: SerializedRecord) => void, onStageEmpty);
-    const serialize = createSerializeStage<K, V, M>(options, (record) => partition.push(record), onStageEmpty);
+): OperatorFunction<ProducerRecord<K, V, M>, ProducerBatch> {
+  return accumulatingStage<ProducerRecord<K, V, M>>(host, (append, onEmpty) => {
+    const partition = new PartitionStage(host, append, onEmpty);
+    const serialize = createSerializeStage<K, V, M>(options, (record) => partition.push(record), onEmpty);
     return {
       push: serialize.push,
       get waitingCount() {

@@ -36,12 +36,14 @@ export function serializeRecord<M = unknown>(
   nowMs: number,
 ): SerializedRecord<M> | Promise<SerializedRecord<M>> {
   if (record === null || typeof record !== 'object') {
-    return failed<M>('', -1, nowMs, undefined, new InvalidRecordError(
+    // Not a record, so no meta: what the types promised was broken by the caller at run time.
+    return failed<M>('', -1, nowMs, undefined as M, new InvalidRecordError(
       `a record must be an object such as { value }, got ${describeType(record)}: wrap it, e.g. map((value) => ({ value }))`,
       {},
     ));
   }
-  const meta = record.meta;
+  // M is the records' own meta type (AckMeta): undefined is in it whenever a record may lack meta.
+  const meta = record.meta as M;
   const topic = recordTopic(record, defaultTopic);
   if (typeof topic !== 'string') return failed('', -1, nowMs, meta, topic);
   const partition = recordPartition(record, topic);
@@ -110,7 +112,7 @@ function withBytes<M>(
   value: unknown,
   headers: RecordHeader[] | null,
   timestamp: number,
-  meta: M | undefined,
+  meta: M,
 ): SerializedRecord<M> {
   let keyBytes: Buffer | null;
   try {
@@ -145,7 +147,7 @@ async function settle<M>(
   value: SerializerOutput,
   headers: RecordHeader[] | null,
   timestamp: number,
-  meta: M | undefined,
+  meta: M,
 ): Promise<SerializedRecord<M>> {
   const [k, v] = await Promise.allSettled([key, value]);
   if (k.status === 'rejected') return failed(topic, partition, timestamp, meta, serializationError('key', k.reason));
@@ -172,6 +174,6 @@ function serializationError(what: 'key' | 'value', err: unknown): SerializationE
   return new SerializationError(what, err);
 }
 
-function failed<M>(topic: string, partition: number, timestamp: number, meta: M | undefined, error: Error): SerializedRecord<M> {
+function failed<M>(topic: string, partition: number, timestamp: number, meta: M, error: Error): SerializedRecord<M> {
   return { topic, partition, key: null, value: null, headers: null, timestamp, meta, error };
 }

@@ -20,7 +20,7 @@ import { after, timeOn, type Time } from '../time/Time';
 import type { ConsumerGroupMetadata, OffsetToCommit } from '../transactions/sendOffsets';
 import { sendTransactionally, type TransactionResult } from '../transactions/sendTransactionally';
 import type { Transactions } from '../transactions/Transactions';
-import type { Ack, ProducerRecord } from '../types';
+import type { Ack, AckMeta, ProducerRecord } from '../types';
 import { idempotenceFor, networkFor, transactionsFor } from './engineParts';
 import { IncompleteBatches } from './IncompleteBatches';
 
@@ -177,11 +177,12 @@ export class Producer {
    * Observables are pushed sources (bounded by `bufferPolicy`); iterables, async iterables and Node
    * readables are pulled only while the producer has room.
    */
-  produce<K = unknown, V = unknown, M = unknown>(source: RecordSource<ProducerRecord<K, V, M>>): Observable<Ack<M>> {
-    const records$ = isObservable(source)
-      ? source
-      : pullSource(source as Iterable<ProducerRecord<K, V, M>> | AsyncIterable<ProducerRecord<K, V, M>>, this.backlog);
-    return buildPipeline<K, V, M>(records$, this.pipelineHost);
+  produce<K = unknown, V = unknown, M = unknown, R extends ProducerRecord<K, V, M> = ProducerRecord<K, V, M>>(
+    source: RecordSource<R>,
+  ): Observable<Ack<AckMeta<M, R>>> {
+    const records$ = isObservable(source) ? source : pullSource(source as Iterable<R> | AsyncIterable<R>, this.backlog);
+    // The stages carry meta untouched from record to ack: its type on the acks is the records' own.
+    return buildPipeline<K, V, AckMeta<M, R>>(records$ as Observable<ProducerRecord<K, V, AckMeta<M, R>>>, this.pipelineHost);
   }
 
   /**
@@ -236,11 +237,11 @@ export class Producer {
    * TransactionResult. When an inner stream errors or one of its records fails, the transaction is
    * aborted and the returned stream errors with that error. Calls initTransactions() first if needed.
    */
-  sendTransactionally<K = unknown, V = unknown, M = unknown>(
-    transactions$: Observable<RecordSource<ProducerRecord<K, V, M>>>,
-  ): Observable<TransactionResult<M>> {
+  sendTransactionally<K = unknown, V = unknown, M = unknown, R extends ProducerRecord<K, V, M> = ProducerRecord<K, V, M>>(
+    transactions$: Observable<RecordSource<R>>,
+  ): Observable<TransactionResult<AckMeta<M, R>>> {
     const txns = this.transactional('sendTransactionally()');
-    return sendTransactionally((records) => this.produce<K, V, M>(records), txns, transactions$, this.logger);
+    return sendTransactionally<R, AckMeta<M, R>>((records) => this.produce<K, V, M, R>(records), txns, transactions$, this.logger);
   }
 
   private transactional(call: string): Transactions {

@@ -1,11 +1,11 @@
 import type { Logger } from 'pino';
 import { concatMap, defer, from, Observable, of } from 'rxjs';
 import type { RecordSource } from '../pipeline/pullSource';
-import type { Ack, ProducerRecord } from '../types';
+import type { Ack } from '../types';
 import type { Transactions } from './Transactions';
 
-/** Produces one stream of records on the transactional producer: its acks, one per record. */
-export type Produce<K, V, M> = (records: RecordSource<ProducerRecord<K, V, M>>) => Observable<Ack<M>>;
+/** Produces one stream of records (of type R) on the transactional producer: its acks, one per record. */
+export type Produce<R, M> = (records: RecordSource<R>) => Observable<Ack<M>>;
 
 /** What `sendTransactionally` emits once per committed transaction. */
 export interface TransactionResult<M = unknown> {
@@ -25,10 +25,10 @@ export interface TransactionResult<M = unknown> {
  *
  * The acks of a transaction are held until it commits: a transaction's size is bounded by memory.
  */
-export function sendTransactionally<K, V, M>(
-  produce: Produce<K, V, M>,
+export function sendTransactionally<R, M>(
+  produce: Produce<R, M>,
   txns: Transactions,
-  transactions$: Observable<RecordSource<ProducerRecord<K, V, M>>>,
+  transactions$: Observable<RecordSource<R>>,
   logger: Logger,
 ): Observable<TransactionResult<M>> {
   return defer(() => (txns.state === 'UNINITIALIZED' ? from(txns.initTransactions()) : of(undefined))).pipe(
@@ -37,10 +37,10 @@ export function sendTransactionally<K, V, M>(
   );
 }
 
-function oneTransaction<K, V, M>(
-  produce: Produce<K, V, M>,
+function oneTransaction<R, M>(
+  produce: Produce<R, M>,
   txns: Transactions,
-  records: RecordSource<ProducerRecord<K, V, M>>,
+  records: RecordSource<R>,
   index: number,
   logger: Logger,
 ): Observable<TransactionResult<M>> {

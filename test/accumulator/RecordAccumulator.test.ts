@@ -240,6 +240,29 @@ describe('RecordAccumulator', () => {
       expect(pool.available).toBe(10_000);
     });
 
+    it("a partition's next batch starts in the size class its last batch reached: a busy one at batchSize, a quiet one small", () => {
+      const { acc, scheduler, emitted } = setup({ batchSize: 1000, lingerMs: 5 }, 10_000, new Set(), 128);
+      let n = 0;
+      while (emitted.length === 0) acc.append(record(0, value, n++));
+      expect(emitted[0].buffer!.length).toBe(1000);
+      // The record that did not fit started partition 0's next batch, in a full-size buffer at once.
+      acc.append(record(2, value, 'quiet'));
+      advance(scheduler, 5);
+      expect(emitted.map((b) => [b.partition, b.buffer!.length])).toEqual([
+        [0, 1000],
+        [0, 1000],
+        [2, 128],
+      ]);
+      // Partition 0's last batch held one record: its next one starts in the smallest class again.
+      acc.append(record(0, value, 'later'));
+      acc.append(record(2, value, 'quiet again'));
+      acc.flush();
+      expect(emitted.slice(3).map((b) => [b.partition, b.metas, b.buffer!.length])).toEqual([
+        [0, ['later'], 128],
+        [2, ['quiet again'], 128],
+      ]);
+    });
+
     it('a first record larger than batchSize gets a buffer of its own size, which does not grow', () => {
       const { acc, emitted } = setup({ batchSize: 1000, lingerMs: 1000 }, 10_000, new Set(), 128);
       const big = 'x'.repeat(1500);

@@ -246,7 +246,7 @@ describe('a malformed Produce response', () => {
     const proxy = await CorruptingProxy.start(cluster.brokers[0], strict);
     try {
       const n = 3000;
-      const records: ProducerRecord<string, string, number>[] = [];
+      const records: Numbered[] = [];
       for (let i = 0; i < n; i++) records.push({ key: `k${i % 31}`, value: `v${i}`, meta: i });
       // Whether the producer had closed the corrupted connection while the stream was still
       // running (at the end it closes every connection anyway).
@@ -309,9 +309,12 @@ function faultOf(i: number): Fault | undefined {
   return FAULTS.get(i % 20);
 }
 
+/** A record whose meta (its index) is always set: its acks' meta is a number. */
+type Numbered = ProducerRecord<string, string, number> & { meta: number };
+
 /** Record i: keyed and with a header when good, broken as faultOf(i) says otherwise. */
-function record(i: number): ProducerRecord<string, string, number> {
-  const good: ProducerRecord<string, string, number> = { key: `k${i % 7}`, value: `v${i}`, headers: { n: `${i}` }, meta: i };
+function record(i: number): Numbered {
+  const good: Numbered = { key: `k${i % 7}`, value: `v${i}`, headers: { n: `${i}` }, meta: i };
   switch (faultOf(i)) {
     case 'serializer':
       return { ...good, value: 'unencodable' };

@@ -1,8 +1,11 @@
 // toKafka(config, scheduler) in marbles, end to end against a fake cluster whose broker answers
 // each Produce request 3 frames after it was written: records in, one ack per record out, in
 // order; each subscription a stream of its own (a producer per subscription); stopOnError (the default) ends the stream with a
-// RecordError; a source error passes on after the records already sent are acked.
-import { map, type SchedulerLike } from 'rxjs';
+// RecordError; a source error passes on after the records already sent are acked. onProducer:
+// each subscription's producer handed over before its first record, its metrics ending with it.
+import { defer, map, retry, type SchedulerLike } from 'rxjs';
+import type { ProducerMetricsSnapshot } from '../../src/metrics/MetricsSnapshot';
+import type { ProducerHandle } from '../../src/producer/ProducerHandle';
 import { toKafka } from '../../operators/toKafka';
 import { RecordError } from '../../src/errors';
 import { ErrorCode } from '../../src/protocol/errorCodes';
@@ -66,6 +69,89 @@ describe('toKafka', () => {
       const failure = new Error('source failed');
       const records = cold('a#', { a: rec('a', 0) }, failure);
       expectObservable(records.pipe(toKafka<unknown, string, string>(config, scheduler), map(ackSummary))).toBe('---(a#)', { a: '0@0:a' }, failure);
+    });
+  });
+
+  describe('onProducer', () => {
+    /** What one producer handed to onProducer showed: its metrics$ snapshots, whether metrics$ and ready$ completed. */
+    interface Watched {
+      handle: ProducerHandle;
+      snapshots: ProducerMetricsSnapshot[];
+      metricsCompleted: boolean;
+      ready: boolean[];
+    }
+    function watch(into: Watched[], events: string[]): (handle: ProducerHandle) => void {
+      return (handle) => {
+        events.push('producer');
+        const watched: Watched = { handle, snapshots: [], metricsCompleted: false, ready: [] };
+        into.push(watched);
+        handle.metrics$.subscribe({ next: (m) => watched.snapshots.push(m), complete: () => (watched.metricsCompleted = true) });
+        handle.ready$.subscribe((ready) => watched.ready.push(ready));
+      };
+    }
+
+    it('hands each subscription its own producer before its first record; its metrics count that stream and end with it', async () => {
+      const scheduler = marbleScheduler();
+      const producers: Watched[] = [];
+      const events: string[] = [];
+      await runAsync(scheduler, ({ cold, expectObservable }) => {
+        everyClusterFake(scheduler);
+        const produce = toKafka<unknown, string, string>(config, { scheduler, onProducer: watch(producers, events) });
+        const first = defer(() => (events.push('source'), cold('ab|', { a: rec('a', 0), b: rec('b', 1) })));
+        expectObservable(first.pipe(produce, map(ackSummary))).toBe('---a(b|)', { a: '0@0:a', b: '1@0:b' });
+        expectObservable(cold('--c|', { c: rec('c', 0) }).pipe(produce, map(ackSummary))).toBe('-----(c|)', { c: '0@1:c' });
+      });
+      expect(events.slice(0, 2)).toEqual(['producer', 'source']);
+      expect(producers).toHaveLength(2);
+      expect(producers[0].handle).not.toBe(producers[1].handle);
+      // Closed with its stream: metrics$ gave a last snapshot of that stream's records, then completed.
+      expect(producers.map((p) => p.metricsCompleted)).toEqual([true, true]);
+      expect(producers.map((p) => p.snapshots.at(-1)?.recordSendTotal)).toEqual([2, 1]);
+      expect(producers.map((p) => p.ready[0])).toEqual([true, true]);
+    });
+
+    it('a resubscription (retry) gets a new producer, and onProducer is called again', async () => {
+      const scheduler = marbleScheduler();
+      const producers: Watched[] = [];
+      const failure = new Error('source failed');
+      await runAsync(scheduler, ({ cold, expectObservable }) => {
+        everyClusterFake(scheduler);
+        const records = cold('a#', { a: rec('a', 0) }, failure);
+        const acks = records.pipe(toKafka<unknown, string, string>(config, { scheduler, onProducer: watch(producers, []) }), retry(1), map(ackSummary));
+        // The record is produced again, by the second producer, to the same (fake) partition.
+        expectObservable(acks).toBe('---a--(b#)', { a: '0@0:a', b: '0@1:a' }, failure);
+      });
+      expect(producers).toHaveLength(2);
+      expect(producers[0].handle).not.toBe(producers[1].handle);
+      expect(producers.map((p) => p.metricsCompleted)).toEqual([true, true]);
+      expect(producers.map((p) => p.snapshots.at(-1)?.recordSendTotal)).toEqual([1, 1]);
+    });
+
+    it('if onProducer throws, the stream errors with it, the source is not subscribed, and the producer is closed', async () => {
+      const scheduler = marbleScheduler();
+      const producers: Watched[] = [];
+      const failure = new Error('dashboard unavailable');
+      await runAsync(scheduler, ({ cold, expectObservable, expectSubscriptions }) => {
+        everyClusterFake(scheduler);
+        const records = cold('a|', { a: rec('a', 0) });
+        const onProducer = (handle: ProducerHandle): void => {
+          watch(producers, [])(handle);
+          throw failure;
+        };
+        expectObservable(records.pipe(toKafka<unknown, string, string>(config, { scheduler, onProducer }))).toBe('#', undefined, failure);
+        expectSubscriptions(records.subscriptions).toBe([]);
+      });
+      expect(producers).toHaveLength(1);
+      expect(producers[0].metricsCompleted).toBe(true);
+    });
+
+    it('a scheduler alone is still accepted as the second argument', () => {
+      const scheduler = marbleScheduler();
+      const producers: Watched[] = [];
+      // Nothing runs until subscribed: the options object is told apart from a scheduler by shape.
+      expect(() => toKafka(config, scheduler)).not.toThrow();
+      expect(() => toKafka(config, { onProducer: watch(producers, []) })).not.toThrow();
+      expect(producers).toHaveLength(0);
     });
   });
 });

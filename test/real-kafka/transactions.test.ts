@@ -66,14 +66,14 @@ async function expectCommittedOnly(topic: string, committed: Array<ProducerRecor
 
 /** Produces `rs` in the producer's current transaction; every record must be acked. */
 async function produceAll(producer: Producer, rs: Array<ProducerRecord<string, string, number>>): Promise<Array<Ack<number>>> {
-  const acks = await lastValueFrom(producer.produce(from(rs)).pipe(toArray()));
+  const acks = await lastValueFrom(producer.produce<string, string, number>(from(rs)).pipe(toArray()));
   expect(acks.map((a) => a.error)).toEqual(Array(rs.length).fill(undefined));
   return acks;
 }
 
 /** Produces `rs`; every record must fail with Kafka's error `type`. */
 async function produceRefused(producer: Producer, rs: Array<ProducerRecord<string, string, number>>, type: string): Promise<void> {
-  const acks = await lastValueFrom(producer.produce(from(rs)).pipe(toArray()));
+  const acks = await lastValueFrom(producer.produce<string, string, number>(from(rs)).pipe(toArray()));
   expect(acks.map((a) => (a.error as { type?: string } | undefined)?.type)).toEqual(Array(rs.length).fill(type));
 }
 
