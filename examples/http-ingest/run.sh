@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # npm run example:http — the server and the load generator for DURATION_S (default 15) seconds,
-# against BROKERS (test/broker/with-mock-cluster.sh sets it: your Kafka, or a local mock cluster).
+# against KAFKA_BROKERS (test/broker/with-mock-cluster.sh sets it: yours, or a local mock cluster).
 # Then SIGTERM to the server: it finishes its requests, closes the producer and prints its totals.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
-: "${BROKERS:?set BROKERS, or run npm run example:http}"
+: "${KAFKA_BROKERS:?set KAFKA_BROKERS, or run npm run example:http}"
 export PORT="${PORT:-8080}"
 
 server_out="$(mktemp "${TMPDIR:-/tmp}/http-ingest.XXXXXX")"

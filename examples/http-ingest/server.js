@@ -1,7 +1,7 @@
 'use strict';
 // HTTP ingestion with backpressure: POST ndjson to /records, one shared producer behind it.
 //
-//   BROKERS=localhost:9092 TOPIC=ingest PORT=8080 node examples/http-ingest/server.js
+//   KAFKA_BROKERS=localhost:9092 TOPIC=ingest PORT=8080 node examples/http-ingest/server.js
 //   curl --data-binary @events.ndjson http://127.0.0.1:8080/records
 //     → 200 {"received":2,"acked":2,"failed":0,"failures":[]}
 //
@@ -26,9 +26,9 @@ const { ingest } = require('./ingest');
 
 const PROGRAM = 'http-ingest';
 
-const brokers = process.env.BROKERS;
+const brokers = process.env.KAFKA_BROKERS;
 if (!brokers) {
-  console.error('http-ingest: set BROKERS to your Kafka bootstrap list, e.g. BROKERS=localhost:9092 ' +
+  console.error('http-ingest: set KAFKA_BROKERS to your Kafka bootstrap list, e.g. KAFKA_BROKERS=localhost:9092 ' +
     '(or run `npm run example:http`, which starts a local cluster)');
   process.exit(2);
 }

@@ -1,8 +1,9 @@
 'use strict';
 // A hot source into Kafka with RxJS: sensor readings pushed by an EventEmitter, `pipe(toKafka())`
-// with bufferPolicy 'drop-newest', a live line of counts and latency on stderr.
+// with bufferPolicy 'drop-newest', a live line on stderr: counts and latency from the acks, free
+// buffer and request latency from the operator's producer (toKafka's onProducer).
 //
-//   BROKERS=localhost:9092 TOPIC=readings RATE=5000 node examples/rxjs-app/app.js
+//   KAFKA_BROKERS=localhost:9092 TOPIC=readings RATE=5000 node examples/rxjs-app/app.js
 //
 // An EventEmitter cannot be paused: when bufferMemory is full (the brokers slower than the
 // sensors, or gone), a reading is dropped at once and its ack says so (RecordDroppedError) instead
@@ -27,9 +28,9 @@ function envInt(name, fallback) {
   return n;
 }
 
-const brokers = process.env.BROKERS;
+const brokers = process.env.KAFKA_BROKERS;
 if (!brokers) {
-  console.error('rxjs-app: set BROKERS to your Kafka bootstrap list, e.g. BROKERS=localhost:9092 ' +
+  console.error('rxjs-app: set KAFKA_BROKERS to your Kafka bootstrap list, e.g. KAFKA_BROKERS=localhost:9092 ' +
     '(or run `npm run example:rxjs`, which starts a local cluster)');
   process.exit(2);
 }
@@ -53,13 +54,17 @@ const ticker = setInterval(() => {
 
 const shutdown$ = new Subject();
 const line = new LiveLine(process.stderr);
+let producer = null; // the operator's own producer, for its metrics (toKafka's onProducer)
 
 fromEvent(sensors, 'reading')
   .pipe(
     takeUntil(shutdown$),
     // meta rides with the record and comes back on its ack: here, when the sensor read it.
     map((r) => ({ key: r.sensor, value: r, meta: r.at })),
-    toKafka({ brokers, topic, bufferMemory, bufferPolicy: 'drop-newest', stopOnError: false, serializers: { value: serializers.json } }),
+    toKafka(
+      { brokers, topic, bufferMemory, bufferPolicy: 'drop-newest', stopOnError: false, serializers: { value: serializers.json }, metricsIntervalMs: 1000 },
+      { onProducer: (p) => (producer = p) },
+    ),
   )
   .subscribe({
     next: (ack) => {
@@ -75,12 +80,12 @@ fromEvent(sensors, 'reading')
     complete: () => finish(0),
   });
 
-const progress = setInterval(() => line.print(emitted), 1000);
+const progress = setInterval(() => line.print(emitted, producer?.metrics()), 1000);
 
 function finish(code) {
   clearInterval(ticker);
   clearInterval(progress);
-  line.print(emitted, true);
+  line.print(emitted, producer?.metrics(), true);
   console.log(JSON.stringify({ summary: true, emitted, ...line.totals() }));
   process.exitCode = code;
 }

@@ -1,6 +1,7 @@
 'use strict';
-// The app's metrics, from its acks: counts, ack rate, latency (read → acked) percentiles over the last
-// interval, printed as one line that rewrites itself on a terminal (one line per print otherwise).
+// The app's metrics, printed as one line that rewrites itself on a terminal (one line per print
+// otherwise): from its acks, counts, ack rate and latency (read → acked) percentiles over the last
+// interval; from the producer's metrics snapshot, free bufferMemory and produce request latency.
 
 /** Latencies kept per interval: enough for percentiles, allocated once. */
 const SAMPLES = 8192;
@@ -38,8 +39,11 @@ class LiveLine {
     return { acked: this.ackedTotal, dropped: this.droppedTotal, failed: this.failedTotal };
   }
 
-  /** Writes the line for the interval since the last print; `final` ends it with a newline. */
-  print(emitted, final = false) {
+  /**
+   * Writes the line for the interval since the last print; `metrics` is the producer's snapshot
+   * (none before the producer exists); `final` ends the line with a newline.
+   */
+  print(emitted, metrics, final = false) {
     const now = Date.now();
     // The last line gives the rate over the whole run: its own interval may be a few ms.
     const since = final ? this.startMs : this.lastPrintMs;
@@ -53,6 +57,10 @@ class LiveLine {
       `${((now - this.startMs) / 1000).toFixed(0)}s  emitted ${n(emitted)}  acked ${n(this.ackedTotal)} (${n(Math.round(rate))}/s)` +
       `  dropped ${n(this.droppedTotal)}  failed ${n(this.failedTotal)}  pending ${n(pending)}` +
       `  read→ack p50 ${pct(0.5)} p99 ${pct(0.99)}`;
+    if (metrics !== undefined) {
+      const free = (100 * metrics.bufferAvailableBytes) / metrics.bufferTotalBytes;
+      text += `  buffer free ${free.toFixed(0)}%  request p99 ${metrics.requestLatencyP99.toFixed(0)} ms  retries ${n(metrics.recordRetryTotal)}`;
+    }
     if (this.lastError !== null) text += `  last error: ${this.lastError.slice(0, 120)}`;
     this.stream.write(this.tty ? `\r\x1b[K${text}${final ? '\n' : ''}` : `${text}\n`);
     this.lastPrintMs = now;

@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# Runs a command with BROKERS and TOPIC set, for the examples (npm run example:http, example:rxjs):
+# Runs a command with KAFKA_BROKERS and TOPIC set, for the examples (npm run example:http,
+# example:rxjs):
 #
 #   bash test/broker/with-mock-cluster.sh TOPIC PARTITIONS -- COMMAND [ARGS…]
 #
-# Builds rxkafka first (npm ci when node_modules is missing, npm run build). With BROKERS already
-# set, the command runs against that cluster (the topic must exist there, or auto-creation be on).
+# Builds rxkafka first (npm ci when node_modules is missing, npm run build). With KAFKA_BROKERS
+# already set, the command runs against that cluster (the topic must exist there, or auto-creation
+# be on).
 # Without, a local 3-broker mock cluster (librdkafka 2.12, as `npm run demo` starts it; set up by
 # test/broker/setup.sh) is started with TOPIC made, and stopped when the command exits, however it
 # exits. Exits with the command's status.
@@ -28,21 +30,21 @@ on_exit() {
 }
 trap on_exit EXIT
 
-if [[ -z "${BROKERS:-}" ]]; then
-  echo "BROKERS is not set: starting a local mock cluster (set BROKERS=host:port to use your own Kafka)" >&2
+if [[ -z "${KAFKA_BROKERS:-}" ]]; then
+  echo "KAFKA_BROKERS is not set: starting a local mock cluster (KAFKA_BROKERS=host:port uses your Kafka)" >&2
   bash test/broker/setup.sh >&2
 fi
 [[ -d node_modules ]] || npm ci --no-audit --no-fund >&2
 npm run build --silent >&2
 
-if [[ -z "${BROKERS:-}" ]]; then
+if [[ -z "${KAFKA_BROKERS:-}" ]]; then
   launcher=.cache/broker/mock-2.12/launcher
   [[ -x "$launcher" ]] || { echo "$0: $launcher is missing after test/broker/setup.sh" >&2; exit 1; }
   work="$(mktemp -d "${TMPDIR:-/tmp}/rxkafka-example.XXXXXX")"
   mock_start "$launcher" 3 "$work/mock.log"
-  export BROKERS="$mock_bootstrap"
+  export KAFKA_BROKERS="$mock_bootstrap"
   mock_command topic "$topic" "$partitions" 1
-  echo "mock cluster at $BROKERS, topic '$topic' with $partitions partitions" >&2
+  echo "mock cluster at $KAFKA_BROKERS, topic '$topic' with $partitions partitions" >&2
 fi
 export TOPIC="$topic"
 

@@ -3,7 +3,7 @@
  * read line by line, signalled, its memory read from /proc.
  *
  * ```ts
- * const server = startExample('examples/http-ingest/server.js', { BROKERS: kafka.bootstrap, PORT: '0' });
+ * const server = startExample('examples/http-ingest/server.js', { KAFKA_BROKERS: kafka.bootstrap, PORT: '0' });
  * const line = await server.waitForLine((l) => l.startsWith('listening'), 30_000);
  * server.signal('SIGTERM');
  * expect(await server.exited).toEqual({ code: 0, signal: null });

@@ -70,7 +70,7 @@ it('ndjson POSTs through one producer: acked counts match the topic, 503 and bou
   const kafka = fixture.cluster;
   const topic = await fixture.newTopic(6);
   const server = startExample('examples/http-ingest/server.js', {
-    BROKERS: kafka.bootstrap,
+    KAFKA_BROKERS: kafka.bootstrap,
     TOPIC: topic,
     PORT: '0',
     BUFFER_MEMORY: String(BUFFER_MEMORY),
