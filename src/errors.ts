@@ -111,6 +111,40 @@ export class ConfigError extends RxKafkaError {
   }
 }
 
+/**
+ * The configured compressionType's codec did not load: lz4 and snappy are native addons (lz4-napi,
+ * snappy), zstd a WebAssembly module (@bokuweb/zstd-wasm), each loaded when a producer is created
+ * with it. Raised by createProducer, before anything connects.
+ */
+export class CodecUnavailableError extends ConfigError {
+  /** The compressionType whose codec did not load. */
+  readonly codec: string;
+
+  constructor(codec: string, modulePackage: string, cause: unknown) {
+    super(
+      'compressionType',
+      `'${codec}' compresses through the package ${modulePackage}, which did not load (${cause instanceof Error ? cause.message : String(cause)}): ` +
+        `reinstall the dependencies on this platform (npm ci) or choose another compressionType`,
+    );
+    this.codec = codec;
+    this.cause = cause;
+  }
+}
+
+/**
+ * A batch could not be compressed off the event loop (zstd's worker thread failed or exited).
+ * The producer sends that batch uncompressed and logs this error; a crashed worker is replaced.
+ */
+export class CompressionError extends RxKafkaError {
+  /** The codec that failed. */
+  readonly codec: string;
+
+  constructor(codec: string, message: string, options?: { cause?: unknown }) {
+    super(`${codec} compression failed: ${message}`, false, options);
+    this.codec = codec;
+  }
+}
+
 /** Where a record was going and what the user attached to it; carried by record-level errors. */
 export interface RecordRef<M = unknown> {
   topic?: string;

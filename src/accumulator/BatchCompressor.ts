@@ -2,8 +2,8 @@
  * Where batches are compressed: the stage between the accumulator and the sender (the producer's
  * `enqueue`). A batch whose compression costs little (below its codec's `offLoopMinBytes`) goes
  * on at once and is compressed by the sender when it drains it; a bigger or slower one is
- * compressed on libuv's thread pool (`ProducerBatch.sealAsync`) meanwhile, so the event loop
- * stays free. Batches go on in the order they came — a partition's batches must reach the sender
+ * compressed off the event loop (`ProducerBatch.sealAsync`: libuv's thread pool, or zstd's own
+ * worker threads — every zstd batch) meanwhile, so the event loop stays free. Batches go on in the order they came — a partition's batches must reach the sender
  * in order — so one that is ready waits for any earlier one still compressing.
  *
  * Memory: the compressed bytes are written back into the batch's own buffer (bufferMemory keeps

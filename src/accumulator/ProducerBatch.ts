@@ -284,7 +284,7 @@ export class ProducerBatch {
   }
 
   /**
-   * Compresses the records on libuv's thread pool and seals the batch. Resolves once sealed (at
+   * Compresses the records off the event loop (the codec's `compress`) and seals the batch. Resolves once sealed (at
    * once if there is nothing to compress); a codec failure rejects, and the batch is then sealed
    * uncompressed. Call it after close(), before the batch goes to the sender.
    */

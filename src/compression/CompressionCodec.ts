@@ -22,8 +22,8 @@ export interface CompressionCodec {
   /** Compresses a batch's records section on the calling thread; returns a new Buffer. */
   compressSync(records: Buffer): Buffer;
   /**
-   * The same bytes as compressSync, computed on libuv's thread pool so that the event loop stays
-   * free. `records` must not change until the promise settles.
+   * The same bytes as compressSync, computed off the event loop (libuv's thread pool; zstd's own
+   * worker threads) so that the loop stays free. `records` must not change until the promise settles.
    */
   compress(records: Buffer): Promise<Buffer>;
   /**
@@ -34,4 +34,10 @@ export interface CompressionCodec {
   readonly offLoopMinBytes: number;
   /** Decompresses what any Kafka producer wrote with this codec (the decoder and tests use it). */
   decompressSync(data: Buffer): Buffer;
+  /**
+   * For a codec with resources of its own (zstd's worker threads): a producer holds them from its
+   * creation to its close, so that they are not started and stopped per batch; returns the release.
+   * Absent for codecs that use libuv's thread pool.
+   */
+  retain?(): () => void;
 }

@@ -5,11 +5,7 @@
  */
 import { gunzipSync, gzip, gzipSync, type ZlibOptions } from 'node:zlib';
 import { CODEC_IDS, type CompressionCodec } from './CompressionCodec';
-
-export const GZIP_MIN_LEVEL = 1;
-export const GZIP_MAX_LEVEL = 9;
-/** zlib's Z_DEFAULT_COMPRESSION (Java's Deflater.DEFAULT_COMPRESSION), which zlib runs as level 6. */
-export const GZIP_DEFAULT_LEVEL = -1;
+import { GZIP_DEFAULT_LEVEL } from './levels';
 
 /** A gzip codec at `level` (checked by the config; zlib throws on anything else). */
 export function gzipCodec(level: number = GZIP_DEFAULT_LEVEL): CompressionCodec {

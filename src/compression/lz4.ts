@@ -21,6 +21,7 @@
 import { compress as lz4Compress, compressSync, uncompressSync } from 'lz4-napi';
 import { ProtocolDecodeError } from '../errors';
 import { CODEC_IDS, type CompressionCodec } from './CompressionCodec';
+import { LZ4_DEFAULT_LEVEL } from './levels';
 import { xxhash32 } from './xxhash32';
 
 export const LZ4_FRAME_MAGIC = 0x184d2204;
@@ -31,10 +32,6 @@ export const LZ4_BD = 0x40;
 export const LZ4_BLOCK_BYTES = 64 * 1024;
 /** The high bit of a block size: the block's bytes are stored, not compressed. */
 const UNCOMPRESSED_BLOCK = 0x80000000;
-
-export const LZ4_MIN_LEVEL = 1;
-export const LZ4_MAX_LEVEL = 17;
-export const LZ4_DEFAULT_LEVEL = 9;
 
 /** magic, FLG, BD, HC: the same 7 bytes for every frame we write. */
 const FRAME_HEADER = ((): Buffer => {

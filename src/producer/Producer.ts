@@ -70,6 +70,8 @@ export class Producer {
   readonly sender: Sender;
   /** Compresses costly batches off the event loop on their way to the sender, keeping their order. */
   private readonly compressor: BatchCompressor;
+  /** Lets go of the codec's own resources (zstd's worker threads) at close; a no-op for the others. */
+  private readonly releaseCodec: () => void;
   private readonly backlog: PipelineBacklog;
   /** Batches handed over and not done, and the accumulate stages: what flush() and close() wait for. */
   private readonly incomplete: IncompleteBatches;
@@ -130,6 +132,7 @@ export class Producer {
     this.metrics$ = this.metricsPublisher.metrics$;
     this.interceptors = c.interceptors.length > 0 ? new Interceptors(c.interceptors, log.child({ component: 'interceptors' })) : null;
     const compressionLog = log.child({ component: 'compression' });
+    this.releaseCodec = c.compressionCodec?.retain?.() ?? ((): void => {});
     this.compressor = new BatchCompressor(
       (batch) => this.sender.enqueue(batch),
       (batch, err) => compressionLog.warn({ err, topic: batch.topic, partition: batch.partition }, 'compression failed: the batch is sent uncompressed'),
@@ -284,6 +287,7 @@ export class Producer {
     this.readySubject.complete();
     this.cluster.close();
     this.connections.close();
+    this.releaseCodec();
     const m = this.metricsCounters;
     this.logger.debug({ recordSendTotal: m.recordSendTotal, recordRetryTotal: m.recordRetryTotal, recordErrorTotal: m.recordErrorTotal }, 'producer closed');
   }

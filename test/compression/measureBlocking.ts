@@ -2,12 +2,13 @@
  * How long compressing one full batch blocks the event loop, per codec and level (issue 5).
  * Not a test: run it by hand, alone on the machine if you can:
  *
- *   node -r ./test/soak/register.js test/compression/measureBlocking.ts
+ *   node -r ./test/soak/register.js test/compression/measureBlocking.ts [codec]
  *
  * For each batch size (16 KiB, the default batchSize, and 1 MiB) it fills a RecordBatch with
  * JSON events (~0.2 of their size under gzip) and times, median and max over the runs:
  * - sync: `codec.compressSync` of the records section — what sealing on the event loop costs;
- * - async on-loop: the part of `codec.compress` (thread pool) that still runs on the loop
+ * - async on-loop: the part of `codec.compress` (thread pool; zstd's worker threads, held as a
+ *   producer holds them) that still runs on the loop
  *   (dispatch, and framing once the pool is done), measured as the loop's busy time;
  * - async wall: from the call to the settled promise.
  */
@@ -42,7 +43,9 @@ async function main(): Promise<void> {
   for (const batchBytes of [16 * 1024, 1024 * 1024]) {
     const input = records(batchBytes);
     for (const [name, level] of CASES) {
+      if (process.argv[2] !== undefined && process.argv[2] !== name) continue;
       const codec = createCodec(name, { gzip: level, lz4: level, zstd: level })!;
+      const release = codec.retain?.() ?? ((): void => {});
       const runs = batchBytes < 100_000 ? 200 : name === 'zstd' && level >= 19 ? 5 : 20;
       for (let i = 0; i < 3; i++) codec.compressSync(input);
       const sync: number[] = [];
@@ -65,6 +68,7 @@ async function main(): Promise<void> {
       console.log(
         `| ${batchBytes / 1024} KiB | ${name}${name === 'snappy' ? '' : ` ${level}`} | ${(out.length / input.length).toFixed(2)} | ${stats(sync)} | ${stats(onLoop)} | ${stats(wall)} |`,
       );
+      release();
     }
   }
 }

@@ -24,7 +24,7 @@ describe('zstd codec (one standard Zstandard frame, RFC 8878)', () => {
     expectSameBytes(zstdCodec().decompressSync(zstdCodec().compressSync(random)), random);
   });
 
-  it('compress (thread pool) writes the same bytes as compressSync', async () => {
+  it('compress (on a worker thread) writes the same bytes as compressSync', async () => {
     const codec = zstdCodec(3);
     const input = jsonLines(300 * 1024);
     expectSameBytes(await codec.compress(input), codec.compressSync(input));

@@ -8,6 +8,7 @@ import * as path from 'path';
 import { lastValueFrom, from, toArray } from 'rxjs';
 import { accumulate, createProducer, partition, send, serialize } from '../../operators';
 import { CODEC_IDS, type CodecName } from '../../src/compression';
+import { zstdWorkers } from '../../src/compression/ZstdWorkers';
 import type { ProducerBatch } from '../../src/accumulator/ProducerBatch';
 import type { Ack, ProducerRecord, RecordMetadata } from '../../src/types';
 import { kcatConsume } from '../support/kcat';
@@ -124,6 +125,18 @@ describe('compression on the thread pool (BatchCompressor in front of the sender
     const topic = await newTopic(3);
     const { compressedBySender } = await produceAndVerify('zstd', topic, mixedRecords(3000, 300), { batchSize: 256 * 1024, lingerMs: 20, compressionZstdLevel: 19 });
     expect(compressedBySender.every((left) => !left)).toBe(true);
+  });
+
+  it('zstd compresses on worker threads that the producer holds while open and stops at close', async () => {
+    const topic = await newTopic(2);
+    const producer = createProducer({ brokers: cluster.bootstrap, topic, compressionType: 'zstd', lingerMs: 5 });
+    const acks = ok(await lastValueFrom(producer.produce(from(mixedRecords(2000, 300))).pipe(toArray())));
+    expect(acks).toHaveLength(2000);
+    // Idle now, but held: kept for the next batch rather than started again.
+    expect(zstdWorkers.threadCount).toBeGreaterThan(0);
+    await producer.close();
+    expect(zstdWorkers.threadCount).toBe(0);
+    expect(await kcatConsume(cluster.bootstrap, topic)).toHaveLength(2000);
   });
 
   it('gzip with 512 KiB batches (off the loop) mixed with small lingered ones (on it)', async () => {
