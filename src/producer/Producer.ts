@@ -189,7 +189,8 @@ export class Producer {
   /**
    * Produces a stream of records and returns the stream of their acks, one per record.
    * Observables are pushed sources (bounded by `bufferPolicy`); iterables, async iterables and Node
-   * readables are pulled only while the producer has room.
+   * readables are pulled only while the producer has room. When the source completes, the acks
+   * stream completes once every record taken has its ack; `close(timeoutMs)` bounds that wait.
    */
   produce<K = unknown, V = unknown, M = unknown>(source: RecordSource<ProducerRecord<K, V, M>>): Observable<Ack<M>> {
     const records$ = isObservable(source)
