@@ -14,6 +14,8 @@ beforeAll(async () => {
   cluster = await MockCluster.start({ brokers: 1 });
 });
 
+afterEach(() => CliProcess.killAll());
+
 afterAll(async () => {
   await cluster?.stop();
 });
@@ -52,11 +54,12 @@ describe.each([
   });
 });
 
-it('a second signal while the acks are awaited exits at once, with the summary as it stands (read = acked + failed + unsent)', async () => {
+it('a broker lost mid-run is reported; a second signal while the acks are awaited exits at once, with the summary as it stands (read = acked + failed + unsent)', async () => {
   const own = await MockCluster.start({ brokers: 1 });
+  let cli: CliProcess | undefined;
   try {
     await own.createTopic('t', 2, 1);
-    const cli = new CliProcess(
+    cli = new CliProcess(
       ['produce', '--brokers', own.bootstrap, '--topic', 't', '--close-timeout-ms', '600000', '--delivery-timeout-ms', '600000', '--request-timeout-ms', '300000'],
       'endless',
     );
@@ -67,6 +70,8 @@ it('a second signal while the acks are awaited exits at once, with the summary a
     }
     // The only broker goes away: what was read cannot be acked, the flush would wait 10 minutes.
     await own.brokerDown(1);
+    // Said on stderr as it happens, with the broker's address.
+    await cli.waitForStderr(new RegExp(`lost the connection, reconnecting: connection to ${own.bootstrap.replace(/\./g, '\\.')} `), 60_000);
     cli.kill('SIGINT');
     await cli.waitForStderr(/SIGINT: stopped reading/, 30_000);
     cli.kill('SIGINT');
@@ -78,6 +83,7 @@ it('a second signal while the acks are awaited exits at once, with the summary a
     expect(s.acked + s.failed + s.unsent).toBe(s.records);
     expect(s.unsent).toBeGreaterThan(0);
   } finally {
+    cli?.kill('SIGKILL');
     await own.stop();
   }
 });

@@ -13,6 +13,8 @@ import { unusedPort } from '../support/wait';
 
 const fixture = kafkaClusterFixture('shutdown', { nodes: 1 });
 
+afterEach(() => CliProcess.killAll());
+
 /** Polls `check` every 100 ms until it is true; fails after `timeoutMs` (a bound, not an expectation). */
 async function until(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;

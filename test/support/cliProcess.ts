@@ -16,6 +16,8 @@ export interface CliExit {
 }
 
 export class CliProcess {
+  /** Processes not exited yet: killed by killAll() after a test that failed before stopping its own. */
+  private static readonly running = new Set<CliProcess>();
   readonly child: ChildProcess;
   /** Settles when the process has exited and its output is closed. */
   readonly exited: Promise<CliExit>;
@@ -34,6 +36,7 @@ export class CliProcess {
     this.feeder = stdin === 'endless' ? spawn('seq', ['1', '1000000000'], { stdio: ['ignore', 'pipe', 'ignore'] }) : null;
     const input = this.feeder !== null ? this.feeder.stdout! : stdin === 'closed' ? 'pipe' : stdin;
     this.child = spawn(process.execPath, [CLI, ...args], { stdio: [input as 'pipe', 'pipe', 'pipe'] });
+    CliProcess.running.add(this);
     if (stdin === 'closed') this.child.stdin!.end();
     this.child.stdout!.on('data', (b: Buffer) => (this.stdoutText += b.toString('utf8')));
     this.child.stderr!.on('data', (b: Buffer) => {
@@ -43,6 +46,7 @@ export class CliProcess {
     this.exited = new Promise((resolve, reject) => {
       this.child.on('error', reject);
       this.child.on('close', (code, signal) => {
+        CliProcess.running.delete(this);
         // The writer has no reader left: it would die of SIGPIPE at its next write, do it now.
         this.feeder?.kill('SIGKILL');
         resolve({ code, signal, stdout: this.stdoutText, stderr: this.stderrText });
@@ -93,6 +97,14 @@ export class CliProcess {
       return await Promise.race([this.exited, timeout]);
     } finally {
       clearTimeout(timer);
+    }
+  }
+
+  /** SIGKILL to every CLI (and its `seq`) still running: for an afterEach. */
+  static killAll(): void {
+    for (const p of CliProcess.running) {
+      p.kill('SIGKILL');
+      p.feeder?.kill('SIGKILL');
     }
   }
 
