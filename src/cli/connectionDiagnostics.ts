@@ -40,7 +40,7 @@ export function reportConnectionProblems(
       last.suppressed++;
       return;
     }
-    const more = last !== undefined && last.suppressed > 0 ? ` (${last.suppressed} more since the last report)` : '';
+    const more = last !== undefined && last.suppressed > 0 ? ` (${last.suppressed} more not shown since the last line)` : '';
     reported.set(key, { atMs: nowMs, suppressed: 0 });
     stream.write(`rxkafka: ${flags(describe(e))}${more}\n`);
   });

@@ -29,7 +29,7 @@ describe('reportConnectionProblems', () => {
     expect(h.lines).toEqual([
       'rxkafka: cannot connect, retrying: connection to a:1: connect ECONNREFUSED a:1\n',
       'rxkafka: cannot connect, retrying: connection to b:2: connect ECONNREFUSED b:2\n',
-      'rxkafka: cannot connect, retrying: connection to a:1: connect ECONNREFUSED a:1 (3 more since the last report)\n',
+      'rxkafka: cannot connect, retrying: connection to a:1: connect ECONNREFUSED a:1 (3 more not shown since the last line)\n',
     ]);
   });
 
