@@ -31,6 +31,7 @@ export type { Serializer, SyncSerializer } from '../src/serde/Serializer';
 export type { Partitioner } from '../src/partitioners';
 export type { ProducerInterceptor } from '../src/types';
 export type { ProducerMetricsSnapshot } from '../src/metrics/MetricsSnapshot';
+export type { ConnectionEvent } from '../src/network/ConnectionEvent';
 export { toPrometheus } from '../src/metrics/prometheus';
 export type { PrometheusOptions } from '../src/metrics/prometheus';
 export * from '../src/errors';

@@ -9,11 +9,15 @@ import type { Ack, AckMeta, ProducerRecord } from '../src/types';
  * subscription (validating `config` at once), and closes it when the stream ends.
  *
  * The second argument is a scheduler, or options: `{ scheduler, onProducer }`. `onProducer` gets
- * each subscription's producer as it is created, for its `metrics$`, `metrics()`, `ready$` and
- * `bufferAvailable$`; a resubscription makes a new producer and calls it again.
+ * each subscription's producer as it is created, for its `metrics$`, `metrics()`, `ready$`,
+ * `bufferAvailable$` and `connectionEvents$`; a resubscription makes a new producer and calls it again.
  *
  * The acks' `meta` is typed as the records give it (see `MetaOf`): records that all carry
  * `meta: number` give acks with `meta: number`.
+ *
+ * Shutting down: complete the source (`takeUntil(shutdown$)` before this operator) and every
+ * record taken is sent at once and gets its ack before the output completes. Unsubscribing
+ * instead closes the producer without waiting (`close(0)`): the acks of records in flight are lost.
  *
  * @example
  * records$.pipe(toKafka({ brokers: 'localhost:9092', topic: 'events' }, {

@@ -2,6 +2,7 @@ import type { ProducerConfig } from '../config/config';
 import { CliUsageError, intOption, parse } from './options';
 import {
   checkProducerFlags,
+  closeTimeoutOption,
   type IntFlag,
   PRODUCE_FLAG_OF_OPTION,
   PRODUCER_INT_FLAGS,
@@ -22,6 +23,8 @@ export interface PerfCommand {
   keyCount: number;
   /** `--metrics`: the summary also carries the producer's metrics snapshot over the run. */
   metrics: boolean;
+  /** After SIGINT/SIGTERM: how long the acks are waited for (`--close-timeout-ms`). */
+  closeTimeoutMs: number;
 }
 
 /** `produce`'s tuning flags, plus the memory bound: the perf test is where one tunes it. */
@@ -51,7 +54,7 @@ export function parsePerfArgs(args: string[]): PerfCommand {
   const keyCount = intOption('key-count', values['key-count'] as string)!;
   const throughput = throughputOption(values.throughput as string);
   const config = producerConfigFromFlags(values, PERF_INT_FLAGS, PERF_FLAG_OF_OPTION);
-  return { config, numRecords, recordSize, throughput, keyCount, metrics: values.metrics === true };
+  return { config, numRecords, recordSize, throughput, keyCount, metrics: values.metrics === true, closeTimeoutMs: closeTimeoutOption(values) };
 }
 
 /** `--throughput`: a positive rate in records/s (fractions allowed), or -1 for no limit. */

@@ -27,7 +27,8 @@ export class PerfRecords implements IterableIterator<PerfRecord> {
   private nextKey = 0;
 
   constructor(
-    private readonly numRecords: number,
+    /** Records to hand out in all; lowered to `pulled` by `stop()`. */
+    private numRecords: number,
     recordSize: number,
     keyCount: number,
     private readonly now: () => number = () => performance.now(),
@@ -46,6 +47,11 @@ export class PerfRecords implements IterableIterator<PerfRecord> {
     }
     this.record.meta = this.now();
     return this.result;
+  }
+
+  /** Hands out no more records: the source ends at the next pull (a signal stopped the run). */
+  stop(): void {
+    this.numRecords = this.pulled;
   }
 
   [Symbol.iterator](): this {

@@ -9,6 +9,10 @@ export interface PerfSummary {
   mbPerSec: number;
   latencyMs: LatencySummary;
   peakRssBytes: number;
+  /** Records refused (by the broker or the producer). */
+  failed: number;
+  /** Records taken by the producer without an ack when the run was stopped (a signal). */
+  unsent: number;
 }
 
 /** What a run measured, before rounding. */
@@ -19,6 +23,8 @@ export interface PerfMeasurement {
   durationMs: number;
   latency: LatencySummary;
   peakRssBytes: number;
+  failed: number;
+  unsent: number;
 }
 
 /** The summary, rounded for reading: rates to 0.01, latencies to the µs the histogram resolves. */
@@ -36,6 +42,8 @@ export function perfSummary(m: PerfMeasurement): PerfSummary {
       max: round(m.latency.max, 3),
     },
     peakRssBytes: m.peakRssBytes,
+    failed: m.failed,
+    unsent: m.unsent,
   };
 }
 

@@ -12,6 +12,16 @@ export interface ProduceCommand {
   keyField: string | undefined;
   /** Input file; undefined for stdin. */
   file: string | undefined;
+  /** After SIGINT/SIGTERM: how long the acks of the records read are waited for (`--close-timeout-ms`). */
+  closeTimeoutMs: number;
+}
+
+/** `--close-timeout-ms` when not given: long enough for a healthy cluster to ack what is buffered. */
+export const DEFAULT_CLOSE_TIMEOUT_MS = 5000;
+
+/** `--close-timeout-ms`, validated: how long a signalled run waits for its acks (0: not at all). */
+export function closeTimeoutOption(values: Record<string, string | boolean | string[] | undefined>): number {
+  return intOption('close-timeout-ms', values['close-timeout-ms'] as string | undefined) ?? DEFAULT_CLOSE_TIMEOUT_MS;
 }
 
 /** An integer flag and the producer option it sets. */
@@ -48,7 +58,8 @@ export const PRODUCE_FLAG_OF_OPTION: Readonly<Record<string, string>> = {
 
 /**
  * parseArgs options for `--brokers`, `--topic`, `--acks`, `--compression`, `--compression-level`,
- * `--no-idempotence`, `intFlags`, and the Java properties: `--producer.config FILE` and `-X`.
+ * `--no-idempotence`, `intFlags`, `--close-timeout-ms` (every command that produces stops on a
+ * signal), and the Java properties: `--producer.config FILE` and `-X`.
  */
 export function producerFlagOptions(intFlags: ReadonlyArray<IntFlag>) {
   return {
@@ -60,6 +71,7 @@ export function producerFlagOptions(intFlags: ReadonlyArray<IntFlag>) {
     'compression-level': { type: 'string' as const },
     ...Object.fromEntries(intFlags.map(([flag]) => [flag, { type: 'string' as const }])),
     'no-idempotence': { type: 'boolean' as const, default: false },
+    'close-timeout-ms': { type: 'string' as const },
   };
 }
 
@@ -154,5 +166,6 @@ export function parseProduceArgs(args: string[]): ProduceCommand {
     throw new CliUsageError('--key-field needs --format ndjson (the key is a field of each JSON line)');
   }
   if (positionals.length > 1) throw new CliUsageError(`one input FILE at most, got ${positionals.length}: ${positionals.join(' ')}`);
-  return { config: producerConfigFromFlags(values), format, keyField, file: positionals[0] };
+  const closeTimeoutMs = closeTimeoutOption(values);
+  return { config: producerConfigFromFlags(values), format, keyField, file: positionals[0], closeTimeoutMs };
 }

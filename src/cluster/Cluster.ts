@@ -6,6 +6,7 @@ import { realTime, type Time } from '../time/Time';
 import { formatAddress, parseAddresses } from '../network/address';
 import { ExponentialBackoff } from '../network/Backoff';
 import type { Connection } from '../network/Connection';
+import type { ConnectionEventSink } from '../network/ConnectionEvent';
 import type { ConnectionPool, PoolNode } from '../network/ConnectionPool';
 import { candidateBrokers, candidateFailure } from './candidateBrokers';
 import { MetadataCache, type BrokerNode, type TopicInfo } from './MetadataCache';
@@ -30,6 +31,8 @@ export interface ClusterOptions {
   time?: Time;
   /** Uniform [0, 1) for the retry backoff's jitter; tests may inject one. */
   random?: () => number;
+  /** Told when no broker answered a Metadata request (`Producer.connectionEvents$`). */
+  onEvent?: ConnectionEventSink;
 }
 
 /** What `describe()` returns: one Metadata answer, plus the API versions of the broker that gave it. */
@@ -311,11 +314,13 @@ export class Cluster {
     }
     // No broker answered and one refused our credentials or certificate: that is the problem, not reachability.
     if (refusal !== undefined) throw refusal;
-    throw new ConnectionError(
+    const error = new ConnectionError(
       this.brokerList(),
       `no broker answered a Metadata request (tried ${failures.join('; ')}); ` +
         "check that 'brokers' lists reachable Kafka listeners (host:port) and that the brokers are up",
     );
+    if (!this.closed) this.opts.onEvent?.({ type: 'noBrokerAnswered', nodeId: -1, broker: this.brokerList(), error });
+    throw error;
   }
 
   /** Updates the cache and settles waiters; returns the incomplete topics of the response. */

@@ -1,10 +1,11 @@
 import type { Logger } from 'pino';
 import { realTime, type Time } from '../time/Time';
-import { AuthenticationError, ConnectionError, RxKafkaError } from '../errors';
+import { asError, AuthenticationError, ConnectionError, RxKafkaError } from '../errors';
 import { formatAddress } from './address';
 import { ExponentialBackoff } from './Backoff';
 import type { BrokerTlsOptions } from './brokerSocket';
 import { Connection } from './Connection';
+import type { ConnectionEventSink } from './ConnectionEvent';
 import type { SaslOptions } from './sasl/SaslOptions';
 
 export interface ConnectionPoolOptions {
@@ -27,6 +28,8 @@ export interface ConnectionPoolOptions {
   tls?: BrokerTlsOptions;
   /** SASL for every connection (ConnectionOptions.sasl). */
   sasl?: SaslOptions;
+  /** Told of each connect, failed connect and lost connection (`Producer.connectionEvents$`). */
+  onEvent?: ConnectionEventSink;
 }
 
 /** What the pool needs to know about a node. */
@@ -176,15 +179,31 @@ export class ConnectionPool {
         time: this.time,
       },
     );
+    const broker = formatAddress(entry.host, entry.port);
+    // Whether a close is a lost connection or the end of a failed connect (each reported once).
+    let established = false;
     entry.connection = connection;
-    entry.unsubscribe = connection.onClose((cause) => this.onConnectionClosed(nodeId, entry, connection, cause));
-    // A failed connect closes the connection, so onConnectionClosed starts the backoff.
-    const ready = connection.connect().then(() => {
-      entry.failures = 0;
-      entry.blackoutUntilMs = 0;
-      entry.lastError = null;
-      return connection;
+    entry.unsubscribe = connection.onClose((cause) => {
+      if (established && entry.connection === connection && !this.closed) {
+        this.opts.onEvent?.({ type: 'disconnected', nodeId, broker, error: cause ?? new ConnectionError(broker, 'the connection closed') });
+      }
+      this.onConnectionClosed(nodeId, entry, connection, cause);
     });
+    // A failed connect closes the connection, so onConnectionClosed starts the backoff.
+    const ready = connection.connect().then(
+      () => {
+        entry.failures = 0;
+        entry.blackoutUntilMs = 0;
+        entry.lastError = null;
+        established = true;
+        this.opts.onEvent?.({ type: 'connected', nodeId, broker });
+        return connection;
+      },
+      (err: unknown) => {
+        if (!this.closed) this.opts.onEvent?.({ type: 'connectFailed', nodeId, broker, error: asError(err) });
+        throw err;
+      },
+    );
     entry.ready = ready;
     return ready;
   }

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { asyncScheduler, BehaviorSubject, distinctUntilChanged, isObservable, Observable, SchedulerLike, Subscription } from 'rxjs';
+import { asyncScheduler, BehaviorSubject, distinctUntilChanged, isObservable, Observable, SchedulerLike, Subject, Subscription } from 'rxjs';
 import { BatchCompressor } from '../accumulator/BatchCompressor';
 import { BufferPool } from '../accumulator/BufferPool';
 import type { Cluster } from '../cluster/Cluster';
@@ -8,6 +8,7 @@ import { ProducerClosedError, TransactionStateError } from '../errors';
 import type { ProducerMetricsSnapshot } from '../metrics/MetricsSnapshot';
 import { MetricsPublisher } from '../metrics/MetricsPublisher';
 import { ProducerMetrics } from '../metrics/ProducerMetrics';
+import type { ConnectionEvent } from '../network/ConnectionEvent';
 import type { ConnectionPool } from '../network/ConnectionPool';
 import { BuiltInPartitioner } from '../partitioners/BuiltInPartitioner';
 import { buildPipeline } from '../pipeline/buildPipeline';
@@ -59,6 +60,18 @@ export class Producer {
    * producer.metrics$.subscribe((m) => log.info({ recordsPerSec: m.recordSendRate, p99Ms: m.requestLatencyP99 }, 'producer'));
    */
   readonly metrics$: Observable<ProducerMetricsSnapshot>;
+  /**
+   * Connections made, failed and lost, and Metadata requests no broker answered, as they happen
+   * (hot: only what happens after subscribing; completes on close). For diagnostics: the producer
+   * retries by itself, and records fail only after `maxBlockMs` / `deliveryTimeoutMs`.
+   *
+   * @example
+   * producer.connectionEvents$.subscribe((e) => {
+   *   if (e.type !== 'connected') log.warn({ broker: e.broker, err: e.error }, e.type);
+   * });
+   */
+  readonly connectionEvents$: Observable<ConnectionEvent>;
+  private readonly connectionEvents = new Subject<ConnectionEvent>();
   private readonly logger: Logger;
   /** The clock and timers of every component (virtual in tests). */
   private readonly time: Time;
@@ -94,7 +107,8 @@ export class Producer {
     // Every component's logger is a child of this one: each line says which client wrote it.
     const log = c.logger.child({ clientId: c.clientId });
     this.logger = log.child({ component: 'producer' });
-    ({ connections: this.connections, cluster: this.cluster } = networkFor(c, log, this.time));
+    this.connectionEvents$ = this.connectionEvents.asObservable();
+    ({ connections: this.connections, cluster: this.cluster } = networkFor(c, log, this.time, (e) => this.connectionEvents.next(e)));
     this.bufferAvailableSubject = new BehaviorSubject(c.bufferMemory);
     this.pool = new BufferPool(c.bufferMemory, c.batchSize, (bytes) => this.bufferAvailableSubject.next(bytes));
     this.bufferAvailable$ = this.bufferAvailableSubject.pipe(distinctUntilChanged());
@@ -178,7 +192,8 @@ export class Producer {
   /**
    * Produces a stream of records and returns the stream of their acks, one per record.
    * Observables are pushed sources (bounded by `bufferPolicy`); iterables, async iterables and Node
-   * readables are pulled only while the producer has room.
+   * readables are pulled only while the producer has room. When the source completes, the acks
+   * stream completes once every record taken has its ack; `close(timeoutMs)` bounds that wait.
    */
   produce<K = unknown, V = unknown, M = unknown, R extends ProducerRecord<K, V, M> = ProducerRecord<K, V, M>>(
     source: RecordSource<R>,
@@ -288,6 +303,7 @@ export class Producer {
     this.cluster.close();
     this.connections.close();
     this.releaseCodec();
+    this.connectionEvents.complete();
     const m = this.metricsCounters;
     this.logger.debug({ recordSendTotal: m.recordSendTotal, recordRetryTotal: m.recordRetryTotal, recordErrorTotal: m.recordErrorTotal }, 'producer closed');
   }

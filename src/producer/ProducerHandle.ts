@@ -9,7 +9,7 @@ import type { Producer } from './Producer';
  * @example
  * records$.pipe(toKafka(config, { onProducer: (p) => p.metrics$.subscribe((m) => log.info(m, 'producer')) }))
  */
-export type ProducerHandle = Pick<Producer, 'metrics' | 'metrics$' | 'ready$' | 'bufferAvailable$'>;
+export type ProducerHandle = Pick<Producer, 'metrics' | 'metrics$' | 'ready$' | 'bufferAvailable$' | 'connectionEvents$'>;
 
 /** The second argument of `toKafka()` and `toKafkaTransactionally()` when it is not a scheduler. */
 export interface ProducerOperatorOptions {

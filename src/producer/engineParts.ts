@@ -3,6 +3,7 @@ import { Cluster } from '../cluster/Cluster';
 import type { ResolvedConfig } from '../config/config';
 import { IdempotenceManager } from '../idempotence/IdempotenceManager';
 import { ExponentialBackoff } from '../network/Backoff';
+import type { ConnectionEventSink } from '../network/ConnectionEvent';
 import { ConnectionPool } from '../network/ConnectionPool';
 import type { Time } from '../time/Time';
 import { CoordinatorClient } from '../transactions/CoordinatorClient';
@@ -13,8 +14,13 @@ import { Transactions, type TransactionsHost } from '../transactions/Transaction
  * part's logger a child of the producer's (`log`, which carries the client id).
  */
 
-/** One connection per broker, and the cluster view (metadata) over them. */
-export function networkFor(c: ResolvedConfig, log: Logger, time: Time): { connections: ConnectionPool; cluster: Cluster } {
+/** One connection per broker, and the cluster view (metadata) over them; both report to `onEvent`. */
+export function networkFor(
+  c: ResolvedConfig,
+  log: Logger,
+  time: Time,
+  onEvent?: ConnectionEventSink,
+): { connections: ConnectionPool; cluster: Cluster } {
   const connections = new ConnectionPool({
     clientId: c.clientId,
     requestTimeoutMs: c.requestTimeoutMs,
@@ -25,6 +31,7 @@ export function networkFor(c: ResolvedConfig, log: Logger, time: Time): { connec
     tls: c.ssl,
     sasl: c.sasl,
     time,
+    onEvent,
   });
   const cluster = new Cluster({
     bootstrap: c.brokers,
@@ -35,6 +42,7 @@ export function networkFor(c: ResolvedConfig, log: Logger, time: Time): { connec
     allowAutoTopicCreation: c.allowAutoTopicCreation,
     logger: log,
     time,
+    onEvent,
   });
   return { connections, cluster };
 }

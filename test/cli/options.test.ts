@@ -29,7 +29,14 @@ describe('parseProduceArgs', () => {
       format: 'lines',
       keyField: undefined,
       file: 'in.txt',
+      closeTimeoutMs: 5000,
     });
+  });
+
+  it('--close-timeout-ms: how long a signalled run waits for its acks, 0 allowed, not a producer option', () => {
+    expect(parseProduceArgs([...base, '--close-timeout-ms', '0'])).toMatchObject({ closeTimeoutMs: 0, config: { brokers: 'localhost:9092', topic: 't', stopOnError: false } });
+    expect(parseProduceArgs([...base, '--close-timeout-ms=30000']).closeTimeoutMs).toBe(30000);
+    expect(() => parseProduceArgs([...base, '--close-timeout-ms', '1.5'])).toThrow(/^--close-timeout-ms must be a non-negative integer, got '1.5'$/);
   });
 
   it.each([

@@ -12,6 +12,7 @@ describe('parsePerfArgs', () => {
       throughput: Infinity,
       keyCount: 0,
       metrics: false,
+      closeTimeoutMs: 5000,
     });
   });
 
@@ -31,6 +32,7 @@ describe('parsePerfArgs', () => {
       throughput: 2500.5,
       keyCount: 10,
       metrics: true,
+      closeTimeoutMs: 5000,
     });
   });
 

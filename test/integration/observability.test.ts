@@ -100,7 +100,7 @@ describe('observability on the mock cluster', () => {
     );
     const lines = stdout.trimEnd().split('\n');
     const summary = JSON.parse(lines[lines.length - 1]);
-    expect(Object.keys(summary)).toEqual(['records', 'recordsPerSec', 'mbPerSec', 'latencyMs', 'peakRssBytes', 'metrics']);
+    expect(Object.keys(summary)).toEqual(['records', 'recordsPerSec', 'mbPerSec', 'latencyMs', 'peakRssBytes', 'failed', 'unsent', 'metrics']);
     expect(summary.records).toBe(n);
     expect(summary.metrics).toMatchObject({ clientId: 'rxkafka', recordErrorTotal: 0, requestsInFlight: 0 });
     expect(summary.metrics.recordSendTotal).toBe(n + summary.metrics.recordRetryTotal);

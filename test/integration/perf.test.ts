@@ -15,6 +15,8 @@ interface PerfLine {
   mbPerSec: number;
   latencyMs: { avg: number; p50: number; p95: number; p99: number; max: number };
   peakRssBytes: number;
+  failed: number;
+  unsent: number;
 }
 
 interface Run {
@@ -39,7 +41,7 @@ function perf(args: string[]): Promise<Run> {
 function lastLine(r: Run): PerfLine {
   const lines = r.stdout.trimEnd().split('\n');
   const s = JSON.parse(lines[lines.length - 1]) as PerfLine;
-  expect(Object.keys(s)).toEqual(['records', 'recordsPerSec', 'mbPerSec', 'latencyMs', 'peakRssBytes']);
+  expect(Object.keys(s)).toEqual(['records', 'recordsPerSec', 'mbPerSec', 'latencyMs', 'peakRssBytes', 'failed', 'unsent']);
   expect(Object.keys(s.latencyMs)).toEqual(['avg', 'p50', 'p95', 'p99', 'max']);
   return s;
 }

@@ -1,6 +1,7 @@
 import { VirtualTimeScheduler } from 'rxjs';
 import { Connection } from '../../src/network/Connection';
-import { ConnectionPool, type PoolConnectionOptions } from '../../src/network/ConnectionPool';
+import type { ConnectionEvent } from '../../src/network/ConnectionEvent';
+import { ConnectionPool, type ConnectionPoolOptions, type PoolConnectionOptions } from '../../src/network/ConnectionPool';
 import { ConnectionError, RxKafkaError } from '../../src/errors';
 import { timeOn } from '../../src/time/Time';
 import { advanceTo } from '../support/virtualTime';
@@ -18,6 +19,17 @@ beforeEach(async () => {
   scheduler = new VirtualTimeScheduler();
   created = [];
   pool = new ConnectionPool({
+    ...poolOptions(),
+    createConnection: (_node, opts) => {
+      created.push(opts);
+      return new Connection(opts);
+    },
+  });
+});
+
+/** The options of every pool here, on the test's virtual clock. */
+function poolOptions(): ConnectionPoolOptions {
+  return {
     clientId: 'pool-test',
     requestTimeoutMs: 5000,
     connectionSetupTimeoutMs: 5000,
@@ -25,12 +37,8 @@ beforeEach(async () => {
     reconnectBackoffMaxMs: 1000,
     logger: silentLogger,
     time: timeOn(scheduler),
-    createConnection: (_node, opts) => {
-      created.push(opts);
-      return new Connection(opts);
-    },
-  });
-});
+  };
+}
 
 afterEach(async () => {
   pool.close();
@@ -115,5 +123,34 @@ describe('ConnectionPool', () => {
     const err = await failure(pool.get(node()));
     expect(err).toBeInstanceOf(RxKafkaError);
     expect(err.message).toMatch(/pool is closed/);
+  });
+
+  test('reports each connect, failed connect and lost connection to onEvent, and not the closes it makes itself', async () => {
+    const events: ConnectionEvent[] = [];
+    const observed = new ConnectionPool({ ...poolOptions(), onEvent: (e) => events.push(e) });
+    try {
+      const dead = { nodeId: 2, host: '127.0.0.1', port: await unusedPort() };
+      await failure(observed.get(dead));
+      // A get() during the backoff tries nothing: nothing to report.
+      await failure(observed.get(dead));
+      const connection = await observed.get(node());
+      const closed = new Promise<void>((resolve) => connection.onClose(() => resolve()));
+      broker.connections[0].socket.destroy();
+      await closed;
+      const live = `127.0.0.1:${broker.port}`;
+      expect(events.map((e) => [e.type, e.nodeId, e.broker])).toEqual([
+        ['connectFailed', 2, `127.0.0.1:${dead.port}`],
+        ['connected', 1, live],
+        ['disconnected', 1, live],
+      ]);
+      expect((events[0] as { error: Error }).error.message).toMatch(/ECONNREFUSED/);
+      await advanceTo(scheduler, observed.blackoutUntilMs(1));
+      await observed.get(node());
+      observed.closeNode(1);
+      observed.close();
+      expect(events.map((e) => e.type)).toEqual(['connectFailed', 'connected', 'disconnected', 'connected']);
+    } finally {
+      observed.close();
+    }
   });
 });
