@@ -51,14 +51,27 @@ const STOPPED: unique symbol = Symbol('stopped');
  * `source` until `stop` resolves: then it ends at once, even while a read is pending (a pipe whose
  * writer neither writes nor closes). The pending read is abandoned, not waited for; what it would
  * have returned was never taken, so it is not counted as read.
+ *
+ * Each read races a promise of its own, resolved by `stop` through `wake`, never `stop` itself:
+ * every Promise.race leaves a reaction on each promise it was given, and that reaction holds what
+ * the race settled with. Raced against the one long-lived `stop`, every chunk read stayed
+ * reachable until the stop (measured: 119 MB of ArrayBuffers held for a 122 MB input file).
  */
 export async function* untilStopped<T>(source: AsyncIterable<T>, stop: Promise<unknown>): AsyncGenerator<T> {
   const iterator = source[Symbol.asyncIterator]();
-  const stopped: Promise<typeof STOPPED> = stop.then(() => STOPPED);
+  let isStopped = false;
+  let wake: ((stopped: typeof STOPPED) => void) | null = null;
+  void stop.then(() => {
+    isStopped = true;
+    wake?.(STOPPED);
+  });
   let ended = false;
   try {
     for (;;) {
+      if (isStopped) return;
+      const stopped = new Promise<typeof STOPPED>((resolve) => (wake = resolve));
       const result = await Promise.race([iterator.next(), stopped]);
+      wake = null;
       if (result === STOPPED) return;
       if (result.done === true) {
         ended = true;
