@@ -35,8 +35,9 @@ lrk_version="2.12.0"
 
 # Everything this script and the readers need. python3-kafka is the second independent reader;
 # lz4, zstd and gzip are the reference tools the compression tests decode with; stunnel4 is the
-# TLS front of the TLS tests (test/support/StunnelFront.ts), openssl makes their CA.
-apt_packages=(build-essential patch pkg-config zlib1g-dev librdkafka-dev kcat python3-kafka lz4 zstd gzip stunnel4 openssl)
+# TLS front of the TLS tests (test/support/StunnelFront.ts), openssl makes their CA; postgresql is
+# the database of examples/postgres-etl and its test (initdb and postgres, started by the test).
+apt_packages=(build-essential patch pkg-config zlib1g-dev librdkafka-dev kcat python3-kafka lz4 zstd gzip stunnel4 openssl postgresql)
 
 fail() { echo "test/broker/setup.sh: $*" >&2; exit 1; }
 
@@ -58,6 +59,7 @@ missing_packages() {
   [[ -f /usr/lib/python3/dist-packages/kafka/__init__.py ]] || missing+=(python3-kafka)
   command -v stunnel4 >/dev/null || missing+=(stunnel4)
   command -v openssl >/dev/null || missing+=(openssl)
+  compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || missing+=(postgresql)
   echo "${missing[@]}"
 }
 
