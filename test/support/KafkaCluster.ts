@@ -485,14 +485,10 @@ export class KafkaCluster {
     await tool(this.version, 'topics', args);
     const deadline = Date.now() + 30_000;
     for (;;) {
-      try {
-        const ps = await this.partitions(topic);
-        if (ps.length === partitions && ps.every((p) => p.leader > 0)) {
-          await this.waitForLeadersServing(topic, ps);
-          return;
-        }
-      } catch {
-        // not in metadata yet
+      const ps = await this.partitions(topic).catch(() => null); // null: not in metadata yet
+      if (ps !== null && ps.length === partitions && ps.every((p) => p.leader > 0)) {
+        await this.waitForLeadersServing(topic, ps);
+        return;
       }
       if (Date.now() > deadline) throw new Error(`topic ${topic} has no leader for every partition 30 s after TopicCommand created it`);
       await sleep(100);
@@ -500,16 +496,26 @@ export class KafkaCluster {
   }
 
   /**
-   * Waits (at most 15 s, then goes on) until each partition's leader answers ListOffsets for it
-   * (kcat -Q, which librdkafka retries while the leader refuses). A node lists itself as leader in
-   * Metadata a moment before its replica manager takes the partition: a write with acks=0 in that
-   * moment is dropped with the connection, which an acks=0 test would read as a lost record.
+   * Waits until each partition's leader answers ListOffsets for it (`kcat -Q`), polling: a node
+   * lists itself as leader in Metadata a moment before its replica manager takes the partition, and
+   * a write with acks=0 in that moment is dropped with the connection, which an acks=0 test would
+   * read as lost records. kcat does not retry an unknown partition, it exits 1 at once ("Unknown
+   * partition" / "Unknown topic or partition"), so one call proves nothing: on a loaded machine the
+   * moment lasted seconds and an acks=0 test lost half its records (CI, 2026-12-06).
    */
   private async waitForLeadersServing(topic: string, ps: PartitionInfo[]): Promise<void> {
-    const args = ['-Q', '-b', this.liveBootstrap(), '-m', '15', ...ps.flatMap((p) => ['-t', `${topic}:${p.partition}:-1`])];
-    await new Promise<void>((resolve) => {
-      execFile('kcat', args, { timeout: 20_000, killSignal: 'SIGKILL' }, () => resolve());
-    });
+    const args = ['-Q', '-J', '-b', this.liveBootstrap(), '-m', '5', ...ps.flatMap((p) => ['-t', `${topic}:${p.partition}:-1`])];
+    const deadline = Date.now() + 30_000;
+    let last = '';
+    for (;;) {
+      const r = await new Promise<{ ok: boolean; out: string; err: string }>((resolve) => {
+        execFile('kcat', args, { timeout: 10_000, killSignal: 'SIGKILL' }, (e, out, err) => resolve({ ok: e === null, out, err }));
+      });
+      if (r.ok && leadersAnswered(r.out, topic, ps)) return;
+      last = (r.err || r.out).trim().slice(0, 500);
+      if (Date.now() > deadline) throw new Error(`topic ${topic}: some partition's leader still refuses ListOffsets 30 s after Metadata named it (kcat -Q: ${last})`);
+      await sleep(100);
+    }
   }
 
   /** Runs one of kafka.sh's tools against this cluster's version; rejects on a non-zero exit. */
@@ -610,4 +616,14 @@ export class KafkaCluster {
 /** A PEM file as one properties value: Kafka's PEM options take the text with newlines escaped. */
 function pemLine(pem: string): string {
   return pem.trim().replace(/\n/g, '\\n');
+}
+
+/** kcat -Q -J's answer names an offset for every partition asked (an error leaves it out or says "error"). */
+function leadersAnswered(json: string, topic: string, ps: PartitionInfo[]): boolean {
+  try {
+    const byPartition = (JSON.parse(json) as Record<string, Record<string, { offset?: unknown; error?: unknown }>>)[topic];
+    return byPartition !== undefined && ps.every((p) => typeof byPartition[String(p.partition)]?.offset === 'number' && byPartition[String(p.partition)].error === undefined);
+  } catch {
+    return false;
+  }
 }
