@@ -3,6 +3,7 @@ import { specFor } from '../config/configOptions';
 import { unknownOptionMessage } from '../config/unknownOptions';
 import { parseJavaProperties, propertiesText, PropertiesSyntaxError } from './javaProperties';
 import { CliUsageError } from './options';
+import { otherClientsProperty } from './otherClientsProperties';
 import { osError } from './pemFiles';
 import { propertyError, propertyLabel, type PropertySource } from './propertySource';
 import { isSecurityProperty, securityOptions } from './securityProperties';
@@ -21,6 +22,8 @@ export interface ProducerProperties {
   readonly config: Record<string, unknown>;
   /** Option name as in `config` → `client.properties:7: linger.ms`, for messages about its value. */
   readonly labels: Readonly<Record<string, string>>;
+  /** One warning per property given for another client (a consumer's, Schema Registry's), which is ignored. */
+  readonly ignored: readonly string[];
 }
 
 /** Java producer properties that make no sense for the CLI, and why. */
@@ -30,6 +33,20 @@ const NOT_FOR_THE_CLI: Readonly<Record<string, string>> = {
   'partitioner.class': "is not used: the CLI partitions as Java's default partitioner does; remove it",
   'interceptor.classes': 'is not used: the CLI has no interceptors; remove it',
 };
+
+/**
+ * `client.dns.lookup`: Java's default since Kafka 3.0, use_all_dns_ips, is what every rxkafka
+ * connection does (Node tries each address a name resolves to, 250 ms apart, as RFC 8305 says), so
+ * a file that sets it (Confluent Cloud's does) is taken as it is; Java's other value is refused.
+ */
+function checkDnsLookup(p: PropertySource): void {
+  const value = p.value.trim();
+  if (value === 'use_all_dns_ips') return;
+  if (value === 'resolve_canonical_bootstrap_servers_only') {
+    throw propertyError(p, 'resolve_canonical_bootstrap_servers_only is not implemented: rxkafka connects as use_all_dns_ips does (remove the property, or set it to use_all_dns_ips)');
+  }
+  throw propertyError(p, `must be use_all_dns_ips (rxkafka's behaviour; Java also has resolve_canonical_bootstrap_servers_only, which rxkafka does not implement), got '${value}'`);
+}
 
 /** The properties of the file at `path`, each with its line. */
 export function readPropertiesFile(path: string): PropertySource[] {
@@ -66,12 +83,22 @@ export function producerProperties(sources: readonly PropertySource[]): Producer
   const config: Record<string, unknown> = {};
   const labels: Record<string, string> = {};
   const security = new Map<string, PropertySource>();
+  const ignored: string[] = [];
   for (const p of last.values()) {
     if (isSecurityProperty(p.name)) {
       security.set(p.name, p);
       continue;
     }
     if (p.name === '') throw new CliUsageError(`${p.origin}: a property without a name (a line such as '=value', or a lone '\\')`);
+    if (p.name === 'client.dns.lookup') {
+      checkDnsLookup(p);
+      continue;
+    }
+    const otherClients = otherClientsProperty(p.name);
+    if (otherClients !== undefined) {
+      ignored.push(`${propertyLabel(p)} is ${otherClients}, not the producer's: ignored`);
+      continue;
+    }
     const spec = specFor(p.name);
     if (spec === undefined) throw propertyError(p, NOT_FOR_THE_CLI[p.name] ?? unknownOptionMessage(p.name, true));
     if (spec.alias !== p.name) {
@@ -88,7 +115,7 @@ export function producerProperties(sources: readonly PropertySource[]): Producer
     labels[p.name] = propertyLabel(p);
   }
   Object.assign(config, securityOptions(security));
-  return { config, labels };
+  return { config, labels, ignored };
 }
 
 /** parseArgs options for `--producer.config FILE` and `-X name=value` (long form `--producer-property`, Kafka's console producer's name). */
@@ -109,7 +136,16 @@ export function withFlags(properties: ProducerProperties, flags: Record<string, 
   return Object.assign(config, flags);
 }
 
-/** `--producer.config FILE` then each `-X`, as producer options; empty when neither is given. */
-export function loadProducerProperties(file: string | undefined, x: readonly string[] | undefined): ProducerProperties {
-  return producerProperties([...(file === undefined ? [] : readPropertiesFile(file)), ...xProperties(x ?? [])]);
+/**
+ * `--producer.config FILE` then each `-X`, as producer options; empty when neither is given. The
+ * properties meant for other clients are reported through `warn` (stderr), as Kafka's tools do.
+ */
+export function loadProducerProperties(
+  file: string | undefined,
+  x: readonly string[] | undefined,
+  warn: (line: string) => void = (line) => process.stderr.write(`rxkafka: ${line}\n`),
+): ProducerProperties {
+  const properties = producerProperties([...(file === undefined ? [] : readPropertiesFile(file)), ...xProperties(x ?? [])]);
+  for (const line of properties.ignored) warn(line);
+  return properties;
 }

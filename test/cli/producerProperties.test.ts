@@ -52,7 +52,7 @@ describe('the file and -X', () => {
   });
 
   it('gives nothing when neither is given', () => {
-    expect(loadProducerProperties(undefined, undefined)).toEqual({ config: {}, labels: {} });
+    expect(loadProducerProperties(undefined, undefined)).toEqual({ config: {}, labels: {}, ignored: [] });
   });
 
   it('-X splits at the first =, and takes the value literally', () => {
@@ -89,6 +89,66 @@ describe('names', () => {
     [{ 'no.such.thing': 'x' }, '-X no.such.thing: is not a producer option; see ProducerConfig for the options rxkafka knows'],
   ])('%j is refused: %s', (entries, message) => {
     expect(usageErrorOf(() => producerProperties(props(entries)))).toBe(message);
+  });
+});
+
+describe("a shared client.properties (Confluent Cloud's, as its console generates it for Java)", () => {
+  // The file as Confluent Cloud's "Clients → Java" page gives it: the producer's connection
+  // settings with a consumer's session timeout, the DNS setting, and Schema Registry's.
+  const cloudFile = (): string =>
+    file(
+      'cloud.properties',
+      [
+        '# Required connection configs for Kafka producer, consumer, and admin',
+        'bootstrap.servers=pkc-12345.europe-west1.gcp.confluent.cloud:9092',
+        'security.protocol=SASL_SSL',
+        "sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required username='KEY123' password='s3cr3t/+=';",
+        'sasl.mechanism=PLAIN',
+        'client.dns.lookup=use_all_dns_ips',
+        'session.timeout.ms=45000',
+        'acks=all',
+        'schema.registry.url=https://psrc-1.europe-west1.gcp.confluent.cloud',
+        'basic.auth.credentials.source=USER_INFO',
+        'basic.auth.user.info=SRKEY:sr-s3cr3t',
+        '',
+      ].join('\n'),
+    );
+
+  it('is taken: the producer settings read, the consumer and Schema Registry lines ignored with one warning each, no value quoted', () => {
+    const f = cloudFile();
+    const warnings: string[] = [];
+    const { config, ignored } = loadProducerProperties(f, [], (line) => warnings.push(line));
+    expect(config).toEqual({
+      'bootstrap.servers': 'pkc-12345.europe-west1.gcp.confluent.cloud:9092',
+      acks: 'all',
+      ssl: true,
+      sasl: { mechanism: 'PLAIN', username: 'KEY123', password: 's3cr3t/+=' },
+    });
+    expect(warnings).toEqual([
+      `${f}:7: session.timeout.ms is a consumer property, not the producer's: ignored`,
+      `${f}:9: schema.registry.url is a Schema Registry property, not the producer's: ignored`,
+      `${f}:10: basic.auth.credentials.source is a Schema Registry property, not the producer's: ignored`,
+      `${f}:11: basic.auth.user.info is a Schema Registry property, not the producer's: ignored`,
+    ]);
+    expect(ignored).toEqual(warnings);
+    expect(warnings.join('\n')).not.toMatch(/sr-s3cr3t|45000|psrc/);
+  });
+
+  it('-X with a consumer property warns as well (kcat -X does), and a name no client has stays an error', () => {
+    const warnings: string[] = [];
+    expect(loadProducerProperties(undefined, ['group.id=g', 'linger.ms=7'], (line) => warnings.push(line)).config).toEqual({ 'linger.ms': '7' });
+    expect(warnings).toEqual(["-X group.id is a consumer property, not the producer's: ignored"]);
+    expect(usageErrorOf(() => producerProperties(props({ 'group.idx': 'g' })))).toBe('-X group.idx: is not a producer option; see ProducerConfig for the options rxkafka knows');
+  });
+
+  it('client.dns.lookup: use_all_dns_ips is what rxkafka does; the other value is refused, saying so', () => {
+    expect(producerProperties(props({ 'client.dns.lookup': ' use_all_dns_ips ' })).config).toEqual({});
+    expect(usageErrorOf(() => producerProperties(props({ 'client.dns.lookup': 'resolve_canonical_bootstrap_servers_only' })))).toBe(
+      '-X client.dns.lookup: resolve_canonical_bootstrap_servers_only is not implemented: rxkafka connects as use_all_dns_ips does (remove the property, or set it to use_all_dns_ips)',
+    );
+    expect(usageErrorOf(() => producerProperties(props({ 'client.dns.lookup': 'default' })))).toBe(
+      "-X client.dns.lookup: must be use_all_dns_ips (rxkafka's behaviour; Java also has resolve_canonical_bootstrap_servers_only, which rxkafka does not implement), got 'default'",
+    );
   });
 });
 

@@ -124,6 +124,46 @@ test('SASL_SSL with SCRAM-SHA-512 from client.properties (sasl.jaas.config over 
   expect(read.map((x) => x.value).sort()).toEqual([...lines].sort());
 });
 
+test("a client.properties shaped as Confluent Cloud gives it (PLAIN, single-quoted JAAS, client.dns.lookup, a consumer's and Schema Registry's lines): one warning per line not the producer's, every line delivered and read back by the console consumer with the same file", async () => {
+  const { cluster, pki } = fixture;
+  const topic = await fixture.newTopic(2);
+  const props = writeProperties(
+    'cloud.properties',
+    [
+      '# Required connection configs for Kafka producer, consumer, and admin',
+      `bootstrap.servers=${cluster.bootstrapFor('SASL_SSL')}`,
+      'security.protocol=SASL_SSL',
+      `sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required username='app' password='${PASSWORD}';`,
+      'sasl.mechanism=PLAIN',
+      'client.dns.lookup=use_all_dns_ips',
+      'session.timeout.ms=45000',
+      'acks=all',
+      'schema.registry.url=https://127.0.0.1:1',
+      'basic.auth.credentials.source=USER_INFO',
+      'basic.auth.user.info=sr-key:sr-secret-not-to-leak',
+      // The test CA; Confluent Cloud's brokers have public certificates.
+      'ssl.truststore.type=PEM',
+      `ssl.truststore.location=${pki.ca.path}`,
+      '',
+    ].join('\n'),
+  );
+  const { file, lines } = inputFile('cloud', 1000);
+  const r = await runCli(['produce', '--topic', topic, '--producer.config', props, file]);
+  expect({ code: r.code, stderr: r.stderr }).toEqual({
+    code: 0,
+    stderr: [
+      `rxkafka: ${props}:7: session.timeout.ms is a consumer property, not the producer's: ignored`,
+      `rxkafka: ${props}:9: schema.registry.url is a Schema Registry property, not the producer's: ignored`,
+      `rxkafka: ${props}:10: basic.auth.credentials.source is a Schema Registry property, not the producer's: ignored`,
+      `rxkafka: ${props}:11: basic.auth.user.info is a Schema Registry property, not the producer's: ignored`,
+      '',
+    ].join('\n'),
+  });
+  expect(summaryOf(r)).toMatchObject({ records: 1000, acked: 1000, failed: 0 });
+  const read = await consoleConsume(cluster, topic, { maxMessages: 1000, bootstrap: cluster.bootstrapFor('SASL_SSL'), consumerConfigFile: props });
+  expect(read.map((x) => x.value).sort()).toEqual([...lines].sort());
+});
+
 test('-X alone (as kcat): SASL_PLAINTEXT with PLAIN, perf and produce; kcat reads the records back through the same listener', async () => {
   const { cluster, pki } = fixture;
   const topic = await fixture.newTopic(2);

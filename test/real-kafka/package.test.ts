@@ -70,7 +70,7 @@ beforeAll(async () => {
   const stage = join(work, 'stage');
   mkdirSync(stage);
   await run(process.execPath, [TSC, '-p', join(ROOT, 'tsconfig.build.json'), '--outDir', join(stage, 'dist')], { cwd: ROOT });
-  for (const file of ['package.json', 'README.md']) cpSync(join(ROOT, file), join(stage, file));
+  for (const file of ['package.json', 'README.md', 'LICENSE']) cpSync(join(ROOT, file), join(stage, file));
   const packed = await run('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', work], { cwd: stage, env: npmEnv });
   const [{ filename, files }] = JSON.parse(packed.stdout) as Array<{ filename: string; files: Array<{ path: string }> }>;
   packedFiles = files.map((f) => f.path).sort();
@@ -99,9 +99,10 @@ afterAll(() => {
 });
 
 describe('the package, installed from its tarball', () => {
-  it('ships the built JavaScript and declarations, the README and package.json: no tests, sources, source maps or caches', () => {
-    const outside = packedFiles.filter((path) => !/^dist\/(src|operators)\/.+\.(js|d\.ts)$/.test(path) && !['README.md', 'package.json'].includes(path));
+  it('ships the built JavaScript and declarations, the README, LICENSE and package.json: no tests, sources, source maps or caches', () => {
+    const outside = packedFiles.filter((path) => !/^dist\/(src|operators)\/.+\.(js|d\.ts)$/.test(path) && !['README.md', 'LICENSE', 'package.json'].includes(path));
     expect(outside).toEqual([]);
+    expect(packedFiles.filter((path) => ['README.md', 'LICENSE', 'package.json'].includes(path))).toEqual(['LICENSE', 'README.md', 'package.json']);
     expect(packedFiles.filter((path) => /(^|\/)(test|\.cache|node_modules)\//.test(path) || path.endsWith('.map'))).toEqual([]);
     // What package.json points to is there.
     const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
