@@ -18,6 +18,8 @@ export interface AccumulatorConfig {
   bufferPolicy: 'error' | 'drop-newest' | 'buffer';
   /** Compresses each batch's records when it is sealed; null or absent: uncompressed. */
   compressionCodec?: CompressionCodec | null;
+  /** A new batch of an idle partition goes at once instead of lingering (ProducerConfig.sendWhenIdle); absent: false. */
+  sendWhenIdle?: boolean;
 }
 
 /** Counts records held back in stage queues, so that pulled sources stop pulling meanwhile. */
@@ -34,6 +36,11 @@ export interface Backlog {
    * stays in its deque until drained), rather than queueing as one more small batch behind it.
    */
   partitionBusy(topic: string, partition: number): boolean;
+  /**
+   * True while no batch of this partition is on its way (handed on and not yet done: compressing,
+   * queued in the sender or awaiting its response): with `sendWhenIdle` its new batch goes at once.
+   */
+  partitionIdle(topic: string, partition: number): boolean;
 }
 
 /**
@@ -45,6 +52,12 @@ export interface Backlog {
  * unsent: the broker is slow, or in-flight requests are at their bound) is held open and keeps
  * growing; `partitionReady` hands it on when the sender takes that partition's queued batch.
  * Without this, a slow broker would get a queue of small batches, each costing a request slot.
+ *
+ * With `sendWhenIdle`, a batch does not linger while its partition is idle (nothing of it on its
+ * way): it goes once the records of the current tick are in, and a batch opened while the
+ * partition was busy goes when `partitionIdled` says the last one on its way is done, or at its
+ * linger, whichever comes first — Nagle's algorithm per partition: one round trip of latency at a
+ * low rate, full batches under load.
  *
  * Memory comes from the producer's shared BufferPool. When it is exhausted, records wait here in
  * arrival order (backpressure point 1) until a completed batch returns memory; how long they may
@@ -73,6 +86,8 @@ export class RecordAccumulator {
   /** Pending linger / maxBlockMs timer, at most one. */
   private timer: Subscription | null = null;
   private timerDueMs = Infinity;
+  /** An open batch's partition is (or became) idle: the next timer run sends such batches (sendWhenIdle). */
+  private idleCheckPending = false;
   /** Cancels our registration with the pool while records wait for memory. */
   private cancelMemoryWait: (() => void) | null = null;
   private disposed = false;
@@ -121,6 +136,17 @@ export class RecordAccumulator {
     this.openByTopic.get(topic)![partition] = undefined;
     this.open.splice(this.open.indexOf(batch), 1);
     this.closeAndEmit(batch);
+  }
+
+  /**
+   * The last batch of the partition on its way is done (sendWhenIdle): its open batch, if any, goes
+   * after the current run (never inside the caller's: that is an ack path).
+   */
+  partitionIdled(topic: string, partition: number): void {
+    if (this.disposed || this.config.sendWhenIdle !== true) return;
+    if (this.openByTopic.get(topic)?.[partition] === undefined) return;
+    this.idleCheckPending = true;
+    this.scheduleAt(this.time.scheduler.now());
   }
 
   /** True when records are still held here (open batches or waiting for memory). */
@@ -190,6 +216,9 @@ export class RecordAccumulator {
     if (this.lingerMs() <= 0) {
       // No linger: the batch is sendable now; records appended in the same tick still join it
       // because the sender drains asynchronously, so close once this burst ends (`time.soon`).
+      this.scheduleAt(nowMs);
+    } else if (this.config.sendWhenIdle === true && this.backlog.partitionIdle(record.topic, record.partition)) {
+      this.idleCheckPending = true;
       this.scheduleAt(nowMs);
     } else if (this.timerDueMs > nowMs + this.config.lingerMs) {
       this.scheduleAt(nowMs + this.config.lingerMs);
@@ -262,6 +291,10 @@ export class RecordAccumulator {
     let lingered = 0;
     while (lingered < this.open.length && this.open[lingered].createdMs + lingerMs <= nowMs) lingered++;
     this.closeAndEmitLingered(lingered);
+    if (this.idleCheckPending) {
+      this.idleCheckPending = false;
+      this.closeAndEmitIdle();
+    }
     if (this.config.bufferPolicy === 'error' && this.waitingCount > 0) {
       while (this.waitingCount > 0 && this.waitingSinceMs.peek()! + this.config.maxBlockMs <= nowMs) {
         this.emitFailed(this.shiftWaiting(), new BufferExhaustedError(this.config.bufferMemory, this.config.maxBlockMs));
@@ -337,6 +370,24 @@ export class RecordAccumulator {
     }
     if (ready === null) return;
     this.open.splice(kept, n - kept);
+    for (let i = 0; i < ready.length; i++) this.closeAndEmit(ready[i]);
+  }
+
+  /** sendWhenIdle: the open batches whose partition has nothing on its way are taken out, then emitted. */
+  private closeAndEmitIdle(): void {
+    let ready: ProducerBatch[] | null = null;
+    let kept = 0;
+    for (let i = 0; i < this.open.length; i++) {
+      const batch = this.open[i];
+      if (this.backlog.partitionIdle(batch.topic, batch.partition)) {
+        (ready ??= []).push(batch);
+        this.openByTopic.get(batch.topic)![batch.partition] = undefined;
+      } else {
+        this.open[kept++] = batch;
+      }
+    }
+    if (ready === null) return;
+    this.open.length = kept;
     for (let i = 0; i < ready.length; i++) this.closeAndEmit(ready[i]);
   }
 

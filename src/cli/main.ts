@@ -10,7 +10,8 @@ const USAGE = `usage:
   rxkafka produce --brokers H:P[,H:P…] --topic T [--format lines|ndjson] [--key-field F]
                   [--acks all|1|0] [--linger-ms N] [--batch-size BYTES] [--max-in-flight N]
                   [--request-timeout-ms N] [--delivery-timeout-ms N] [--max-block-ms N]
-                  [--max-request-size BYTES] [--no-idempotence] [--close-timeout-ms N]
+                  [--max-request-size BYTES] [--no-idempotence] [--no-send-when-idle]
+                  [--close-timeout-ms N]
                   [--compression none|gzip|snappy|lz4|zstd [--compression-level N]]
                   [--producer.config FILE] [-X name=value]… [FILE]
       Produces one record per line of FILE (or stdin): the value is the line's bytes without the
@@ -25,7 +26,8 @@ const USAGE = `usage:
       the summary as it stands. Connection failures are reported on stderr as they happen.
       --compression compresses each batch (default none) in the framing the Java producer
       writes; --compression-level: gzip 1…9 or -1 (default), lz4 1…17 (default 9, the only
-      speed rxkafka's lz4 has), zstd -131072…22 (default 3).
+      speed rxkafka's lz4 has), zstd -131072…22 (default 3). --no-send-when-idle: every batch
+      waits --linger-ms, as Java's (by default a partition with nothing on its way sends at once).
       --producer.config FILE: Java producer properties, as Kafka's tools read them
       (bootstrap.servers, acks, linger.ms, …, security.protocol, ssl.* with PEM trust and key
       stores, sasl.mechanism with sasl.jaas.config); -X name=value (or --producer-property) sets
@@ -35,7 +37,7 @@ const USAGE = `usage:
                [--throughput R] [--key-count K] [--acks all|1|0] [--no-idempotence]
                [--linger-ms N] [--batch-size BYTES] [--max-in-flight N] [--buffer-memory BYTES]
                [--request-timeout-ms N] [--delivery-timeout-ms N] [--max-block-ms N]
-               [--max-request-size BYTES] [--close-timeout-ms N]
+               [--max-request-size BYTES] [--no-send-when-idle] [--close-timeout-ms N]
                [--compression none|gzip|snappy|lz4|zstd [--compression-level N]] [--metrics]
                [--producer.config FILE] [-X name=value]…
       Measures the producer, as kafka-producer-perf-test does: N records whose value is the same

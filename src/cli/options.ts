@@ -56,6 +56,7 @@ export const FLAG_OF_OPTION: Readonly<Record<string, string>> = {
   acks: '--acks',
   idempotence: '--no-idempotence',
   lingerMs: '--linger-ms',
+  sendWhenIdle: '--no-send-when-idle',
   batchSize: '--batch-size',
   maxInFlight: '--max-in-flight',
   requestTimeoutMs: '--request-timeout-ms',

@@ -58,7 +58,7 @@ export const PRODUCE_FLAG_OF_OPTION: Readonly<Record<string, string>> = {
 
 /**
  * parseArgs options for `--brokers`, `--topic`, `--acks`, `--compression`, `--compression-level`,
- * `--no-idempotence`, `intFlags`, `--close-timeout-ms` (every command that produces stops on a
+ * `--no-idempotence`, `--no-send-when-idle`, `intFlags`, `--close-timeout-ms` (every command that produces stops on a
  * signal), and the Java properties: `--producer.config FILE` and `-X`.
  */
 export function producerFlagOptions(intFlags: ReadonlyArray<IntFlag>) {
@@ -71,6 +71,7 @@ export function producerFlagOptions(intFlags: ReadonlyArray<IntFlag>) {
     'compression-level': { type: 'string' as const },
     ...Object.fromEntries(intFlags.map(([flag]) => [flag, { type: 'string' as const }])),
     'no-idempotence': { type: 'boolean' as const, default: false },
+    'no-send-when-idle': { type: 'boolean' as const, default: false },
     'close-timeout-ms': { type: 'string' as const },
   };
 }
@@ -110,7 +111,7 @@ export function producerConfigFromFlags(
   flagOf: Readonly<Record<string, string>> = PRODUCE_FLAG_OF_OPTION,
 ): ProducerConfig {
   checkProducerFlags(values);
-  const v = values as Record<string, string | undefined> & { 'no-idempotence'?: boolean };
+  const v = values as Record<string, string | undefined> & { 'no-idempotence'?: boolean; 'no-send-when-idle'?: boolean };
   const properties = loadProducerProperties(v['producer.config'], values['producer-property'] as string[] | undefined);
   const flags: Partial<ProducerConfig> = {
     topic: v.topic,
@@ -120,6 +121,7 @@ export function producerConfigFromFlags(
   if (v.brokers !== undefined) flags.brokers = v.brokers;
   if (v.acks !== undefined) flags.acks = v.acks as ProducerConfig['acks'];
   if (v['no-idempotence'] === true) flags.idempotence = false;
+  if (v['no-send-when-idle'] === true) flags.sendWhenIdle = false;
   if (v.compression !== undefined) flags.compressionType = v.compression as ProducerConfig['compressionType'];
   if (v['compression-level'] !== undefined) {
     (flags as unknown as Record<string, unknown>)[LEVEL_OPTION[v.compression as string]] = Number(v['compression-level']);

@@ -56,6 +56,16 @@ export interface ProducerConfig {
    */
   lingerMs?: number;
   /**
+   * A new batch of a partition that has nothing on its way to the broker (no earlier batch
+   * compressing, queued or awaiting its response) is sent at once, with the records of the same
+   * tick, instead of lingering; `lingerMs` applies while an earlier batch of the partition is on
+   * its way, and when that one is answered the open batch goes (Nagle's algorithm, per partition).
+   * At a low rate a record then waits about one round trip, not `lingerMs`; under load every
+   * partition is busy and batches fill as with linger alone. Default `true`. `false`: every batch
+   * lingers `lingerMs`, as Java's. No Java name (rxkafka's own).
+   */
+  sendWhenIdle?: boolean;
+  /**
    * Target size of one partition's batch, in bytes: a batch is sent when the next record would
    * not fit. Also how many bytes the sticky partitioner sends to one partition before moving on.
    * Default `262144` (256 KiB). Java: `batch.size`, whose default is 16384: Java takes a whole
@@ -228,6 +238,7 @@ export interface ResolvedConfig {
   /** Whether the producer is idempotent, after Java's rules (may be false though not set). */
   readonly idempotence: boolean;
   readonly lingerMs: number;
+  readonly sendWhenIdle: boolean;
   readonly batchSize: number;
   readonly bufferMemory: number;
   readonly maxInFlight: number;

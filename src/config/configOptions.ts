@@ -56,6 +56,7 @@ export const OPTIONS: readonly OptionSpec[] = [
   { name: 'acks', alias: 'acks', defaultValue: -1, parse: parseAcks },
   { name: 'idempotence', alias: 'enable.idempotence', defaultValue: true, parse: booleanOption },
   { name: 'lingerMs', alias: 'linger.ms', defaultValue: 5, parse: integer(0, 'ms') },
+  { name: 'sendWhenIdle', defaultValue: true, parse: booleanOption },
   { name: 'batchSize', alias: 'batch.size', defaultValue: 262144, parse: integer(0, 'bytes') },
   { name: 'bufferMemory', alias: 'buffer.memory', defaultValue: 33554432, parse: integer(1, 'bytes', Number.MAX_SAFE_INTEGER) },
   { name: 'maxInFlight', alias: 'max.in.flight.requests.per.connection', defaultValue: 5, parse: integer(1, 'requests') },

@@ -29,6 +29,8 @@ export interface BatchSink {
   readonly flushing: boolean;
   /** Whether the sender holds a closed, unsent batch of the partition (a lingered batch of it then stays open). */
   partitionBusy(topic: string, partition: number): boolean;
+  /** Whether no batch of the partition is handed over and not yet done (see RecordAccumulator's sendWhenIdle). */
+  partitionIdle(topic: string, partition: number): boolean;
 }
 
 /**

@@ -65,7 +65,8 @@ export function accumulatingStage<I>(
 
 /**
  * The accumulator's view of the producer: records waiting for memory count in the backlog; a
- * flush in progress cuts linger short; a partition busy in the sender keeps its batch open.
+ * flush in progress cuts linger short; a partition busy in the sender keeps its batch open; an
+ * idle one's new batch need not linger.
  */
 function accumulatorBacklog(host: AccumulateStageHost): Backlog {
   return {
@@ -74,5 +75,6 @@ function accumulatorBacklog(host: AccumulateStageHost): Backlog {
       return host.batches.flushing;
     },
     partitionBusy: (topic, partition) => host.batches.partitionBusy(topic, partition),
+    partitionIdle: (topic, partition) => host.batches.partitionIdle(topic, partition),
   };
 }

@@ -1,6 +1,7 @@
 import type { BufferPool } from '../accumulator/BufferPool';
 import type { ProducerBatch } from '../accumulator/ProducerBatch';
 import type { RecordAccumulator } from '../accumulator/RecordAccumulator';
+import { PartitionCounter } from '../collections/PartitionCounter';
 import type { PipelineBacklog } from '../pipeline/PipelineBacklog';
 import type { BatchSink } from '../pipeline/PipelineHost';
 
@@ -15,6 +16,8 @@ import type { BatchSink } from '../pipeline/PipelineHost';
 export class IncompleteBatches implements BatchSink {
   /** Batches handed to the sender and not yet done. */
   private readonly outstanding = new Set<ProducerBatch>();
+  /** `outstanding` counted by partition: a partition with none is idle (sendWhenIdle). */
+  private readonly onTheirWay = new PartitionCounter();
   /** Live accumulate stages, so that a flush reaches every open batch. */
   private readonly accumulators = new Set<RecordAccumulator>();
   /** flush() calls waiting for the batches they saw. */
@@ -50,6 +53,10 @@ export class IncompleteBatches implements BatchSink {
     };
   }
 
+  partitionIdle(topic: string, partition: number): boolean {
+    return this.onTheirWay.get(topic, partition) === 0;
+  }
+
   /** The sender took the last queued batch of the partition: a batch held open for it may go now. */
   partitionDrained(topic: string, partition: number): void {
     for (const acc of this.accumulators) acc.partitionReady(topic, partition);
@@ -57,14 +64,16 @@ export class IncompleteBatches implements BatchSink {
 
   enqueue(batch: ProducerBatch): void {
     this.outstanding.add(batch);
+    this.onTheirWay.increment(batch.topic, batch.partition);
     this.handOver(batch);
   }
 
   release(batch: ProducerBatch): void {
     if (batch.pooled) this.pool.deallocate(batch.buffer!);
-    this.outstanding.delete(batch);
+    const idled = this.outstanding.delete(batch) && this.onTheirWay.decrement(batch.topic, batch.partition) === 0;
     if (this.flushWaiters.length > 0) this.releaseFlushWaiters(batch);
     this.checkIdle();
+    if (idled) for (const acc of this.accumulators) acc.partitionIdled(batch.topic, batch.partition);
   }
 
   discard(batch: ProducerBatch): void {
@@ -72,8 +81,12 @@ export class IncompleteBatches implements BatchSink {
   }
 
   split(batch: ProducerBatch, parts: ProducerBatch[]): void {
-    this.outstanding.delete(batch);
-    for (let i = 0; i < parts.length; i++) this.outstanding.add(parts[i]);
+    // The parts are counted before the batch is not: the partition never looks idle in between.
+    for (let i = 0; i < parts.length; i++) {
+      this.outstanding.add(parts[i]);
+      this.onTheirWay.increment(parts[i].topic, parts[i].partition);
+    }
+    if (this.outstanding.delete(batch)) this.onTheirWay.decrement(batch.topic, batch.partition);
     for (let i = 0; i < this.flushWaiters.length; i++) {
       const waiting = this.flushWaiters[i].batches;
       if (waiting.delete(batch)) for (let j = 0; j < parts.length; j++) waiting.add(parts[j]);

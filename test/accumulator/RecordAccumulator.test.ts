@@ -12,7 +12,14 @@ function record(partition: number, value: string, meta?: unknown, topic = 't'): 
   return { topic, partition, key: null, value: Buffer.from(value), headers: null, timestamp: 1000, meta, error: null };
 }
 
-function setup(overrides: Partial<AccumulatorConfig> = {}, poolBytes = 1 << 20, busy: Set<number> = new Set(), smallestClassBytes?: number) {
+function setup(
+  overrides: Partial<AccumulatorConfig> = {},
+  poolBytes = 1 << 20,
+  busy: Set<number> = new Set(),
+  smallestClassBytes?: number,
+  /** Partitions with a batch on its way (not idle, for sendWhenIdle). */
+  onItsWay: Set<number> = new Set(),
+) {
   const config: AccumulatorConfig = {
     batchSize: 200,
     lingerMs: 5,
@@ -31,7 +38,7 @@ function setup(overrides: Partial<AccumulatorConfig> = {}, poolBytes = 1 << 20, 
     config,
     pool,
     timeOn(scheduler),
-    { add: (n) => (backlog += n), flushing: false, partitionBusy: (_topic, partition) => busy.has(partition) },
+    { add: (n) => (backlog += n), flushing: false, partitionBusy: (_topic, partition) => busy.has(partition), partitionIdle: (_topic, partition) => !onItsWay.has(partition) },
     (b) => emitted.push(b),
     () => drained++,
   );
@@ -89,6 +96,56 @@ describe('RecordAccumulator', () => {
     acc.append(record(0, 'd', 4));
     advance(scheduler, 5);
     expect(emitted.map((b) => b.metas)).toEqual([[2], [1, 3], [4]]);
+  });
+
+  describe('sendWhenIdle (Nagle per partition)', () => {
+    it("an idle partition's new batch goes once the tick's records are in, not after lingerMs; a partition with a batch on its way lingers", () => {
+      const onItsWay = new Set([1]);
+      const { acc, scheduler, emitted } = setup({ lingerMs: 50, sendWhenIdle: true }, 1 << 20, new Set(), undefined, onItsWay);
+      acc.append(record(0, 'a', 1));
+      acc.append(record(0, 'b', 2));
+      acc.append(record(1, 'c', 3));
+      expect(emitted).toHaveLength(0); // same tick: more records may join
+      advance(scheduler, 0);
+      expect(emitted.map((b) => [b.partition, b.metas])).toEqual([[0, [1, 2]]]);
+      advance(scheduler, 49);
+      expect(emitted).toHaveLength(1);
+      advance(scheduler, 1);
+      expect(emitted.map((b) => [b.partition, b.metas])).toEqual([[0, [1, 2]], [1, [3]]]);
+    });
+
+    it('when the last batch on its way is done, the open batch of that partition goes at once, with what it gathered meanwhile', () => {
+      const onItsWay = new Set([0, 1]);
+      const { acc, scheduler, emitted } = setup({ lingerMs: 50, sendWhenIdle: true }, 1 << 20, new Set(), undefined, onItsWay);
+      acc.append(record(0, 'a', 1));
+      acc.append(record(1, 'b', 2));
+      advance(scheduler, 3);
+      acc.append(record(0, 'c', 3));
+      expect(emitted).toHaveLength(0);
+      onItsWay.delete(0);
+      acc.partitionIdled('t', 0);
+      expect(emitted).toHaveLength(0); // never inside the caller's run (an ack path)
+      advance(scheduler, 0);
+      expect(emitted.map((b) => [b.partition, b.metas])).toEqual([[0, [1, 3]]]);
+      acc.partitionIdled('t', 2); // no open batch there: nothing happens
+      advance(scheduler, 0);
+      expect(emitted).toHaveLength(1);
+      // Partition 1 still has a batch on its way: its batch keeps lingering to its deadline.
+      advance(scheduler, 46);
+      expect(emitted).toHaveLength(1);
+      advance(scheduler, 1);
+      expect(emitted.map((b) => [b.partition, b.metas])).toEqual([[0, [1, 3]], [1, [2]]]);
+    });
+
+    it('off (as Java): an idle partition\'s batch lingers lingerMs, and partitionIdled changes nothing', () => {
+      const { acc, scheduler, emitted } = setup({ lingerMs: 5, sendWhenIdle: false });
+      acc.append(record(0, 'a', 1));
+      acc.partitionIdled('t', 0);
+      advance(scheduler, 4);
+      expect(emitted).toHaveLength(0);
+      advance(scheduler, 1);
+      expect(emitted.map((b) => b.metas)).toEqual([[1]]);
+    });
   });
 
   it('a held batch still goes when full, and on flush()', () => {
@@ -192,7 +249,7 @@ describe('RecordAccumulator', () => {
     const config: AccumulatorConfig = { batchSize: 200, lingerMs: 0, maxRequestSize: 1 << 20, bufferMemory: 1 << 20, maxBlockMs: 1000, bufferPolicy: 'error' };
     const emitted: ProducerBatch[] = [];
     const time = { scheduler: delays, soon, preciseNow: () => delays.now() };
-    const backlog = { add: () => {}, flushing: false, partitionBusy: () => false };
+    const backlog = { add: () => {}, flushing: false, partitionBusy: () => false, partitionIdle: () => false };
     const acc = new RecordAccumulator(config, new BufferPool(config.bufferMemory, config.batchSize), time, backlog, (b) => emitted.push(b));
     acc.append(record(0, 'a', 1));
     acc.append(record(0, 'b', 2));

@@ -23,9 +23,9 @@ describe('inCliTerms / usageErrorFromConfig', () => {
 
 describe('parseProduceArgs', () => {
   it('maps flags to producer options, every record reported on its own', () => {
-    const c = parseProduceArgs([...base, '--acks', '1', '--linger-ms', '20', '--max-request-size', '2097152', '--no-idempotence', 'in.txt']);
+    const c = parseProduceArgs([...base, '--acks', '1', '--linger-ms', '20', '--max-request-size', '2097152', '--no-idempotence', '--no-send-when-idle', 'in.txt']);
     expect(c).toEqual({
-      config: { brokers: 'localhost:9092', topic: 't', stopOnError: false, acks: '1', idempotence: false, lingerMs: 20, maxRequestSize: 2097152 },
+      config: { brokers: 'localhost:9092', topic: 't', stopOnError: false, acks: '1', idempotence: false, sendWhenIdle: false, lingerMs: 20, maxRequestSize: 2097152 },
       format: 'lines',
       keyField: undefined,
       file: 'in.txt',

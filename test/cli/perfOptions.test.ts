@@ -20,11 +20,11 @@ describe('parsePerfArgs', () => {
     const c = parsePerfArgs([
       ...base,
       '--record-size', '1000', '--throughput', '2500.5', '--key-count', '10', '--acks', '-1',
-      '--linger-ms', '20', '--batch-size', '65536', '--max-in-flight', '3', '--buffer-memory', '8388608', '--no-idempotence', '--metrics',
+      '--linger-ms', '20', '--batch-size', '65536', '--max-in-flight', '3', '--buffer-memory', '8388608', '--no-idempotence', '--no-send-when-idle', '--metrics',
     ]);
     expect(c).toEqual({
       config: {
-        brokers: 'localhost:9092', topic: 't', stopOnError: false, acks: '-1', idempotence: false,
+        brokers: 'localhost:9092', topic: 't', stopOnError: false, acks: '-1', idempotence: false, sendWhenIdle: false,
         lingerMs: 20, batchSize: 65536, maxInFlight: 3, bufferMemory: 8388608,
       },
       numRecords: 1000,

@@ -51,7 +51,8 @@ describe('transactional producer on the mock cluster', () => {
 
   it('abort before sending: queued records fail with TransactionAbortedError and never reach the log', async () => {
     const topic = await fixture.newTopic(2);
-    const producer = createProducer({ brokers: fixture.cluster.bootstrap, topic, transactionalId: newTransactionalId(), lingerMs: 60_000, stopOnError: false });
+    // Every batch lingers (sendWhenIdle off): by default an idle partition would send at once.
+    const producer = createProducer({ brokers: fixture.cluster.bootstrap, topic, transactionalId: newTransactionalId(), lingerMs: 60_000, sendWhenIdle: false, stopOnError: false });
     try {
       await producer.initTransactions();
       producer.beginTransaction();
