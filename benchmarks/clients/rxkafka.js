@@ -5,14 +5,15 @@
 // is read only while the producer has room in bufferMemory (toKafka takes an Observable, and
 // `from(generator)` would push all N records at once). One ack per record; the timing ends at the
 // last one. Settings: rxkafka's defaults (issue 12: the headline is what a user who tunes nothing
-// runs) — batchSize 256 KiB (batches take memory as records arrive), lingerMs 5, maxInFlight 5,
-// bufferMemory 32 MiB; only acks and idempotence are set, per workload. That is also the batching
-// the other clients get here (linger 5 ms, batches of up to 256 KiB, 5 in flight).
+// runs) — batchSize 256 KiB (batches take memory as records arrive), lingerMs 5 while a batch of
+// the partition is on its way (sendWhenIdle), maxInFlight 5, bufferMemory 32 MiB; only acks and
+// idempotence are set, per workload. That is also the batching the other clients get here (linger
+// 5 ms, batches of up to 256 KiB, 5 in flight).
 //
 // Latency (latency.js, w.rate set): records pushed into a Subject as the pacer releases them —
 // a paced source is a hot one, and pushing is how it reaches toKafka — and the latency read from
-// each ack's meta (the release time). Settings: the defaults (lingerMs 5, batchSize 256 KiB,
-// maxInFlight 5), only acks and idempotence set: what a user who has not tuned for throughput runs;
+// each ack's meta (the release time). Settings: the defaults (lingerMs 5 with sendWhenIdle,
+// batchSize 256 KiB, maxInFlight 5), only acks and idempotence set: what a user who has not tuned for throughput runs;
 // in the linger-0 workloads lingerMs 0, what a user who wants latency sets.
 // RXKAFKA_LINGER_MS / RXKAFKA_BATCH_SIZE override them, for exploring only.
 const { Subject } = require('rxjs');
