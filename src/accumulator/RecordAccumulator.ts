@@ -290,10 +290,10 @@ export class RecordAccumulator {
     const lingerMs = this.lingerMs();
     let lingered = 0;
     while (lingered < this.open.length && this.open[lingered].createdMs + lingerMs <= nowMs) lingered++;
-    this.closeAndEmitLingered(lingered);
+    if (lingered > 0) this.closeAndEmitWhere(lingered, this.lingeredMayGo);
     if (this.idleCheckPending) {
       this.idleCheckPending = false;
-      this.closeAndEmitIdle();
+      this.closeAndEmitWhere(this.open.length, this.idleMayGo);
     }
     if (this.config.bufferPolicy === 'error' && this.waitingCount > 0) {
       while (this.waitingCount > 0 && this.waitingSinceMs.peek()! + this.config.maxBlockMs <= nowMs) {
@@ -351,21 +351,19 @@ export class RecordAccumulator {
   }
 
   /**
-   * The `n` oldest open batches have lingered: those whose partition is busy in the sender are
-   * held open (they keep taking records), the others are taken out, then emitted (see above).
+   * Of the `n` oldest open batches, takes out those `mayGo` accepts (the others stay, in order),
+   * then emits them: an emit can re-enter (see above) and must find them gone.
    */
-  private closeAndEmitLingered(n: number): void {
-    if (n === 0) return;
+  private closeAndEmitWhere(n: number, mayGo: (batch: ProducerBatch) => boolean): void {
     let ready: ProducerBatch[] | null = null;
     let kept = 0;
     for (let i = 0; i < n; i++) {
       const batch = this.open[i];
-      if (this.backlog.partitionBusy(batch.topic, batch.partition)) {
-        batch.hold();
-        this.open[kept++] = batch;
-      } else {
+      if (mayGo(batch)) {
         (ready ??= []).push(batch);
         this.openByTopic.get(batch.topic)![batch.partition] = undefined;
+      } else {
+        this.open[kept++] = batch;
       }
     }
     if (ready === null) return;
@@ -373,23 +371,15 @@ export class RecordAccumulator {
     for (let i = 0; i < ready.length; i++) this.closeAndEmit(ready[i]);
   }
 
-  /** sendWhenIdle: the open batches whose partition has nothing on its way are taken out, then emitted. */
-  private closeAndEmitIdle(): void {
-    let ready: ProducerBatch[] | null = null;
-    let kept = 0;
-    for (let i = 0; i < this.open.length; i++) {
-      const batch = this.open[i];
-      if (this.backlog.partitionIdle(batch.topic, batch.partition)) {
-        (ready ??= []).push(batch);
-        this.openByTopic.get(batch.topic)![batch.partition] = undefined;
-      } else {
-        this.open[kept++] = batch;
-      }
-    }
-    if (ready === null) return;
-    this.open.length = kept;
-    for (let i = 0; i < ready.length; i++) this.closeAndEmit(ready[i]);
-  }
+  /** A lingered batch goes unless its partition is busy in the sender: then it is held open and keeps taking records. */
+  private readonly lingeredMayGo = (batch: ProducerBatch): boolean => {
+    if (!this.backlog.partitionBusy(batch.topic, batch.partition)) return true;
+    batch.hold();
+    return false;
+  };
+
+  /** sendWhenIdle: a batch goes when its partition has nothing on its way. */
+  private readonly idleMayGo = (batch: ProducerBatch): boolean => this.backlog.partitionIdle(batch.topic, batch.partition);
 
   private closeAndEmit(batch: ProducerBatch): void {
     let last = this.lastBatchBytes.get(batch.topic);
