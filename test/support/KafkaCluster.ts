@@ -26,7 +26,8 @@ import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { sleep, unusedPort } from './wait';
+import { kcatEndOffsetSum } from './cliProcess';
+import { retry, sleep, unusedPort } from './wait';
 import { forget, killOnExit } from './killOnExit';
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -501,21 +502,11 @@ export class KafkaCluster {
    * a write with acks=0 in that moment is dropped with the connection, which an acks=0 test would
    * read as lost records. kcat does not retry an unknown partition, it exits 1 at once ("Unknown
    * partition" / "Unknown topic or partition"), so one call proves nothing: on a loaded machine the
-   * moment lasted seconds and an acks=0 test lost half its records (CI, 2026-12-06).
+   * moment lasted seconds and an acks=0 test lost half its records (CI, 2026-12-06). Fails after
+   * 30 s with kcat's last answer.
    */
   private async waitForLeadersServing(topic: string, ps: PartitionInfo[]): Promise<void> {
-    const args = ['-Q', '-J', '-b', this.liveBootstrap(), '-m', '5', ...ps.flatMap((p) => ['-t', `${topic}:${p.partition}:-1`])];
-    const deadline = Date.now() + 30_000;
-    let last = '';
-    for (;;) {
-      const r = await new Promise<{ ok: boolean; out: string; err: string }>((resolve) => {
-        execFile('kcat', args, { timeout: 10_000, killSignal: 'SIGKILL' }, (e, out, err) => resolve({ ok: e === null, out, err }));
-      });
-      if (r.ok && leadersAnswered(r.out, topic, ps)) return;
-      last = (r.err || r.out).trim().slice(0, 500);
-      if (Date.now() > deadline) throw new Error(`topic ${topic}: some partition's leader still refuses ListOffsets 30 s after Metadata named it (kcat -Q: ${last})`);
-      await sleep(100);
-    }
+    await retry(() => kcatEndOffsetSum(this.liveBootstrap(), topic, ps.length), 30_000);
   }
 
   /** Runs one of kafka.sh's tools against this cluster's version; rejects on a non-zero exit. */
@@ -618,12 +609,3 @@ function pemLine(pem: string): string {
   return pem.trim().replace(/\n/g, '\\n');
 }
 
-/** kcat -Q -J's answer names an offset for every partition asked (an error leaves it out or says "error"). */
-function leadersAnswered(json: string, topic: string, ps: PartitionInfo[]): boolean {
-  try {
-    const byPartition = (JSON.parse(json) as Record<string, Record<string, { offset?: unknown; error?: unknown }>>)[topic];
-    return byPartition !== undefined && ps.every((p) => typeof byPartition[String(p.partition)]?.offset === 'number' && byPartition[String(p.partition)].error === undefined);
-  } catch {
-    return false;
-  }
-}
