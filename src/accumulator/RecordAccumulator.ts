@@ -144,9 +144,7 @@ export class RecordAccumulator {
    */
   partitionIdled(topic: string, partition: number): void {
     if (this.disposed || this.config.sendWhenIdle !== true) return;
-    if (this.openByTopic.get(topic)?.[partition] === undefined) return;
-    this.idleCheckPending = true;
-    this.scheduleAt(this.time.scheduler.now());
+    if (this.openByTopic.get(topic)?.[partition] !== undefined) this.sendIdleSoon(this.time.scheduler.now());
   }
 
   /** True when records are still held here (open batches or waiting for memory). */
@@ -218,8 +216,7 @@ export class RecordAccumulator {
       // because the sender drains asynchronously, so close once this burst ends (`time.soon`).
       this.scheduleAt(nowMs);
     } else if (this.config.sendWhenIdle === true && this.backlog.partitionIdle(record.topic, record.partition)) {
-      this.idleCheckPending = true;
-      this.scheduleAt(nowMs);
+      this.sendIdleSoon(nowMs);
     } else if (this.timerDueMs > nowMs + this.config.lingerMs) {
       this.scheduleAt(nowMs + this.config.lingerMs);
     }
@@ -327,6 +324,12 @@ export class RecordAccumulator {
     this.timer = null;
     this.timerDueMs = Infinity;
     if (due !== Infinity) this.scheduleAt(due);
+  }
+
+  /** The next timer run, once this run's records are in, sends the open batches of idle partitions. */
+  private sendIdleSoon(nowMs: number): void {
+    this.idleCheckPending = true;
+    this.scheduleAt(nowMs);
   }
 
   private scheduleAt(dueMs: number): void {

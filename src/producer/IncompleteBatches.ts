@@ -63,14 +63,13 @@ export class IncompleteBatches implements BatchSink {
   }
 
   enqueue(batch: ProducerBatch): void {
-    this.outstanding.add(batch);
-    this.onTheirWay.increment(batch.topic, batch.partition);
+    this.track(batch);
     this.handOver(batch);
   }
 
   release(batch: ProducerBatch): void {
     if (batch.pooled) this.pool.deallocate(batch.buffer!);
-    const idled = this.outstanding.delete(batch) && this.onTheirWay.decrement(batch.topic, batch.partition) === 0;
+    const idled = this.untrack(batch);
     if (this.flushWaiters.length > 0) this.releaseFlushWaiters(batch);
     this.checkIdle();
     if (idled) for (const acc of this.accumulators) acc.partitionIdled(batch.topic, batch.partition);
@@ -82,11 +81,8 @@ export class IncompleteBatches implements BatchSink {
 
   split(batch: ProducerBatch, parts: ProducerBatch[]): void {
     // The parts are counted before the batch is not: the partition never looks idle in between.
-    for (let i = 0; i < parts.length; i++) {
-      this.outstanding.add(parts[i]);
-      this.onTheirWay.increment(parts[i].topic, parts[i].partition);
-    }
-    if (this.outstanding.delete(batch)) this.onTheirWay.decrement(batch.topic, batch.partition);
+    for (let i = 0; i < parts.length; i++) this.track(parts[i]);
+    this.untrack(batch);
     for (let i = 0; i < this.flushWaiters.length; i++) {
       const waiting = this.flushWaiters[i].batches;
       if (waiting.delete(batch)) for (let j = 0; j < parts.length; j++) waiting.add(parts[j]);
@@ -129,6 +125,17 @@ export class IncompleteBatches implements BatchSink {
   releaseAllWaiters(): void {
     this.backlog.releaseAllWaiters();
     for (const w of this.flushWaiters.splice(0)) w.resolve();
+  }
+
+  /** `batch` is on its way: in `outstanding`, and counted for its partition. */
+  private track(batch: ProducerBatch): void {
+    this.outstanding.add(batch);
+    this.onTheirWay.increment(batch.topic, batch.partition);
+  }
+
+  /** `batch` is no longer on its way; true when it was its partition's last (the partition idled). */
+  private untrack(batch: ProducerBatch): boolean {
+    return this.outstanding.delete(batch) && this.onTheirWay.decrement(batch.topic, batch.partition) === 0;
   }
 
   private releaseFlushWaiters(done: ProducerBatch): void {
