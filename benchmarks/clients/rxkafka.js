@@ -13,8 +13,8 @@
 // Latency (latency.js, w.rate set): records pushed into a Subject as the pacer releases them —
 // a paced source is a hot one, and pushing is how it reaches toKafka — and the latency read from
 // each ack's meta (the release time). Settings: the defaults (lingerMs 5 with sendWhenIdle,
-// batchSize 256 KiB, maxInFlight 5), only acks and idempotence set: what a user who has not tuned for throughput runs;
-// in the linger-0 workloads lingerMs 0, what a user who wants latency sets.
+// batchSize 256 KiB, maxInFlight 5), only acks and idempotence set: what a user who has not tuned
+// for throughput runs; in the linger-0 workloads lingerMs 0, what a user who wants latency sets.
 // RXKAFKA_LINGER_MS / RXKAFKA_BATCH_SIZE override them, for exploring only.
 const { Subject } = require('rxjs');
 const { createProducer } = require('../../dist/operators');
